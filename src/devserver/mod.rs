@@ -1,0 +1,1 @@
+//! The dev server: a local Scriptum simulator (see the dev-server issue).
