@@ -1,0 +1,209 @@
+//! Every clap type of the command line, and nothing else. Help text, the man page and shell
+//! completions are all generated from these definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::ThreadStatus;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dodil",
+    version,
+    about = "Command-line client for Dodil Scriptum: create, follow and fetch threads",
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts, before or after the subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded`
+    /// (an in-process dev server) [default: https://rpc.dodil.io:443]
+    #[arg(
+        long,
+        global = true,
+        env = "DODIL_ENDPOINT",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub endpoint: Option<String>,
+
+    /// Profile of the config file to use (`staging` and `production` are built in)
+    #[arg(
+        long,
+        global = true,
+        env = "DODIL_PROFILE",
+        value_name = "NAME",
+        hide_env_values = true
+    )]
+    pub profile: Option<String>,
+
+    /// Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub org: Option<String>,
+
+    /// Organisation id, sent as x-organization-id
+    #[arg(
+        long,
+        global = true,
+        env = "SCRIPTUM_ORG_ID",
+        value_name = "ID",
+        hide_env_values = true
+    )]
+    pub org_id: Option<String>,
+
+    /// File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never
+    /// taken as a command-line value)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Output format: table for people; json, yaml, or jsonl (one object a line) for programs
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// Print less on stderr (errors only)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more on stderr: each call, its status and time (tokens redacted)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// When to use colour on a terminal (NO_COLOR turns it off for `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Yaml,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scripts and their threads on Dodil Scriptum
+    #[command(subcommand)]
+    Scriptum(ScriptumCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScriptumCommand {
+    /// Create, follow and inspect threads (executions of a script)
+    #[command(subcommand)]
+    Thread(ThreadCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThreadCommand {
+    /// Start a thread and print its id at once, without waiting for it
+    #[command(after_help = "Examples:
+  dodil scriptum thread create demo/hello
+  dodil scriptum thread create invoice-parser --input @./input.json --version 3 --env -o json
+  id=$(dodil scriptum thread create etl --input '{\"day\": \"2026-11-23\"}' --metadata run=nightly)")]
+    Create(CreateArgs),
+
+    /// Show a thread's status and progress
+    #[command(after_help = "Examples:
+  dodil scriptum thread get thr_abc123
+  dodil scriptum thread get thr_abc123 -o yaml
+  dodil scriptum thread get thr_abc123 -o json | jq -r .status")]
+    Get(GetArgs),
+
+    /// List recent threads, newest first
+    #[command(after_help = "Examples:
+  dodil scriptum thread list
+  dodil scriptum thread list --script invoice-parser --status failed --limit 100
+  dodil scriptum thread list --all -o jsonl | jq -r .threadId")]
+    List(ListArgs),
+}
+
+/// The flags that describe a new thread (shared by `create` and `run`).
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Script to run
+    #[arg(value_name = "SCRIPT")]
+    pub script: String,
+
+    /// Input: inline JSON, @FILE, or @- for stdin (validated before anything is sent)
+    #[arg(long, value_name = "JSON|@FILE|@-")]
+    pub input: Option<String>,
+
+    /// Script version to run (0 = the active version)
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(i32).range(0..))]
+    pub version: i32,
+
+    /// Load the tenant's environment variables into the run
+    #[arg(long)]
+    pub env: bool,
+
+    /// Override the default timeout, e.g. 90s, 5m, 1h30m (accepted but not enforced by the
+    /// service yet)
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+
+    /// A label for the thread, KEY=VALUE; repeat for more
+    #[arg(long = "metadata", value_name = "K=V")]
+    pub metadata: Vec<String>,
+
+    /// Webhook called when the thread completes (accepted but not enforced by the service yet)
+    #[arg(long, value_name = "URL")]
+    pub callback_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Thread to show
+    #[arg(value_name = "THREAD_ID")]
+    pub thread_id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only threads of this script
+    #[arg(long, value_name = "NAME")]
+    pub script: Option<String>,
+
+    /// Only threads in this status: pending, running, completed, failed, cancelled, paused (or the
+    /// full enum name, e.g. THREAD_STATUS_FAILED)
+    #[arg(long, value_name = "STATUS", value_parser = parse_status)]
+    pub status: Option<ThreadStatus>,
+
+    /// Threads to ask for per call
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..=1000))]
+    pub page_size: Option<i32>,
+
+    /// Stop after N threads
+    #[arg(long, value_name = "N", default_value_t = 50, conflicts_with = "all")]
+    pub limit: usize,
+
+    /// Follow every page to the end
+    #[arg(long)]
+    pub all: bool,
+}
+
+fn parse_status(text: &str) -> Result<ThreadStatus, String> {
+    ThreadStatus::parse_user(text).ok_or_else(|| {
+        format!(
+            "expected one of {} (or the full name, e.g. THREAD_STATUS_FAILED)",
+            ThreadStatus::known_short_names().join(", ")
+        )
+    })
+}

@@ -1,0 +1,255 @@
+//! The gRPC client: one channel, an interceptor that adds auth and org metadata, deadlines and
+//! retries for unary calls, and conversion of every answer into `model` types at this edge.
+
+mod convert;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use tonic::metadata::{AsciiMetadataValue, MetadataValue};
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Channel, ClientTlsConfig};
+
+use crate::config::{Settings, Token};
+use crate::error::{describe_status, is_transient, CliError};
+use crate::model::{CreatedThread, Thread, ThreadStatus};
+use crate::output::Printer;
+use crate::proto;
+use crate::proto::scriptum_service_client::ScriptumServiceClient;
+
+type Service = ScriptumServiceClient<InterceptedService<Channel, Auth>>;
+
+/// How long a unary call may take before we stop waiting for it.
+const UNARY_DEADLINE: Duration = Duration::from_secs(30);
+/// How long to wait for a TCP/TLS connection.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Largest message we accept: above the 16 MiB chunk clamp plus envelope, far below memory trouble.
+pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct Client {
+    service: Service,
+    printer: Printer,
+}
+
+/// Which unary calls may be repeated after a transient failure.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    /// Reads: repeat a few times with backoff.
+    Idempotent,
+    /// Writes such as CreateThread: a repeat could act twice, so never.
+    Never,
+}
+
+impl Client {
+    /// Builds the channel without connecting: the first call connects, and a connection failure
+    /// surfaces there as UNAVAILABLE.
+    pub fn new(
+        url: &str,
+        tls: bool,
+        settings: &Settings,
+        printer: Printer,
+    ) -> anyhow::Result<Client> {
+        let mut endpoint = Channel::from_shared(url.to_string())
+            .map_err(|_| CliError::usage(format!("invalid endpoint {url:?}")))?
+            .connect_timeout(CONNECT_TIMEOUT)
+            .tcp_nodelay(true)
+            .http2_keep_alive_interval(Duration::from_secs(30))
+            .keep_alive_timeout(Duration::from_secs(20))
+            .keep_alive_while_idle(true)
+            .http2_adaptive_window(true);
+        if tls {
+            endpoint = endpoint
+                .tls_config(ClientTlsConfig::new().with_enabled_roots())
+                .context("cannot set up TLS")?;
+        }
+        let auth = Auth::new(settings)?;
+        printer.verbose(&format!(
+            "endpoint {url}; {}; org {}; org id {}",
+            if settings.token.is_some() {
+                "bearer token <redacted>"
+            } else {
+                "no token"
+            },
+            settings.org.as_deref().unwrap_or("-"),
+            settings.org_id.as_deref().unwrap_or("-"),
+        ));
+        let service = ScriptumServiceClient::with_interceptor(endpoint.connect_lazy(), auth)
+            .max_decoding_message_size(MAX_MESSAGE_BYTES);
+        Ok(Client { service, printer })
+    }
+
+    pub async fn create_thread(
+        &self,
+        request: proto::CreateThreadRequest,
+    ) -> anyhow::Result<CreatedThread> {
+        let response = self
+            .unary(
+                "CreateThread",
+                Retry::Never,
+                request,
+                |mut s, r| async move { s.create_thread(r).await },
+            )
+            .await?;
+        Ok(response.into())
+    }
+
+    pub async fn get_thread(&self, thread_id: &str) -> anyhow::Result<Thread> {
+        let request = proto::GetThreadRequest {
+            thread_id: thread_id.to_string(),
+        };
+        let thread = self
+            .unary(
+                "GetThread",
+                Retry::Idempotent,
+                request,
+                |mut s, r| async move { s.get_thread(r).await },
+            )
+            .await?;
+        Ok(thread.into())
+    }
+
+    pub async fn list_threads(&self, query: &ListQuery) -> anyhow::Result<ThreadPage> {
+        let request = proto::ListThreadsRequest {
+            page_size: query.page_size,
+            page_token: query.page_token.clone(),
+            status_filter: query.status.map_or(0, ThreadStatus::as_i32),
+            script_name_filter: query.script.clone().unwrap_or_default(),
+        };
+        let page = self
+            .unary(
+                "ListThreads",
+                Retry::Idempotent,
+                request,
+                |mut s, r| async move { s.list_threads(r).await },
+            )
+            .await?;
+        Ok(ThreadPage {
+            threads: page.threads.into_iter().map(Thread::from).collect(),
+            next_page_token: page.next_page_token,
+        })
+    }
+
+    /// One unary call with a deadline, `-v` logging, and (for reads) a few quick retries of
+    /// transient failures. The error carries the method name and the server's status.
+    async fn unary<Req, Resp, F, Fut>(
+        &self,
+        method: &'static str,
+        retry: Retry,
+        request: Req,
+        call: F,
+    ) -> anyhow::Result<Resp>
+    where
+        Req: Clone,
+        F: Fn(Service, tonic::Request<Req>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
+        let attempts = if retry == Retry::Idempotent { 3 } else { 1 };
+        let mut delay = Duration::from_millis(200);
+        for attempt in 1..=attempts {
+            let mut req = tonic::Request::new(request.clone());
+            req.set_timeout(UNARY_DEADLINE);
+            let started = Instant::now();
+            let result = call(self.service.clone(), req).await;
+            let elapsed = started.elapsed();
+            match result {
+                Ok(response) => {
+                    self.printer
+                        .verbose(&format!("{method}: OK in {}", fmt_elapsed(elapsed)));
+                    return Ok(response.into_inner());
+                }
+                Err(status) => {
+                    self.printer.verbose(&format!(
+                        "{method}: {} in {}",
+                        describe_status(&status),
+                        fmt_elapsed(elapsed)
+                    ));
+                    if attempt < attempts && is_transient(status.code()) {
+                        tokio::time::sleep(delay).await;
+                        delay *= 2;
+                        continue;
+                    }
+                    return Err(anyhow::Error::new(status).context(method));
+                }
+            }
+        }
+        unreachable!("the last attempt always returns")
+    }
+}
+
+fn fmt_elapsed(elapsed: Duration) -> String {
+    format!("{:.1}ms", elapsed.as_secs_f64() * 1000.0)
+}
+
+/// One ListThreads call's parameters.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    pub page_size: i32,
+    pub page_token: String,
+    pub status: Option<ThreadStatus>,
+    pub script: Option<String>,
+}
+
+pub struct ThreadPage {
+    pub threads: Vec<Thread>,
+    pub next_page_token: String,
+}
+
+/// Adds `authorization` (marked sensitive, so it is never logged) and the org headers.
+#[derive(Clone)]
+pub struct Auth {
+    authorization: Option<AsciiMetadataValue>,
+    org: Option<AsciiMetadataValue>,
+    org_id: Option<AsciiMetadataValue>,
+}
+
+impl Auth {
+    fn new(settings: &Settings) -> anyhow::Result<Auth> {
+        let authorization = settings.token.as_ref().map(bearer).transpose()?;
+        let header = |name: &str, value: &Option<String>| -> anyhow::Result<_> {
+            value
+                .as_deref()
+                .map(|v| {
+                    MetadataValue::try_from(v).map_err(|_| {
+                        CliError::usage(format!(
+                            "{name} {v:?} is not a valid header value (ASCII only)"
+                        ))
+                    })
+                })
+                .transpose()
+                .map_err(Into::into)
+        };
+        Ok(Auth {
+            authorization,
+            org: header("organisation name", &settings.org)?,
+            org_id: header("organisation id", &settings.org_id)?,
+        })
+    }
+}
+
+fn bearer(token: &Token) -> anyhow::Result<AsciiMetadataValue> {
+    let mut value = MetadataValue::try_from(format!("Bearer {}", token.expose()))
+        .map_err(|_| CliError::usage("the token holds characters a header cannot carry"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+impl tonic::service::Interceptor for Auth {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
+        let metadata = request.metadata_mut();
+        if let Some(value) = &self.authorization {
+            metadata.insert("authorization", value.clone());
+        }
+        if let Some(value) = &self.org_id {
+            metadata.insert("x-organization-id", value.clone());
+        }
+        if let Some(value) = &self.org {
+            metadata.insert("x-organization-name", value.clone());
+        }
+        Ok(request)
+    }
+}

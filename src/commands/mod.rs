@@ -1,0 +1,13 @@
+//! One module per command; each is a small `run(ctx, args)` returning the outcome.
+
+pub mod thread;
+
+use crate::cli::{Command, ScriptumCommand};
+use crate::context::Context;
+use crate::error::ExitStatus;
+
+pub async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitStatus> {
+    match command {
+        Command::Scriptum(ScriptumCommand::Thread(command)) => thread::dispatch(ctx, command).await,
+    }
+}

@@ -1,0 +1,337 @@
+//! Connection settings: where to connect and who we are. Resolved once, flag > environment >
+//! profile > built-in default, from the command line, the environment and `dodil/config.yaml`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use crate::cli::GlobalArgs;
+use crate::error::CliError;
+
+pub const PRODUCTION_ENDPOINT: &str = "https://rpc.dodil.io:443";
+pub const STAGING_ENDPOINT: &str = "https://rpc.dev.dodil.io:443";
+
+/// The config file as written by people.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Profile used when neither --profile nor DODIL_PROFILE names one.
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub endpoint: Option<String>,
+    pub org: Option<String>,
+    pub org_id: Option<String>,
+    pub token_file: Option<PathBuf>,
+}
+
+/// A bearer token. Its `Debug` and `Display` never show it.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Where the endpoint setting came from, for `-v` and error hints.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub endpoint: Endpoint,
+    pub org: Option<String>,
+    pub org_id: Option<String>,
+    pub token: Option<Token>,
+    pub profile: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    /// An in-process dev server started for this command.
+    Embedded,
+    /// `https://…` or `http://…`, normalised with an explicit port.
+    Remote { url: String, tls: bool },
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Endpoint::Embedded => f.write_str("embedded"),
+            Endpoint::Remote { url, .. } => f.write_str(url),
+        }
+    }
+}
+
+impl Endpoint {
+    /// Accepts `embedded`, `https://host[:port]`, `http://host:port`, or a bare `host[:port]`
+    /// (TLS, the default scheme).
+    pub fn parse(text: &str) -> Result<Endpoint, CliError> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("embedded") {
+            return Ok(Endpoint::Embedded);
+        }
+        let bad = || {
+            CliError::usage(format!("invalid endpoint {text:?}")).with_hint(
+                "use https://host[:port], http://host:port, or `embedded` for the local dev server",
+            )
+        };
+        let (tls, rest) = if let Some(rest) = text.strip_prefix("https://") {
+            (true, rest)
+        } else if let Some(rest) = text.strip_prefix("http://") {
+            (false, rest)
+        } else if text.contains("://") {
+            return Err(bad());
+        } else {
+            (true, text)
+        };
+        let authority = rest.trim_end_matches('/');
+        if authority.is_empty() || authority.contains('/') || authority.contains('@') {
+            return Err(bad());
+        }
+        let has_port = match authority.rsplit_once(':') {
+            // An IPv6 literal's colons live inside brackets.
+            Some((host, port)) if !port.contains(']') => {
+                if host.is_empty() || port.parse::<u16>().is_err() {
+                    return Err(bad());
+                }
+                true
+            }
+            _ => false,
+        };
+        let authority = match (has_port, tls) {
+            (true, _) => authority.to_string(),
+            (false, true) => format!("{authority}:443"),
+            (false, false) => format!("{authority}:80"),
+        };
+        let scheme = if tls { "https" } else { "http" };
+        Ok(Endpoint::Remote {
+            url: format!("{scheme}://{authority}"),
+            tls,
+        })
+    }
+}
+
+/// Resolves the settings from flags (which clap already merged with their environment variables),
+/// the remaining environment variables, and the config file's profile.
+pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Settings> {
+    let path = config_path();
+    let file = match &path {
+        Some(path) => load_config(path)?,
+        None => ConfigFile::default(),
+    };
+
+    let profile_name = global.profile.clone().or(file.default_profile.clone());
+    let profile = match &profile_name {
+        Some(name) => Some(find_profile(&file, name)?),
+        None => None,
+    };
+    let profile = profile.unwrap_or_default();
+
+    let endpoint_text = global
+        .endpoint
+        .clone()
+        .or(profile.endpoint.clone())
+        .unwrap_or_else(|| PRODUCTION_ENDPOINT.to_string());
+    let endpoint = Endpoint::parse(&endpoint_text)?;
+
+    let org = global
+        .org
+        .clone()
+        .or_else(|| env_nonempty("DODIL_ORG"))
+        .or_else(|| env_nonempty("SCRIPTUM_ORG_NAME"))
+        .or(profile.org.clone());
+    let org_id = global.org_id.clone().or(profile.org_id.clone());
+
+    let token = if let Some(file) = &global.token_file {
+        Some(read_token(file)?)
+    } else if let Some(token) = env_nonempty("DODIL_TOKEN") {
+        Some(Token(token.trim().to_string()))
+    } else if let Some(file) = &profile.token_file {
+        let base = path.as_deref().and_then(Path::parent);
+        Some(read_token(&resolve_relative(file, base))?)
+    } else {
+        None
+    };
+
+    Ok(Settings {
+        endpoint,
+        org,
+        org_id,
+        token,
+        profile: profile_name,
+    })
+}
+
+/// `DODIL_CONFIG`, else `dodil/config.yaml` under the platform config directory.
+pub fn config_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("DODIL_CONFIG").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    dirs::config_dir().map(|dir| dir.join("dodil").join("config.yaml"))
+}
+
+/// Reads the config file; a missing file is an empty config, a malformed one is an error naming
+/// the file and the line.
+pub fn load_config(path: &Path) -> anyhow::Result<ConfigFile> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
+        Err(err) => {
+            return Err(CliError::usage(format!(
+                "cannot read config file {}: {err}",
+                path.display()
+            ))
+            .into())
+        }
+    };
+    parse_config(&text).map_err(|err| {
+        let place = err
+            .location()
+            .map(|loc| format!(", line {}", loc.line()))
+            .unwrap_or_default();
+        CliError::usage(format!(
+            "malformed config file {}{place}: {}",
+            path.display(),
+            strip_location(&err.to_string())
+        ))
+        .with_hint("fix the file, or point DODIL_CONFIG at another one")
+        .into()
+    })
+}
+
+pub fn parse_config(text: &str) -> Result<ConfigFile, serde_yaml::Error> {
+    if text.trim().is_empty() {
+        return Ok(ConfigFile::default());
+    }
+    serde_yaml::from_str(text)
+}
+
+/// serde_yaml appends " at line L column C"; we say the line ourselves.
+fn strip_location(message: &str) -> &str {
+    message
+        .find(" at line ")
+        .map_or(message, |at| &message[..at])
+}
+
+fn find_profile(file: &ConfigFile, name: &str) -> anyhow::Result<Profile> {
+    let builtin = match name {
+        "production" => Some(PRODUCTION_ENDPOINT),
+        "staging" => Some(STAGING_ENDPOINT),
+        _ => None,
+    };
+    match (file.profiles.get(name), builtin) {
+        (Some(profile), builtin) => {
+            let mut profile = profile.clone();
+            if profile.endpoint.is_none() {
+                profile.endpoint = builtin.map(str::to_string);
+            }
+            Ok(profile)
+        }
+        (None, Some(endpoint)) => Ok(Profile {
+            endpoint: Some(endpoint.to_string()),
+            ..Profile::default()
+        }),
+        (None, None) => {
+            let mut known: Vec<&str> = vec!["production", "staging"];
+            known.extend(file.profiles.keys().map(String::as_str));
+            known.sort_unstable();
+            known.dedup();
+            Err(CliError::usage(format!("unknown profile {name:?}"))
+                .with_hint(format!("known profiles: {}", known.join(", ")))
+                .into())
+        }
+    }
+}
+
+fn read_token(path: &Path) -> anyhow::Result<Token> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read token file {}", path.display()))
+        .map_err(|err| CliError::usage(format!("{err:#}")))?;
+    let token = text.trim();
+    if token.is_empty() {
+        return Err(CliError::usage(format!("token file {} is empty", path.display())).into());
+    }
+    Ok(Token(token.to_string()))
+}
+
+/// `~/x` is under the home directory; a relative path is relative to the config file's folder.
+fn resolve_relative(path: &Path, base: Option<&Path>) -> PathBuf {
+    if let Ok(rest) = path.strip_prefix("~") {
+        if let Some(home) = dirs::home_dir() {
+            return home.join(rest);
+        }
+    }
+    match base {
+        Some(base) if path.is_relative() => base.join(path),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_parse_and_normalise() {
+        assert_eq!(Endpoint::parse("embedded").unwrap(), Endpoint::Embedded);
+        assert_eq!(
+            Endpoint::parse("https://rpc.dodil.io").unwrap(),
+            Endpoint::Remote {
+                url: "https://rpc.dodil.io:443".into(),
+                tls: true
+            }
+        );
+        assert_eq!(
+            Endpoint::parse("http://127.0.0.1:50051").unwrap(),
+            Endpoint::Remote {
+                url: "http://127.0.0.1:50051".into(),
+                tls: false
+            }
+        );
+        assert_eq!(
+            Endpoint::parse("rpc.dev.dodil.io:443").unwrap().to_string(),
+            "https://rpc.dev.dodil.io:443"
+        );
+        for bad in [
+            "ftp://x",
+            "http://",
+            "https://host:notaport",
+            "https://a/b",
+            "",
+        ] {
+            assert!(Endpoint::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn config_errors_name_the_line() {
+        let err = parse_config("profiles:\n  dev:\n    endpont: x\n").unwrap_err();
+        assert_eq!(err.location().unwrap().line(), 3);
+        let cfg = parse_config("default_profile: dev\nprofiles:\n  dev:\n    org: acme\n").unwrap();
+        assert_eq!(cfg.profiles["dev"].org.as_deref(), Some("acme"));
+    }
+}

@@ -1,0 +1,174 @@
+//! Local validation of what the user hands us, so bad input is caught before anything is sent:
+//! `--input` (inline JSON, @FILE, @-), `--metadata K=V`, `--timeout DUR`, `--callback-url`.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use crate::error::CliError;
+
+/// Reads `--input`'s value (inline, `@FILE` or `@-` for stdin) and checks that it is JSON.
+/// Returns the text to send, unchanged.
+pub fn read_json_arg(flag: &str, value: &str) -> Result<String, CliError> {
+    let (text, origin) = if value == "@-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|err| CliError::usage(format!("{flag} @-: cannot read stdin: {err}")))?;
+        (text, "stdin".to_string())
+    } else if let Some(path) = value.strip_prefix('@') {
+        let text = std::fs::read_to_string(path).map_err(|err| {
+            CliError::usage(format!("{flag} @{path}: cannot read the file: {err}"))
+        })?;
+        (text, path.to_string())
+    } else {
+        (value.to_string(), "inline value".to_string())
+    };
+    validate_json(&text).map_err(|err| {
+        CliError::usage(format!("{flag} is not valid JSON ({origin}): {err}")).with_hint(
+            "pass a JSON document, e.g. --input '{\"key\": \"value\"}', @file.json or @- for stdin",
+        )
+    })?;
+    Ok(text)
+}
+
+/// `Ok` when `text` is one JSON document; the error names line and column.
+pub fn validate_json(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("it is empty".into());
+    }
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .map(|_| ())
+        .map_err(|err| {
+            let message = err.to_string();
+            // serde_json says "… at line L column C"; keep that, it is what the user needs.
+            message
+        })
+}
+
+/// `--metadata K=V` pairs into a map; a repeated key keeps the last value.
+pub fn parse_metadata(pairs: &[String]) -> Result<HashMap<String, String>, CliError> {
+    let mut map = HashMap::new();
+    for pair in pairs {
+        match pair.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => {
+                map.insert(key.trim().to_string(), value.to_string());
+            }
+            _ => {
+                return Err(
+                    CliError::usage(format!("--metadata {pair:?} is not KEY=VALUE"))
+                        .with_hint("e.g. --metadata run=nightly --metadata owner=ops"),
+                )
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// Checks a duration such as `90s`, `5m`, `1h30m`, `250ms`: one or more number-unit pairs.
+pub fn validate_duration(flag: &str, text: &str) -> Result<(), CliError> {
+    let bad = || {
+        CliError::usage(format!("{flag} {text:?} is not a duration"))
+            .with_hint("use a number and a unit (ms, s, m, h), e.g. 90s, 5m, 1h30m")
+    };
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(bad());
+        }
+        rest = &rest[digits..];
+        let unit = ["ms", "s", "m", "h"]
+            .into_iter()
+            .find(|unit| rest.starts_with(unit))
+            .ok_or_else(bad)?;
+        rest = &rest[unit.len()..];
+    }
+    Ok(())
+}
+
+/// Parses a duration (`90s`, `5m`, `1h30m`, `250ms`) into a `std::time::Duration`.
+pub fn parse_duration(flag: &str, text: &str) -> Result<std::time::Duration, CliError> {
+    validate_duration(flag, text)?;
+    let mut total_ms: u64 = 0;
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let n: u64 = rest[..digits]
+            .parse()
+            .map_err(|_| CliError::usage(format!("{flag} {text:?} is too large")))?;
+        rest = &rest[digits..];
+        let (unit_ms, len) = if rest.starts_with("ms") {
+            (1, 2)
+        } else if rest.starts_with('s') {
+            (1000, 1)
+        } else if rest.starts_with('m') {
+            (60_000, 1)
+        } else {
+            (3_600_000, 1)
+        };
+        total_ms = total_ms.saturating_add(n.saturating_mul(unit_ms));
+        rest = &rest[len..];
+    }
+    Ok(std::time::Duration::from_millis(total_ms))
+}
+
+/// A webhook must be an http(s) URL with a host.
+pub fn validate_url(flag: &str, text: &str) -> Result<(), CliError> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    match rest {
+        Some(rest)
+            if !rest.is_empty()
+                && !rest.starts_with('/')
+                && !rest.contains(char::is_whitespace) =>
+        {
+            Ok(())
+        }
+        _ => Err(CliError::usage(format!(
+            "{flag} {text:?} is not an http(s) URL"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_errors_name_line_and_column() {
+        assert!(validate_json(r#"{"a": [1, 2]}"#).is_ok());
+        assert!(validate_json("42").is_ok());
+        let err = validate_json("{\n  \"a\": ,\n}").unwrap_err();
+        assert!(err.contains("line 2 column"), "{err}");
+        assert!(validate_json("  ").is_err());
+        assert!(validate_json("{} {}").is_err());
+    }
+
+    #[test]
+    fn metadata_and_durations() {
+        let map = parse_metadata(&["run=nightly".into(), "x=a=b".into()]).unwrap();
+        assert_eq!(map["run"], "nightly");
+        assert_eq!(map["x"], "a=b");
+        assert!(parse_metadata(&["novalue".into()]).is_err());
+        assert!(parse_metadata(&["=v".into()]).is_err());
+        for ok in ["5m", "1h30m", "250ms", "90s"] {
+            assert!(validate_duration("--timeout", ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "5", "m5", "5 m", "5d", "-1s"] {
+            assert!(validate_duration("--timeout", bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_duration("--t", "1m30s").unwrap().as_millis(), 90_000);
+        assert_eq!(parse_duration("--t", "250ms").unwrap().as_millis(), 250);
+    }
+
+    #[test]
+    fn urls() {
+        assert!(validate_url("--callback-url", "https://example.com/hook").is_ok());
+        assert!(validate_url("--callback-url", "ftp://x").is_err());
+        assert!(validate_url("--callback-url", "https://").is_err());
+    }
+}

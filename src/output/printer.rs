@@ -1,0 +1,167 @@
+//! The one printer. Data goes to stdout; status, warnings, hints and errors go to stderr. A closed
+//! stdout becomes [`ClosedPipe`], which ends the command quietly.
+
+use std::io::{self, IsTerminal, Write};
+
+use crate::error::ClosedPipe;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Debug)]
+pub struct Printer {
+    verbosity: Verbosity,
+    stdout_tty: bool,
+    stderr_tty: bool,
+    color_stdout: bool,
+    color_stderr: bool,
+}
+
+impl Printer {
+    pub fn new(verbosity: Verbosity, color: ColorChoice) -> Printer {
+        let stdout_tty = io::stdout().is_terminal();
+        let stderr_tty = io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let decide = |tty: bool| match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Printer {
+            verbosity,
+            stdout_tty,
+            stderr_tty,
+            color_stdout: decide(stdout_tty),
+            color_stderr: decide(stderr_tty),
+        }
+    }
+
+    pub fn verbosity(&self) -> Verbosity {
+        self.verbosity
+    }
+
+    pub fn stdout_is_tty(&self) -> bool {
+        self.stdout_tty
+    }
+
+    /// Whether live progress (spinners, redrawn lines) may be drawn on stderr.
+    pub fn progress_enabled(&self) -> bool {
+        self.stderr_tty && self.verbosity > Verbosity::Quiet
+    }
+
+    pub fn color_stdout(&self) -> bool {
+        self.color_stdout
+    }
+
+    pub fn color_stderr(&self) -> bool {
+        self.color_stderr
+    }
+
+    /// Writes data to stdout as is, and flushes so a reader following a pipe sees it at once.
+    pub fn data(&self, text: &str) -> anyhow::Result<()> {
+        self.data_bytes(text.as_bytes())
+    }
+
+    pub fn data_line(&self, line: &str) -> anyhow::Result<()> {
+        let mut out = io::stdout().lock();
+        write_out(&mut out, line.as_bytes())?;
+        write_out(&mut out, b"\n")?;
+        flush_out(&mut out)
+    }
+
+    pub fn data_bytes(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        let mut out = io::stdout().lock();
+        write_out(&mut out, bytes)?;
+        flush_out(&mut out)
+    }
+
+    /// A human status line on stderr (suppressed by `-q`).
+    pub fn status(&self, message: &str) {
+        if self.verbosity > Verbosity::Quiet {
+            self.stderr_line(message);
+        }
+    }
+
+    /// A warning on stderr (suppressed by `-q`).
+    pub fn warn(&self, message: &str) {
+        if self.verbosity > Verbosity::Quiet {
+            let label = self.paint_stderr("warning", "33;1");
+            self.stderr_line(&format!("{label}: {message}"));
+        }
+    }
+
+    /// A next step for the user on stderr (suppressed by `-q`).
+    pub fn hint(&self, message: &str) {
+        if self.verbosity > Verbosity::Quiet {
+            let label = self.paint_stderr("hint", "36;1");
+            self.stderr_line(&format!("{label}: {message}"));
+        }
+    }
+
+    /// Detail for `-v` only.
+    pub fn verbose(&self, message: &str) {
+        if self.verbosity >= Verbosity::Verbose {
+            self.stderr_line(&self.paint_stderr(message, "2"));
+        }
+    }
+
+    /// An error is always shown, even with `-q`.
+    pub fn error(&self, message: &str, hint: Option<&str>) {
+        let label = self.paint_stderr("error", "31;1");
+        self.stderr_line(&format!("{label}: {message}"));
+        if let Some(hint) = hint {
+            let label = self.paint_stderr("hint", "36;1");
+            self.stderr_line(&format!("{label}: {hint}"));
+        }
+    }
+
+    /// Wraps text in an SGR colour when colour is on for stderr.
+    pub fn paint_stderr(&self, text: &str, sgr: &str) -> String {
+        paint(self.color_stderr, text, sgr)
+    }
+
+    /// Wraps text in an SGR colour when colour is on for stdout.
+    pub fn paint_stdout(&self, text: &str, sgr: &str) -> String {
+        paint(self.color_stdout, text, sgr)
+    }
+
+    fn stderr_line(&self, line: &str) {
+        // Nothing sensible remains to be done if stderr itself is gone.
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    }
+}
+
+fn paint(enabled: bool, text: &str, sgr: &str) -> String {
+    if enabled {
+        format!("\x1b[{sgr}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn write_out(out: &mut impl Write, bytes: &[u8]) -> anyhow::Result<()> {
+    out.write_all(bytes).map_err(pipe_error)
+}
+
+fn flush_out(out: &mut impl Write) -> anyhow::Result<()> {
+    out.flush().map_err(pipe_error)
+}
+
+fn pipe_error(err: io::Error) -> anyhow::Error {
+    if err.kind() == io::ErrorKind::BrokenPipe {
+        anyhow::Error::new(ClosedPipe)
+    } else {
+        anyhow::Error::new(err).context("cannot write to stdout")
+    }
+}
