@@ -18,7 +18,7 @@ use crate::output::Printer;
 use crate::proto;
 use crate::proto::scriptum_service_client::ScriptumServiceClient;
 
-type Service = ScriptumServiceClient<InterceptedService<Channel, Auth>>;
+pub(crate) type Service = ScriptumServiceClient<InterceptedService<Channel, Auth>>;
 
 /// How long a unary call may take before we stop waiting for it.
 const UNARY_DEADLINE: Duration = Duration::from_secs(30);
@@ -29,13 +29,13 @@ pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct Client {
-    service: Service,
-    printer: Printer,
+    pub(crate) service: Service,
+    pub(crate) printer: Printer,
 }
 
 /// Which unary calls may be repeated after a transient failure.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Retry {
+pub(crate) enum Retry {
     /// Reads: repeat a few times with backoff.
     Idempotent,
     /// Writes such as CreateThread: a repeat could act twice, so never.
@@ -133,7 +133,7 @@ impl Client {
 
     /// One unary call with a deadline, `-v` logging, and (for reads) a few quick retries of
     /// transient failures. The error carries the method name and the server's status.
-    async fn unary<Req, Resp, F, Fut>(
+    pub(crate) async fn unary<Req, Resp, F, Fut>(
         &self,
         method: &'static str,
         retry: Retry,

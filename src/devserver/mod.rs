@@ -1,10 +1,21 @@
 //! TEMPORARY interface stub until the dev-server branch lands.
 use std::net::SocketAddr;
+use std::path::PathBuf;
 #[derive(Clone, Debug, Default)]
-pub struct Settings {}
+pub struct Faults {}
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub token: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub speed: f64,
+    pub scripts_dir: Option<PathBuf>,
+    pub implement_cancel: bool,
+    pub artifacts_dir: Option<PathBuf>,
+    pub faults: Faults,
+}
 impl Settings {
     pub fn from_env() -> anyhow::Result<Settings> {
-        Ok(Settings {})
+        Ok(Settings::default())
     }
 }
 pub struct DevServer {
