@@ -24,6 +24,7 @@ pub struct Cli {
 
 /// Options every command accepts, before or after the subcommand.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded`
     /// (an in-process dev server) [default: https://rpc.dodil.io:443]
@@ -102,6 +103,33 @@ pub enum Command {
     /// Scripts and their threads on Dodil Scriptum
     #[command(subcommand)]
     Scriptum(ScriptumCommand),
+
+    /// Print a shell completion script
+    #[command(after_help = "Examples:
+  dodil completions bash > ~/.local/share/bash-completion/completions/dodil
+  dodil completions zsh > \"${fpath[1]}/_dodil\"
+  dodil completions fish > ~/.config/fish/completions/dodil.fish")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff), or write one page per command into a directory
+    #[command(after_help = "Examples:
+  dodil man | man -l -
+  dodil man --dir ~/.local/share/man/man1 && man dodil-scriptum-thread-run")]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write dodil.1 and one page per command (dodil-scriptum-thread-get.1, ...) into DIR
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate completions for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Subcommand)]
