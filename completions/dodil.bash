@@ -104,7 +104,7 @@ _dodil() {
 
     case "${cmd}" in
         dodil)
-            opts="-o -q -v -h -V --endpoint --profile --org --org-id --token-file --output --quiet --verbose --color --help --version scriptum completions man help"
+            opts="-o -q -v -h -V --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help --version scriptum completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -130,6 +130,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -150,7 +154,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__completions)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --output --quiet --verbose --color --help bash elvish fish powershell zsh"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +177,10 @@ _dodil() {
                     return 0
                     ;;
                 --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -322,7 +330,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__man)
-            opts="-o -q -v -h --dir --endpoint --profile --org --org-id --token-file --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --dir --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,6 +360,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -372,7 +384,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --output --quiet --verbose --color --help thread help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help thread help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -395,6 +407,10 @@ _dodil() {
                     return 0
                     ;;
                 --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -502,7 +518,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --output --quiet --verbose --color --help create get list help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help create get list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -528,6 +544,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -548,7 +568,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__create)
-            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --endpoint --profile --org --org-id --token-file --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -594,6 +614,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -614,7 +638,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__get)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -637,6 +661,10 @@ _dodil() {
                     return 0
                     ;;
                 --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -730,7 +758,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__list)
-            opts="-o -q -v -h --script --status --page-size --limit --all --endpoint --profile --org --org-id --token-file --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --script --status --page-size --limit --all --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -769,6 +797,10 @@ _dodil() {
                     return 0
                     ;;
                 --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

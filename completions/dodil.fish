@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dodil_global_optspecs
-    string join \n endpoint= profile= org= org-id= token-file= o/output= q/quiet v/verbose color= h/help V/version
+    string join \n endpoint= profile= org= org-id= token-file= ca-cert= insecure-allow-plaintext o/output= q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_dodil_needs_command
@@ -29,6 +29,7 @@ complete -c dodil -n "__fish_dodil_needs_command" -l profile -d 'Profile of the 
 complete -c dodil -n "__fish_dodil_needs_command" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_needs_command" -l org-id -d 'Organisation id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_needs_command" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_needs_command" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_needs_command" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -36,6 +37,7 @@ jsonl\t''"
 complete -c dodil -n "__fish_dodil_needs_command" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c dodil -n "__fish_dodil_needs_command" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
 complete -c dodil -n "__fish_dodil_needs_command" -s q -l quiet -d 'Print less on stderr (errors only)'
 complete -c dodil -n "__fish_dodil_needs_command" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
 complete -c dodil -n "__fish_dodil_needs_command" -s h -l help -d 'Print help'
@@ -49,6 +51,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_see
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l org-id -d 'Organisation id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -56,6 +59,7 @@ jsonl\t''"
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -s q -l quiet -d 'Print less on stderr (errors only)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -s h -l help -d 'Print help'
@@ -66,6 +70,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org-id -d 'Organisation id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -73,6 +78,7 @@ jsonl\t''"
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s q -l quiet -d 'Print less on stderr (errors only)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s h -l help -d 'Print help'
@@ -87,6 +93,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand completions" -l profile -d '
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org-id -d 'Organisation id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -94,6 +101,7 @@ jsonl\t''"
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -s q -l quiet -d 'Print less on stderr (errors only)'
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -s h -l help -d 'Print help'
@@ -103,6 +111,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand man" -l profile -d 'Profile 
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l org-id -d 'Organisation id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand man" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -110,6 +119,7 @@ jsonl\t''"
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand man" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s q -l quiet -d 'Print less on stderr (errors only)'
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s h -l help -d 'Print help'

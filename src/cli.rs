@@ -66,6 +66,20 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
 
+    /// PEM file of a private CA to trust for TLS, in addition to the system's roots
+    #[arg(
+        long,
+        global = true,
+        env = "DODIL_CA_CERT",
+        value_name = "FILE",
+        hide_env_values = true
+    )]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Allow sending a token over plaintext http:// to a host that is not loopback
+    #[arg(long, global = true)]
+    pub insecure_allow_plaintext: bool,
+
     /// Output format: table for people; json, yaml, or jsonl (one object a line) for programs
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,

@@ -20,8 +20,15 @@ fn committed_completions_match_the_binary() {
     let update = std::env::var_os("UPDATE_COMPLETIONS").is_some();
     let mut stale = Vec::new();
     for (shell, file) in SHELLS {
-        let out = support::bare_cmd(home.path()).args(["completions", shell]).output().unwrap();
-        assert!(out.status.success(), "completions {shell}: {}", support::stderr(&out));
+        let out = support::bare_cmd(home.path())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "completions {shell}: {}",
+            support::stderr(&out)
+        );
         assert!(!out.stdout.is_empty());
         let path = dir.join(file);
         if update {
@@ -44,7 +51,11 @@ fn man_page_renders_for_every_command() {
     assert!(out.status.success());
     assert!(support::stdout(&out).starts_with(".ie"), "roff expected");
     let dir = home.path().join("man");
-    let out = support::bare_cmd(home.path()).args(["man", "--dir"]).arg(&dir).output().unwrap();
+    let out = support::bare_cmd(home.path())
+        .args(["man", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", support::stderr(&out));
     assert!(dir.join("dodil-scriptum-thread-create.1").is_file());
 }

@@ -20,7 +20,11 @@ pub fn man(printer: &Printer, args: &ManArgs) -> anyhow::Result<ExitStatus> {
         None => printer.data_bytes(&pages[0].1)?,
         Some(dir) => {
             write_pages(dir, &pages)?;
-            printer.status(&format!("wrote {} man pages to {}", pages.len(), dir.display()));
+            printer.status(&format!(
+                "wrote {} man pages to {}",
+                pages.len(),
+                dir.display()
+            ));
         }
     }
     Ok(ExitStatus::Success)
