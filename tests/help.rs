@@ -25,6 +25,7 @@ fn command_paths() -> Vec<Vec<String>> {
 #[test]
 fn help_of_every_command() {
     let home = tempfile::tempdir().unwrap();
+    let mut failed = Vec::new();
     for path in command_paths() {
         let out = support::bare_cmd(home.path())
             .args(&path)
@@ -37,8 +38,16 @@ fn help_of_every_command() {
         } else {
             format!("dodil {}", path.join(" "))
         };
-        insta::assert_snapshot!(name.replace(' ', "_"), support::stdout(&out), &name);
+        // Check every command before failing, so one run shows (and writes) every changed page.
+        let text = support::stdout(&out);
+        let checked = std::panic::catch_unwind(|| {
+            insta::assert_snapshot!(name.replace(' ', "_"), text, &name);
+        });
+        if checked.is_err() {
+            failed.push(name);
+        }
     }
+    assert!(failed.is_empty(), "help changed for: {failed:?} (review with `cargo insta review`)");
 }
 
 #[test]
