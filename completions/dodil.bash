@@ -43,6 +43,12 @@ _dodil() {
             dodil__subcmd__help__subcmd__scriptum,thread)
                 cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread"
                 ;;
+            dodil__subcmd__help__subcmd__scriptum__subcmd__thread,artifacts)
+                cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__artifacts"
+                ;;
+            dodil__subcmd__help__subcmd__scriptum__subcmd__thread,cancel)
+                cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__cancel"
+                ;;
             dodil__subcmd__help__subcmd__scriptum__subcmd__thread,create)
                 cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__create"
                 ;;
@@ -51,6 +57,9 @@ _dodil() {
                 ;;
             dodil__subcmd__help__subcmd__scriptum__subcmd__thread,list)
                 cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__list"
+                ;;
+            dodil__subcmd__help__subcmd__scriptum__subcmd__thread,resume)
+                cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__resume"
                 ;;
             dodil__subcmd__scriptum,help)
                 cmd="dodil__subcmd__scriptum__subcmd__help"
@@ -64,6 +73,12 @@ _dodil() {
             dodil__subcmd__scriptum__subcmd__help,thread)
                 cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread"
                 ;;
+            dodil__subcmd__scriptum__subcmd__help__subcmd__thread,artifacts)
+                cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__artifacts"
+                ;;
+            dodil__subcmd__scriptum__subcmd__help__subcmd__thread,cancel)
+                cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__cancel"
+                ;;
             dodil__subcmd__scriptum__subcmd__help__subcmd__thread,create)
                 cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__create"
                 ;;
@@ -72,6 +87,15 @@ _dodil() {
                 ;;
             dodil__subcmd__scriptum__subcmd__help__subcmd__thread,list)
                 cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__list"
+                ;;
+            dodil__subcmd__scriptum__subcmd__help__subcmd__thread,resume)
+                cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__resume"
+                ;;
+            dodil__subcmd__scriptum__subcmd__thread,artifacts)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__artifacts"
+                ;;
+            dodil__subcmd__scriptum__subcmd__thread,cancel)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__cancel"
                 ;;
             dodil__subcmd__scriptum__subcmd__thread,create)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__create"
@@ -85,6 +109,15 @@ _dodil() {
             dodil__subcmd__scriptum__subcmd__thread,list)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__list"
                 ;;
+            dodil__subcmd__scriptum__subcmd__thread,resume)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__resume"
+                ;;
+            dodil__subcmd__scriptum__subcmd__thread__subcmd__help,artifacts)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__artifacts"
+                ;;
+            dodil__subcmd__scriptum__subcmd__thread__subcmd__help,cancel)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__cancel"
+                ;;
             dodil__subcmd__scriptum__subcmd__thread__subcmd__help,create)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__create"
                 ;;
@@ -96,6 +129,9 @@ _dodil() {
                 ;;
             dodil__subcmd__scriptum__subcmd__thread__subcmd__help,list)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__list"
+                ;;
+            dodil__subcmd__scriptum__subcmd__thread__subcmd__help,resume)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__resume"
                 ;;
             *)
                 ;;
@@ -274,8 +310,36 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__help__subcmd__scriptum__subcmd__thread)
-            opts="create get list"
+            opts="create get list resume cancel artifacts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__artifacts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -316,6 +380,20 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__resume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -462,8 +540,36 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__help__subcmd__thread)
-            opts="create get list"
+            opts="create get list resume cancel artifacts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__artifacts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -517,13 +623,131 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__scriptum__subcmd__thread)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help create get list help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help create get list resume cancel artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__artifacts)
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__cancel)
+            opts="-o -q -v -h --reason --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -688,8 +912,36 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__help)
-            opts="create get list help"
+            opts="create get list resume cancel artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__artifacts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -757,6 +1009,20 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__list)
             opts="-o -q -v -h --script --status --page-size --limit --all --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -777,6 +1043,60 @@ _dodil() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__resume)
+            opts="-o -q -v -h --input --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

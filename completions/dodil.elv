@@ -81,6 +81,9 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand create 'Start a thread and print its id at once, without waiting for it'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
+            cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
+            cand cancel 'Cancel a running thread'
+            cand artifacts 'List the files a thread produced'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum;thread;create'= {
@@ -148,10 +151,69 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'dodil;scriptum;thread;resume'= {
+            cand --input 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;cancel'= {
+            cand --reason 'Why, recorded with the cancellation'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;artifacts'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'dodil;scriptum;thread;help'= {
             cand create 'Start a thread and print its id at once, without waiting for it'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
+            cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
+            cand cancel 'Cancel a running thread'
+            cand artifacts 'List the files a thread produced'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum;thread;help;create'= {
@@ -159,6 +221,12 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;scriptum;thread;help;get'= {
         }
         &'dodil;scriptum;thread;help;list'= {
+        }
+        &'dodil;scriptum;thread;help;resume'= {
+        }
+        &'dodil;scriptum;thread;help;cancel'= {
+        }
+        &'dodil;scriptum;thread;help;artifacts'= {
         }
         &'dodil;scriptum;thread;help;help'= {
         }
@@ -170,12 +238,21 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand create 'Start a thread and print its id at once, without waiting for it'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
+            cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
+            cand cancel 'Cancel a running thread'
+            cand artifacts 'List the files a thread produced'
         }
         &'dodil;scriptum;help;thread;create'= {
         }
         &'dodil;scriptum;help;thread;get'= {
         }
         &'dodil;scriptum;help;thread;list'= {
+        }
+        &'dodil;scriptum;help;thread;resume'= {
+        }
+        &'dodil;scriptum;help;thread;cancel'= {
+        }
+        &'dodil;scriptum;help;thread;artifacts'= {
         }
         &'dodil;scriptum;help;help'= {
         }
@@ -229,12 +306,21 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand create 'Start a thread and print its id at once, without waiting for it'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
+            cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
+            cand cancel 'Cancel a running thread'
+            cand artifacts 'List the files a thread produced'
         }
         &'dodil;help;scriptum;thread;create'= {
         }
         &'dodil;help;scriptum;thread;get'= {
         }
         &'dodil;help;scriptum;thread;list'= {
+        }
+        &'dodil;help;scriptum;thread;resume'= {
+        }
+        &'dodil;help;scriptum;thread;cancel'= {
+        }
+        &'dodil;help;scriptum;thread;artifacts'= {
         }
         &'dodil;help;completions'= {
         }

@@ -175,6 +175,54 @@ pub enum ThreadCommand {
   dodil scriptum thread list --script invoice-parser --status failed --limit 100
   dodil scriptum thread list --all -o jsonl | jq -r .threadId")]
     List(ListArgs),
+
+    /// Resume a paused thread (or retry a failed one), optionally with a new input for its step
+    #[command(after_help = "Examples:
+  dodil scriptum thread resume thr_abc123
+  dodil scriptum thread resume thr_abc123 --input '{\"approved\": true}'
+  dodil scriptum thread resume thr_abc123 --input @decision.json")]
+    Resume(ResumeArgs),
+
+    /// Cancel a running thread
+    #[command(after_help = "Examples:
+  dodil scriptum thread cancel thr_abc123
+  dodil scriptum thread cancel thr_abc123 --reason \"wrong input file\"")]
+    Cancel(CancelArgs),
+
+    /// List the files a thread produced
+    #[command(after_help = "Examples:
+  dodil scriptum thread artifacts thr_abc123
+  dodil scriptum thread artifacts thr_abc123 -o json | jq -r '.[].name'")]
+    Artifacts(ArtifactsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// Thread to resume
+    #[arg(value_name = "THREAD_ID")]
+    pub thread_id: String,
+
+    /// New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin
+    #[arg(long, value_name = "JSON|@FILE|@-")]
+    pub input: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// Thread to cancel
+    #[arg(value_name = "THREAD_ID")]
+    pub thread_id: String,
+
+    /// Why, recorded with the cancellation
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ArtifactsArgs {
+    /// Thread whose artifacts to list
+    #[arg(value_name = "THREAD_ID")]
+    pub thread_id: String,
 }
 
 /// The flags that describe a new thread (shared by `create` and `run`).

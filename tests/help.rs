@@ -47,7 +47,10 @@ fn help_of_every_command() {
             failed.push(name);
         }
     }
-    assert!(failed.is_empty(), "help changed for: {failed:?} (review with `cargo insta review`)");
+    assert!(
+        failed.is_empty(),
+        "help changed for: {failed:?} (review with `cargo insta review`)"
+    );
 }
 
 #[test]

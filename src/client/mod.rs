@@ -1,6 +1,7 @@
 //! The gRPC client: one channel, an interceptor that adds auth and org metadata, deadlines and
 //! retries for unary calls, and conversion of every answer into `model` types at this edge.
 
+mod actions;
 mod convert;
 
 use std::future::Future;

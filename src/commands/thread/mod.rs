@@ -1,8 +1,11 @@
 //! `dodil scriptum thread <verb>`: one file per verb.
 
+mod artifacts;
+mod cancel;
 mod create;
 mod get;
 mod list;
+mod resume;
 
 use crate::cli::ThreadCommand;
 use crate::context::Context;
@@ -13,5 +16,8 @@ pub async fn dispatch(ctx: &Context, command: ThreadCommand) -> anyhow::Result<E
         ThreadCommand::Create(args) => create::run(ctx, args).await,
         ThreadCommand::Get(args) => get::run(ctx, args).await,
         ThreadCommand::List(args) => list::run(ctx, args).await,
+        ThreadCommand::Resume(args) => resume::run(ctx, args).await,
+        ThreadCommand::Cancel(args) => cancel::run(ctx, args).await,
+        ThreadCommand::Artifacts(args) => artifacts::run(ctx, args).await,
     }
 }
