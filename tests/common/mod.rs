@@ -142,3 +142,90 @@ impl Fnv {
         }
     }
 }
+
+/// The documented demo/big output of `n` bytes, built independently of the server's generator:
+/// a JSON string whose body is 64-byte blocks `<15 hex digits of i> a..zA..U;`, cut to size.
+pub fn expected_big(n: usize) -> Vec<u8> {
+    let mut body = Vec::with_capacity(n);
+    let mut i = 0u64;
+    while body.len() + 2 < n {
+        body.extend_from_slice(
+            format!("{i:015x} abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU;").as_bytes(),
+        );
+        i += 1;
+    }
+    body.truncate(n - 2);
+    [&b"\""[..], &body, &b"\""[..]].concat()
+}
+
+/// Every message of a StreamThreadResult call.
+pub async fn stream_output(
+    c: &mut Client,
+    id: &str,
+    max_chunk_bytes: Option<i32>,
+) -> (proto::ThreadOutputMeta, Vec<proto::OutputChunk>) {
+    use proto::thread_output_chunk::Chunk;
+    let mut s = c
+        .stream_thread_result(proto::StreamThreadResultRequest {
+            thread_id: id.into(),
+            max_chunk_bytes,
+        })
+        .await
+        .expect("stream result")
+        .into_inner();
+    within("output stream", async {
+        let mut meta = None;
+        let mut chunks = Vec::new();
+        while let Some(m) = s.message().await.expect("stream message") {
+            match m.chunk {
+                Some(Chunk::Meta(x)) => {
+                    assert!(
+                        meta.is_none() && chunks.is_empty(),
+                        "meta comes first, once"
+                    );
+                    meta = Some(x);
+                }
+                Some(Chunk::Output(o)) => chunks.push(o),
+                None => panic!("empty chunk message"),
+            }
+        }
+        (meta.expect("a meta message"), chunks)
+    })
+    .await
+}
+
+/// Every message of a StreamStepResult call.
+pub async fn stream_steps(
+    c: &mut Client,
+    id: &str,
+    step_path: Option<&str>,
+) -> Vec<proto::step_result_chunk::Chunk> {
+    let mut s = c
+        .stream_step_result(proto::StreamStepResultRequest {
+            thread_id: id.into(),
+            step_path: step_path.map(str::to_string),
+            max_chunk_bytes: None,
+        })
+        .await
+        .expect("stream steps")
+        .into_inner();
+    within("step stream", async {
+        let mut out = Vec::new();
+        while let Some(m) = s.message().await.expect("step stream message") {
+            out.push(m.chunk.expect("a chunk"));
+        }
+        out
+    })
+    .await
+}
+
+/// GetThreadResult with default options.
+pub async fn result(c: &mut Client, id: &str) -> proto::GetThreadResultResponse {
+    c.get_thread_result(proto::GetThreadResultRequest {
+        thread_id: id.into(),
+        ..Default::default()
+    })
+    .await
+    .expect("result")
+    .into_inner()
+}
