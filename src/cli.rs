@@ -151,6 +151,13 @@ pub enum ScriptumCommand {
     /// Create, follow and inspect threads (executions of a script)
     #[command(subcommand)]
     Thread(ThreadCommand),
+
+    /// Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)
+    #[command(after_help = "Examples:
+  dodil scriptum dev-server --listen 127.0.0.1:50051 --speed 10
+  dodil scriptum dev-server --listen 127.0.0.1:0 --scripts ./scenarios --fault-watch-drop-after 3
+  DODIL_ENDPOINT=http://127.0.0.1:50051 dodil scriptum thread run demo/hello")]
+    DevServer(crate::devserver::DevServerArgs),
 }
 
 #[derive(Debug, Subcommand)]
