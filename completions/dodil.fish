@@ -26,8 +26,8 @@ end
 
 complete -c dodil -n "__fish_dodil_needs_command" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_needs_command" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
-complete -c dodil -n "__fish_dodil_needs_command" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
-complete -c dodil -n "__fish_dodil_needs_command" -l org-id -d 'Organisation id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_needs_command" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_needs_command" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_needs_command" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_needs_command" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_needs_command" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -48,8 +48,8 @@ complete -c dodil -n "__fish_dodil_needs_command" -f -a "man" -d 'Print the man 
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l org-id -d 'Organisation id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -68,8 +68,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_see
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org-id -d 'Organisation id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -107,8 +107,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-chunk-short -d 'Result streams send only half of chunk K\'s bytes' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l org-id -d 'Organisation id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
@@ -138,8 +138,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
-complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
-complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org-id -d 'Organisation id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -156,8 +156,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand completions" -s h -l help -d
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l dir -d 'Write dodil.1 and one page per command (dodil-scriptum-thread-get.1, ...) into DIR' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
-complete -c dodil -n "__fish_dodil_using_subcommand man" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
-complete -c dodil -n "__fish_dodil_using_subcommand man" -l org-id -d 'Organisation id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand man" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand man" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''

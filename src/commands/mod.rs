@@ -11,7 +11,7 @@ pub async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitSta
     match command {
         Command::Scriptum(ScriptumCommand::Thread(command)) => thread::dispatch(ctx, command).await,
         Command::Scriptum(ScriptumCommand::DevServer(args)) => {
-            crate::devserver::run_standalone(args).await?;
+            crate::devserver::run_standalone(*args).await?;
             Ok(ExitStatus::Success)
         }
         Command::Completions(args) => shell::completions(&ctx.printer, &args),
