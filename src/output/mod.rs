@@ -52,7 +52,12 @@ pub fn table(printer: &Printer, header: &[&str]) -> comfy_table::Table {
 pub fn print_table(printer: &Printer, table: &comfy_table::Table) -> anyhow::Result<()> {
     let text = table
         .lines()
-        .map(|line| line.strip_prefix(' ').unwrap_or(&line).trim_end().to_string())
+        .map(|line| {
+            line.strip_prefix(' ')
+                .unwrap_or(&line)
+                .trim_end()
+                .to_string()
+        })
         .collect::<Vec<_>>()
         .join("\n");
     printer.data_line(&text)
