@@ -1486,3 +1486,19 @@ output: {deployed: true}
         "{msg}"
     );
 }
+
+#[test]
+fn readme_scenario_example_is_valid() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("```yaml\nname: ci/deploy")
+        .expect("the README's scenario example");
+    let body = &readme[start + "```yaml\n".len()..];
+    let yaml = &body[..body.find("```").unwrap()];
+    let def = dodil::devserver::parse_scenario(yaml).unwrap();
+    assert_eq!(
+        (def.name.as_str(), def.version, def.steps.len()),
+        ("ci/deploy", 3, 7)
+    );
+}
