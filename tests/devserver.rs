@@ -833,3 +833,672 @@ async fn watch_step_snapshot_then_decision_and_done() {
         .unwrap_err();
     assert_eq!(e.code(), Code::NotFound);
 }
+
+fn with_faults(speed: f64, spec: &str) -> dodil::devserver::Settings {
+    dodil::devserver::Settings {
+        speed,
+        faults: spec.parse().unwrap(),
+        ..Default::default()
+    }
+}
+
+fn is_terminal(e: &proto::ThreadEvent) -> bool {
+    use proto::thread_event::Event;
+    matches!(
+        e.event,
+        Some(Event::Completed(_) | Event::Failed(_) | Event::Cancelled(_))
+    )
+}
+
+#[tokio::test]
+async fn fault_watch_drop_after_forces_resubscribing() {
+    // Slow enough that the first stream starts before the thread does.
+    let (_server, mut c) = start(with_faults(2.0, "watch-drop-after=2")).await;
+    let id = create(&mut c, "demo/hello", "{}").await;
+    let first = watch_all(&mut c, &id).await;
+    // Usually exactly [started, step_started 1]; more if the catch-up already had events.
+    assert!(
+        first.len() >= 2 && !first.iter().any(is_terminal),
+        "{:?}",
+        labels(&first)
+    );
+    let mut streams = 1;
+    let mut last = first;
+    while !last.iter().any(is_terminal) {
+        last = watch_all(&mut c, &id).await;
+        streams += 1;
+        assert!(streams < 50, "never reached the end");
+    }
+    assert!(streams >= 3, "{streams}");
+    assert_eq!(
+        labels(&last).len(),
+        7,
+        "a resubscriber catches up on everything"
+    );
+}
+
+#[tokio::test]
+async fn fault_watch_no_terminal_and_unimplemented() {
+    let (_server, mut c) = start(with_faults(SPEED, "watch-no-terminal")).await;
+    let id = create(&mut c, "demo/hello", "{}").await;
+    let events = watch_all(&mut c, &id).await;
+    assert_eq!(events.len(), 6);
+    assert!(!events.iter().any(is_terminal));
+    let steps = watch_step_all(&mut c, &id, "1").await;
+    assert!(steps.iter().all(|e| step_label(e) != "done"));
+
+    let (_server, mut c) = start(with_faults(SPEED, "watch-unimplemented")).await;
+    let id = create(&mut c, "demo/hello", "{}").await;
+    let e = c
+        .watch_thread(proto::WatchThreadRequest {
+            thread_id: id.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::Unimplemented);
+    let e = c
+        .watch_step(proto::WatchStepRequest {
+            thread_id: id,
+            step_path: "1".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::Unimplemented);
+}
+
+#[tokio::test]
+async fn fault_unavailable_then_latency() {
+    let (_server, mut c) = start(with_faults(SPEED, "unavailable=GetThread:2")).await;
+    let id = create(&mut c, "demo/hello", "{}").await;
+    let get = proto::GetThreadRequest { thread_id: id };
+    for _ in 0..2 {
+        let e = c.get_thread(get.clone()).await.unwrap_err();
+        assert_eq!(e.code(), Code::Unavailable);
+    }
+    assert!(c.get_thread(get.clone()).await.is_ok());
+    assert!(c
+        .list_threads(proto::ListThreadsRequest::default())
+        .await
+        .is_ok());
+
+    let (_server, mut c) = start(with_faults(SPEED, "latency-ms=150")).await;
+    let t0 = std::time::Instant::now();
+    c.list_threads(proto::ListThreadsRequest::default())
+        .await
+        .unwrap();
+    assert!(t0.elapsed() >= std::time::Duration::from_millis(150));
+}
+
+#[tokio::test]
+async fn fault_page_repeat_hands_back_the_same_token() {
+    let (_server, mut c) = start(with_faults(SPEED, "page-repeat")).await;
+    for _ in 0..5 {
+        create(&mut c, "demo/hello", "{}").await;
+    }
+    let list = |token: String| proto::ListThreadsRequest {
+        page_size: 2,
+        page_token: token,
+        ..Default::default()
+    };
+    let p1 = c
+        .list_threads(list(String::new()))
+        .await
+        .unwrap()
+        .into_inner();
+    let p2 = c
+        .list_threads(list(p1.next_page_token.clone()))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(p2.next_page_token, p1.next_page_token);
+    assert_ne!(p1.threads[0].thread_id, p2.threads[0].thread_id);
+}
+
+#[tokio::test]
+async fn fault_chunk_streams() {
+    let n = 300_000usize; // five 64 KiB chunks
+    let cases: [(&str, &[i32]); 5] = [
+        ("chunk-skip=1", &[0, 2, 3, 4]),
+        ("chunk-repeat=2", &[0, 1, 2, 2, 3, 4]),
+        ("chunk-reorder=0", &[1, 0, 2, 3, 4]),
+        ("chunk-extra", &[0, 1, 2, 3, 4, 5]),
+        ("chunk-no-final", &[0, 1, 2, 3, 4]),
+    ];
+    for (spec, want) in cases {
+        let (_server, mut c) = start(with_faults(200.0, spec)).await;
+        let id = create(&mut c, "demo/big", &format!(r#"{{"bytes":{n}}}"#)).await;
+        finish(&mut c, &id).await;
+        let (_, chunks) = stream_output(&mut c, &id, Some(65_536)).await;
+        let idx: Vec<i32> = chunks.iter().map(|c| c.chunk_index).collect();
+        assert_eq!(idx, want, "{spec}");
+        let finals = chunks.iter().filter(|c| c.is_final).count();
+        assert_eq!(finals, usize::from(spec != "chunk-no-final"), "{spec}");
+        if spec == "chunk-extra" {
+            assert!(chunks[4].is_final && !chunks[5].data.is_empty());
+        }
+    }
+    let (_server, mut c) = start(with_faults(200.0, "chunk-short=1,meta-total-mismatch")).await;
+    let id = create(&mut c, "demo/big", &format!(r#"{{"bytes":{n}}}"#)).await;
+    finish(&mut c, &id).await;
+    let (meta, chunks) = stream_output(&mut c, &id, Some(65_536)).await;
+    assert_eq!(meta.total_bytes as usize, n + 1000);
+    assert_eq!(chunks[1].data.len(), 32_768);
+    assert_eq!(chunks[1].total_bytes as usize, n);
+    // The same faults shape StreamStepResult's data chunks.
+    let (_server, mut c) = start(with_faults(200.0, "chunk-skip=0")).await;
+    let id = create(&mut c, "demo/etl", "{}").await;
+    finish(&mut c, &id).await;
+    let all = stream_steps(&mut c, &id, Some("3")).await;
+    let idx: Vec<i32> = all
+        .iter()
+        .filter_map(|c| match c {
+            proto::step_result_chunk::Chunk::Data(d) => Some(d.chunk_index),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(idx, Vec::<i32>::new(), "one 2 MiB chunk, skipped");
+}
+
+#[tokio::test]
+async fn fault_result_total_and_huge_message() {
+    let (_server, mut c) = start(with_faults(200.0, "result-total-mismatch")).await;
+    let id = create(&mut c, "demo/hello", "{}").await;
+    finish(&mut c, &id).await;
+    let r = result(&mut c, &id).await;
+    assert_eq!(r.output_total_bytes as usize, r.output_data.len() + 1000);
+
+    let (_server, mut c) = start(with_faults(200.0, "huge-message")).await;
+    let n = 6_000_000;
+    let id = create(&mut c, "demo/big", &format!(r#"{{"bytes":{n}}}"#)).await;
+    finish(&mut c, &id).await;
+    let r = result(&mut c, &id).await;
+    assert_eq!((r.output_data.len(), r.output_truncated), (n, false));
+    let (_, chunks) = stream_output(&mut c, &id, None).await;
+    assert_eq!(chunks.len(), 1);
+    assert_eq!(chunks[0].data.len(), n);
+    // A client with the default 4 MiB decode limit cannot take it.
+    let mut small = dodil::proto::scriptum_service_client::ScriptumServiceClient::connect(format!(
+        "http://{}",
+        _server.addr()
+    ))
+    .await
+    .unwrap();
+    let e = small
+        .get_thread_result(proto::GetThreadResultRequest {
+            thread_id: id,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::OutOfRange, "{}", e.message());
+}
+
+#[tokio::test]
+async fn fault_bad_enums() {
+    let (_server, mut c) = start(with_faults(SPEED, "bad-enums")).await;
+    let created = c
+        .create_thread(proto::CreateThreadRequest {
+            script_name: "demo/hello".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(created.status, 42);
+    let events = watch_all(&mut c, &created.thread_id).await;
+    assert_eq!(events.iter().filter(|e| e.event.is_none()).count(), 1);
+    assert!(events.iter().any(is_terminal));
+    let t = c
+        .get_thread(proto::GetThreadRequest {
+            thread_id: created.thread_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(t.status, 42);
+    let r = result(&mut c, &created.thread_id).await;
+    assert_eq!(r.status, 42);
+    assert!(r.steps.iter().all(|s| s.status == 42));
+    let l = c
+        .list_threads(proto::ListThreadsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(l.threads[0].status, 42);
+}
+
+#[tokio::test]
+async fn fault_hostile_names() {
+    let (_server, mut c) = start(with_faults(200.0, "hostile-names")).await;
+    let id = create(&mut c, "demo/etl", "{}").await;
+    let events = watch_all(&mut c, &id).await;
+    assert!(is_terminal(events.last().unwrap()));
+    let r = result(&mut c, &id).await;
+    let paths: Vec<&str> = r.steps.iter().map(|s| s.step_path.as_str()).collect();
+    for bad in ["..", "../../etc", "/abs/path", "a/b", "nul\0byte"] {
+        assert!(paths.contains(&bad), "{bad:?} in {paths:?}");
+    }
+    assert!(paths.iter().any(|p| p.contains('\u{1b}')));
+    assert!(r
+        .steps
+        .iter()
+        .all(|s| s.name.contains('\u{1b}') || s.name.contains("..") || s.name.contains('\n')));
+    // Parent paths follow the renaming, and exact-match lookups still work.
+    assert_eq!(r.steps[1].parent_path, "..");
+    let one = c
+        .get_thread_result(proto::GetThreadResultRequest {
+            thread_id: id.clone(),
+            step_path: Some("../../etc".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(one.step_details[0].step_path, "../../etc");
+}
+
+#[tokio::test]
+async fn auth_on_and_off() {
+    let settings = dodil::devserver::Settings {
+        speed: SPEED,
+        token: Some("s3cret".into()),
+        ..Default::default()
+    };
+    let (_server, mut c) = start(settings).await;
+    let list = proto::ListThreadsRequest::default;
+    let e = c.list_threads(list()).await.unwrap_err();
+    assert_eq!(e.code(), Code::Unauthenticated);
+    let e = c
+        .list_threads(req(list(), Some("wrong"), None))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::Unauthenticated);
+    assert!(!e.message().contains("s3cret"));
+    let e = c
+        .watch_thread(proto::WatchThreadRequest {
+            thread_id: "x".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::Unauthenticated);
+    assert!(c
+        .list_threads(req(list(), Some("s3cret"), None))
+        .await
+        .is_ok());
+    let created = c
+        .create_thread(req(
+            proto::CreateThreadRequest {
+                script_name: "demo/hello".into(),
+                ..Default::default()
+            },
+            Some("s3cret"),
+            Some("acme"),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let t = c
+        .get_thread(req(
+            proto::GetThreadRequest {
+                thread_id: created.thread_id,
+            },
+            Some("s3cret"),
+            None,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(t.organization_name, "acme");
+
+    // Without a token configured, any (or no) credentials pass.
+    let (_server, mut c) = start(fast(SPEED)).await;
+    assert!(c.list_threads(list()).await.is_ok());
+    assert!(c
+        .list_threads(req(list(), Some("anything"), None))
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
+async fn threads_persist_across_servers() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = || dodil::devserver::Settings {
+        speed: SPEED,
+        data_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let (server, mut c) = start(settings()).await;
+    let hello = create(&mut c, "demo/hello", r#"{"n":1}"#).await;
+    let approval = create(&mut c, "demo/approval", "{}").await;
+    let before = finish(&mut c, &hello).await;
+    server.shutdown().await;
+
+    let (server, mut c) = start(settings()).await;
+    let t = c
+        .get_thread(proto::GetThreadRequest {
+            thread_id: hello.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(t, before, "the same thread, byte for byte");
+    let l = c
+        .list_threads(proto::ListThreadsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    let ids: Vec<_> = l.threads.iter().map(|t| t.thread_id.clone()).collect();
+    assert_eq!(ids, [approval.clone(), hello.clone()]);
+    c.resume_thread(proto::ResumeThreadRequest {
+        thread_id: approval.clone(),
+        step_input_override_json: r#"{"ok":true}"#.into(),
+    })
+    .await
+    .unwrap();
+    let done = finish(&mut c, &approval).await;
+    assert_eq!(done.status, ThreadStatus::Completed as i32);
+    drop(server);
+
+    // A torn last line (a writer that died mid-write) is ignored.
+    use std::io::Write;
+    let file = dir.path().join("threads.jsonl");
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap()
+        .write_all(br#"{"op":"create","id":"thr_torn"#)
+        .unwrap();
+    let (_server, mut c) = start(settings()).await;
+    let t = c
+        .get_thread(proto::GetThreadRequest {
+            thread_id: approval,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(t.status, ThreadStatus::Completed as i32);
+}
+
+#[tokio::test]
+async fn two_live_servers_share_a_data_dir() {
+    // Like two `--endpoint embedded` commands running at once.
+    let dir = tempfile::tempdir().unwrap();
+    let settings = || dodil::devserver::Settings {
+        speed: SPEED,
+        data_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let (_a, mut ca) = start(settings()).await;
+    let (_b, mut cb) = start(settings()).await;
+    let id = create(&mut ca, "demo/approval", "{}").await;
+    // B sees A's thread, and A's watcher sees B's resume.
+    let mut watch = ca
+        .watch_thread(proto::WatchThreadRequest {
+            thread_id: id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    within("pause", async {
+        while let Some(e) = watch.message().await.unwrap() {
+            if step_started_path(&e) == Some("2") {
+                break;
+            }
+        }
+    })
+    .await;
+    cb.resume_thread(proto::ResumeThreadRequest {
+        thread_id: id.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let last = within("resume seen", async {
+        let mut last = None;
+        while let Some(e) = watch.message().await.unwrap() {
+            last = Some(e);
+        }
+        last.unwrap()
+    })
+    .await;
+    assert_eq!(label(&last), "completed");
+}
+
+#[tokio::test]
+async fn cancel_when_implemented() {
+    let settings = dodil::devserver::Settings {
+        speed: SPEED,
+        implement_cancel: true,
+        ..Default::default()
+    };
+    let (_server, mut c) = start(settings).await;
+    let id = create(&mut c, "demo/approval", "{}").await;
+    let mut watch = c
+        .watch_thread(proto::WatchThreadRequest {
+            thread_id: id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    within("pause", async {
+        while let Some(e) = watch.message().await.unwrap() {
+            if step_started_path(&e) == Some("2") {
+                break;
+            }
+        }
+    })
+    .await;
+    let r = c
+        .cancel_thread(proto::CancelThreadRequest {
+            thread_id: id.clone(),
+            reason: "not today".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.status, ThreadStatus::Cancelled as i32);
+    let e = within("cancelled event", watch.message())
+        .await
+        .unwrap()
+        .unwrap();
+    let Some(proto::thread_event::Event::Cancelled(x)) = &e.event else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (x.reason.as_str(), x.cancelled_step_path.as_str()),
+        ("not today", "2")
+    );
+    assert!(within("end", watch.message()).await.unwrap().is_none());
+    let t = c
+        .get_thread(proto::GetThreadRequest {
+            thread_id: id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(t.status, ThreadStatus::Cancelled as i32);
+    let e = c
+        .cancel_thread(proto::CancelThreadRequest {
+            thread_id: id.clone(),
+            reason: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::FailedPrecondition);
+    let e = c
+        .resume_thread(proto::ResumeThreadRequest {
+            thread_id: id,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::FailedPrecondition);
+    assert!(e.message().contains("THREAD_STATUS_CANCELLED"));
+}
+
+#[tokio::test]
+async fn artifacts_when_enabled() {
+    let (_server, mut c) = start(fast(SPEED)).await;
+    let id = create(&mut c, "demo/hello", "{}").await;
+    let e = c
+        .list_artifacts(proto::ListArtifactsRequest { thread_id: id })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::Unimplemented);
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.pdf"), b"%PDF-1.4 fake").unwrap();
+    std::fs::write(dir.path().join("rows.csv"), b"a,b\n1,2\n").unwrap();
+    std::fs::create_dir(dir.path().join("subdir")).unwrap();
+    let settings = dodil::devserver::Settings {
+        speed: SPEED,
+        artifacts_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let (_server, mut c) = start(settings).await;
+    let id = create(&mut c, "demo/hello", "{}").await;
+    let a = c
+        .list_artifacts(proto::ListArtifactsRequest {
+            thread_id: id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .artifacts;
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0].name, "report.pdf");
+    assert_eq!(a[0].path, format!("{id}/report.pdf"));
+    assert_eq!(a[0].content_type, "application/pdf");
+    assert_eq!(a[0].size_bytes, 13);
+    assert_eq!(a[1].content_type, "text/csv");
+    let body = http_get(&a[1].download_url).await;
+    assert!(body.starts_with(b"HTTP/1.1 200 OK\r\n"));
+    assert!(body.ends_with(b"\r\n\r\na,b\n1,2\n"));
+    let missing = a[1].download_url.replace("rows.csv", "..%2Fetc%2Fpasswd");
+    assert!(http_get(&missing).await.starts_with(b"HTTP/1.1 404"));
+    let e = c
+        .list_artifacts(proto::ListArtifactsRequest {
+            thread_id: "thr_nope".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::NotFound);
+}
+
+/// A raw HTTP/1.1 GET over loopback.
+async fn http_get(url: &str) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    assert!(host.starts_with("127.0.0.1:"));
+    let mut s = tokio::net::TcpStream::connect(host).await.unwrap();
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    within("http", s.read_to_end(&mut out)).await.unwrap();
+    out
+}
+
+#[tokio::test]
+async fn scenario_files_run_and_bad_ones_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pipeline.yaml"),
+        r#"
+name: ci/pipeline
+version: 3
+steps:
+  - path: "1"
+    name: build
+    tool: cargo
+    duration_ms: 200
+    output: {artifact: "app.tar"}
+    yields: [{percent: 50}, {percent: 100}]
+  - path: "1.1"
+    name: unit
+    input_bytes: 70000
+  - path: "2"
+    name: deploy
+    primitive: execute
+    fail: "permission denied"
+output: {deployed: true}
+"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a scenario").unwrap();
+    let settings = dodil::devserver::Settings {
+        speed: SPEED,
+        scripts_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let (_server, mut c) = start(settings.clone()).await;
+    let created = c
+        .create_thread(proto::CreateThreadRequest {
+            script_name: "ci/pipeline".into(),
+            version: 3,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let id = created.thread_id;
+    let events = watch_all(&mut c, &id).await;
+    assert_eq!(
+        labels(&events),
+        [
+            "started",
+            "step_started 1",
+            "yielded 1",
+            "yielded 1",
+            "step_started 1.1",
+            "step_completed 1.1",
+            "step_completed 1",
+            "step_started 2",
+            "step_failed 2",
+            "failed 2"
+        ]
+    );
+    // A large step input is streamed in chunks (field "input").
+    let chunks = stream_steps(&mut c, &id, Some("1.1")).await;
+    let input: Vec<u8> = chunks
+        .iter()
+        .filter_map(|c| match c {
+            proto::step_result_chunk::Chunk::Data(d) if d.field == "input" => Some(d.data.to_vec()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(input, expected_big(70_000));
+
+    std::fs::write(
+        dir.path().join("zz-broken.yaml"),
+        "name: broken\nsteps:\n  - path: '1'\n    name: a\n    durration_ms: 5\n",
+    )
+    .unwrap();
+    let err = dodil::devserver::DevServer::start("127.0.0.1:0".parse().unwrap(), settings)
+        .await
+        .err()
+        .expect("a malformed scenario stops the server");
+    let msg = format!("{err:#}");
+    assert!(
+        msg.contains("zz-broken.yaml") && msg.contains("durration_ms"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn readme_scenario_example_is_valid() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("```yaml\nname: ci/deploy")
+        .expect("the README's scenario example");
+    let body = &readme[start + "```yaml\n".len()..];
+    let yaml = &body[..body.find("```").unwrap()];
+    let def = dodil::devserver::parse_scenario(yaml).unwrap();
+    assert_eq!(
+        (def.name.as_str(), def.version, def.steps.len()),
+        ("ci/deploy", 3, 7)
+    );
+}

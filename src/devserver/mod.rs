@@ -292,3 +292,51 @@ impl Drop for DevServer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The only test that touches these variables (tests share one process environment).
+    #[test]
+    fn settings_from_env() {
+        let vars = [
+            ("DODIL_DATA_DIR", "/tmp/dodil-test-data"),
+            ("DODIL_DEVSERVER_SPEED", "25"),
+            ("DODIL_DEVSERVER_FAULTS", "latency-ms=5,bad-enums"),
+            ("DODIL_DEVSERVER_TOKEN", "t0k"),
+            ("DODIL_DEVSERVER_CANCEL", "yes"),
+        ];
+        for (k, v) in vars {
+            std::env::set_var(k, v);
+        }
+        let s = Settings::from_env().unwrap();
+        assert_eq!(s.data_dir, Some(PathBuf::from("/tmp/dodil-test-data")));
+        assert_eq!(s.speed, 25.0);
+        assert!(s.faults.bad_enums && s.faults.latency_ms == 5);
+        assert_eq!(s.token.as_deref(), Some("t0k"));
+        assert!(s.implement_cancel);
+        for (k, bad) in [
+            ("DODIL_DEVSERVER_SPEED", "fast"),
+            ("DODIL_DEVSERVER_SPEED", "-1"),
+            ("DODIL_DEVSERVER_FAULTS", "nope"),
+            ("DODIL_DEVSERVER_CANCEL", "maybe"),
+            ("DODIL_DEVSERVER_EPHEMERAL", "2"),
+        ] {
+            let old = std::env::var(k).ok();
+            std::env::set_var(k, bad);
+            let e = format!("{:#}", Settings::from_env().unwrap_err());
+            assert!(e.contains(k), "{k}={bad}: {e}");
+            match old {
+                Some(v) => std::env::set_var(k, v),
+                None => std::env::remove_var(k),
+            }
+        }
+        std::env::set_var("DODIL_DEVSERVER_EPHEMERAL", "1");
+        assert_eq!(Settings::from_env().unwrap().data_dir, None);
+        for (k, _) in vars {
+            std::env::remove_var(k);
+        }
+        std::env::remove_var("DODIL_DEVSERVER_EPHEMERAL");
+    }
+}
