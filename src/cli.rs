@@ -24,6 +24,7 @@ pub struct Cli {
 
 /// Options every command accepts, before or after the subcommand.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded`
     /// (an in-process dev server) [default: https://rpc.dodil.io:443]
@@ -65,6 +66,20 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
 
+    /// PEM file of a private CA to trust for TLS, in addition to the system's roots
+    #[arg(
+        long,
+        global = true,
+        env = "DODIL_CA_CERT",
+        value_name = "FILE",
+        hide_env_values = true
+    )]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Allow sending a token over plaintext http:// to a host that is not loopback
+    #[arg(long, global = true)]
+    pub insecure_allow_plaintext: bool,
+
     /// Output format: table for people; json, yaml, or jsonl (one object a line) for programs
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
@@ -102,6 +117,33 @@ pub enum Command {
     /// Scripts and their threads on Dodil Scriptum
     #[command(subcommand)]
     Scriptum(ScriptumCommand),
+
+    /// Print a shell completion script
+    #[command(after_help = "Examples:
+  dodil completions bash > ~/.local/share/bash-completion/completions/dodil
+  dodil completions zsh > \"${fpath[1]}/_dodil\"
+  dodil completions fish > ~/.config/fish/completions/dodil.fish")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff), or write one page per command into a directory
+    #[command(after_help = "Examples:
+  dodil man | man -l -
+  dodil man --dir ~/.local/share/man/man1 && man dodil-scriptum-thread-run")]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write dodil.1 and one page per command (dodil-scriptum-thread-get.1, ...) into DIR
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate completions for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +191,54 @@ pub enum ThreadCommand {
   dodil scriptum thread steps thr_abc123 --detail -o json
   dodil scriptum thread steps thr_abc123 --detail --save ./out/steps")]
     Steps(StepsArgs),
+
+    /// Resume a paused thread (or retry a failed one), optionally with a new input for its step
+    #[command(after_help = "Examples:
+  dodil scriptum thread resume thr_abc123
+  dodil scriptum thread resume thr_abc123 --input '{\"approved\": true}'
+  dodil scriptum thread resume thr_abc123 --input @decision.json")]
+    Resume(ResumeArgs),
+
+    /// Cancel a running thread
+    #[command(after_help = "Examples:
+  dodil scriptum thread cancel thr_abc123
+  dodil scriptum thread cancel thr_abc123 --reason \"wrong input file\"")]
+    Cancel(CancelArgs),
+
+    /// List the files a thread produced
+    #[command(after_help = "Examples:
+  dodil scriptum thread artifacts thr_abc123
+  dodil scriptum thread artifacts thr_abc123 -o json | jq -r '.[].name'")]
+    Artifacts(ArtifactsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// Thread to resume
+    #[arg(value_name = "THREAD_ID")]
+    pub thread_id: String,
+
+    /// New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin
+    #[arg(long, value_name = "JSON|@FILE|@-")]
+    pub input: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// Thread to cancel
+    #[arg(value_name = "THREAD_ID")]
+    pub thread_id: String,
+
+    /// Why, recorded with the cancellation
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ArtifactsArgs {
+    /// Thread whose artifacts to list
+    #[arg(value_name = "THREAD_ID")]
+    pub thread_id: String,
 }
 
 /// The flags that describe a new thread (shared by `create` and `run`).

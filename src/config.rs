@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
+use crate::output::Printer;
 
 pub const PRODUCTION_ENDPOINT: &str = "https://rpc.dodil.io:443";
 pub const STAGING_ENDPOINT: &str = "https://rpc.dev.dodil.io:443";
@@ -63,6 +64,8 @@ pub struct Settings {
     pub org_id: Option<String>,
     pub token: Option<Token>,
     pub profile: Option<String>,
+    /// Extra root certificate (PEM) for TLS.
+    pub ca_cert: Option<Vec<u8>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,7 +136,7 @@ impl Endpoint {
 
 /// Resolves the settings from flags (which clap already merged with their environment variables),
 /// the remaining environment variables, and the config file's profile.
-pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Settings> {
+pub fn resolve(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Settings> {
     let path = config_path();
     let file = match &path {
         Some(path) => load_config(path)?,
@@ -163,14 +166,31 @@ pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Settings> {
     let org_id = global.org_id.clone().or(profile.org_id.clone());
 
     let token = if let Some(file) = &global.token_file {
-        Some(read_token(file)?)
+        Some(read_token(file, printer)?)
     } else if let Some(token) = env_nonempty("DODIL_TOKEN") {
         Some(Token(token.trim().to_string()))
     } else if let Some(file) = &profile.token_file {
         let base = path.as_deref().and_then(Path::parent);
-        Some(read_token(&resolve_relative(file, base))?)
+        Some(read_token(&resolve_relative(file, base), printer)?)
     } else {
         None
+    };
+
+    if let (Some(_), Endpoint::Remote { url, tls: false }) = (&token, &endpoint) {
+        if !global.insecure_allow_plaintext && !is_loopback(url) {
+            return Err(CliError::usage(format!(
+                "refusing to send a bearer token over plaintext {url}"
+            ))
+            .with_hint("use https://, or pass --insecure-allow-plaintext if the network is trusted")
+            .into());
+        }
+    }
+
+    let ca_cert = match &global.ca_cert {
+        Some(path) => Some(std::fs::read(path).map_err(|err| {
+            CliError::usage(format!("cannot read --ca-cert {}: {err}", path.display()))
+        })?),
+        None => None,
     };
 
     Ok(Settings {
@@ -179,7 +199,22 @@ pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Settings> {
         org_id,
         token,
         profile: profile_name,
+        ca_cert,
     })
+}
+
+/// Whether an `http://host:port` URL names this machine.
+fn is_loopback(url: &str) -> bool {
+    let authority = url.trim_start_matches("http://");
+    let host = match authority.rsplit_once(':') {
+        Some((host, _)) => host,
+        None => authority,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `DODIL_CONFIG`, else `dodil/config.yaml` under the platform config directory.
@@ -263,7 +298,8 @@ fn find_profile(file: &ConfigFile, name: &str) -> anyhow::Result<Profile> {
     }
 }
 
-fn read_token(path: &Path) -> anyhow::Result<Token> {
+fn read_token(path: &Path, printer: &Printer) -> anyhow::Result<Token> {
+    warn_if_world_readable(path, printer);
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read token file {}", path.display()))
         .map_err(|err| CliError::usage(format!("{err:#}")))?;
@@ -272,6 +308,23 @@ fn read_token(path: &Path) -> anyhow::Result<Token> {
         return Err(CliError::usage(format!("token file {} is empty", path.display())).into());
     }
     Ok(Token(token.to_string()))
+}
+
+/// A token file others can read is a leak waiting to happen; say so (once, on stderr).
+fn warn_if_world_readable(path: &Path, printer: &Printer) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.permissions().mode() & 0o004 != 0 {
+                printer.warn(&format!(
+                    "token file {} is readable by every user; run: chmod 600 {}",
+                    path.display(),
+                    path.display()
+                ));
+            }
+        }
+    }
 }
 
 /// `~/x` is under the home directory; a relative path is relative to the config file's folder.
@@ -325,6 +378,15 @@ mod tests {
         ] {
             assert!(Endpoint::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        assert!(is_loopback("http://127.0.0.1:50051"));
+        assert!(is_loopback("http://localhost:80"));
+        assert!(is_loopback("http://[::1]:80"));
+        assert!(!is_loopback("http://10.0.0.1:80"));
+        assert!(!is_loopback("http://example.com:80"));
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub struct Context {
 impl Context {
     pub fn new(global: &GlobalArgs) -> anyhow::Result<Context> {
         let printer = printer_for(global);
-        let settings = config::resolve(global)?;
+        let settings = config::resolve(global, &printer)?;
         Ok(Context {
             printer,
             output: global.output,

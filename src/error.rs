@@ -192,12 +192,32 @@ fn classify_status(status: &tonic::Status) -> (ExitStatus, Option<String>) {
             ExitStatus::ServerRefused,
             Some("this server does not offer that call yet".into()),
         ),
+        _ if mentions_certificate(status) => (
+            ExitStatus::Unreachable,
+            Some(
+                "the server's TLS certificate was not accepted: check the host name in --endpoint, \
+                 or trust a private CA with --ca-cert FILE"
+                    .into(),
+            ),
+        ),
         code if is_transient(code) || code == Code::Unknown && is_transport(status) => (
             ExitStatus::Unreachable,
             Some("check --endpoint (or DODIL_ENDPOINT / the profile) and the network".into()),
         ),
         _ => (ExitStatus::ServerRefused, None),
     }
+}
+
+/// Whether a transport failure came from certificate verification (anywhere in its chain).
+fn mentions_certificate(status: &tonic::Status) -> bool {
+    let mut cause: Option<&dyn std::error::Error> = Some(status);
+    while let Some(err) = cause {
+        if err.to_string().to_ascii_lowercase().contains("certificate") {
+            return true;
+        }
+        cause = err.source();
+    }
+    false
 }
 
 /// tonic reports some connection failures as UNKNOWN with a transport source.

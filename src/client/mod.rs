@@ -1,6 +1,7 @@
 //! The gRPC client: one channel, an interceptor that adds auth and org metadata, deadlines and
 //! retries for unary calls, and conversion of every answer into `model` types at this edge.
 
+mod actions;
 mod convert;
 mod results;
 
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use tonic::metadata::{AsciiMetadataValue, MetadataValue};
 use tonic::service::interceptor::InterceptedService;
-use tonic::transport::{Channel, ClientTlsConfig};
+use tonic::transport::{Certificate, Channel, ClientTlsConfig};
 
 use crate::config::{Settings, Token};
 use crate::error::{describe_status, is_transient, CliError};
@@ -63,8 +64,12 @@ impl Client {
             .keep_alive_while_idle(true)
             .http2_adaptive_window(true);
         if tls {
+            let mut tls_config = ClientTlsConfig::new().with_enabled_roots();
+            if let Some(pem) = &settings.ca_cert {
+                tls_config = tls_config.ca_certificate(Certificate::from_pem(pem));
+            }
             endpoint = endpoint
-                .tls_config(ClientTlsConfig::new().with_enabled_roots())
+                .tls_config(tls_config)
                 .context("cannot set up TLS")?;
         }
         let auth = Auth::new(settings)?;

@@ -1,5 +1,6 @@
 //! One module per command; each is a small `run(ctx, args)` returning the outcome.
 
+pub mod shell;
 pub mod thread;
 
 use crate::cli::{Command, ScriptumCommand};
@@ -9,5 +10,7 @@ use crate::error::ExitStatus;
 pub async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Scriptum(ScriptumCommand::Thread(command)) => thread::dispatch(ctx, command).await,
+        Command::Completions(args) => shell::completions(&ctx.printer, &args),
+        Command::Man(args) => shell::man(&ctx.printer, &args),
     }
 }

@@ -165,6 +165,18 @@ impl Thread {
     }
 }
 
+/// A file a thread produced, as ListArtifacts describes it.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Artifact {
+    pub name: String,
+    pub path: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Short-lived pre-signed URL: fetch promptly, never store.
+    pub download_url: String,
+}
+
 /// Embeds bytes that hold JSON as a JSON value; bytes that do not parse become a string (lossy
 /// UTF-8), so `-o json` never hides data behind base64.
 pub fn json_payload(bytes: &[u8]) -> serde_json::Value {

@@ -1,9 +1,12 @@
 //! `dodil scriptum thread <verb>`: one file per verb.
 
+mod artifacts;
+mod cancel;
 mod create;
 mod get;
 mod list;
 pub mod result;
+mod resume;
 mod steps;
 
 pub use get::now_ms;
@@ -19,5 +22,8 @@ pub async fn dispatch(ctx: &Context, command: ThreadCommand) -> anyhow::Result<E
         ThreadCommand::List(args) => list::run(ctx, args).await,
         ThreadCommand::Result(args) => result::run(ctx, args).await,
         ThreadCommand::Steps(args) => steps::run(ctx, args).await,
+        ThreadCommand::Resume(args) => resume::run(ctx, args).await,
+        ThreadCommand::Cancel(args) => cancel::run(ctx, args).await,
+        ThreadCommand::Artifacts(args) => artifacts::run(ctx, args).await,
     }
 }

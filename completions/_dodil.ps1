@@ -1,0 +1,449 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'dodil'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'dodil' {
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('scriptum', 'scriptum', [CompletionResultType]::ParameterValue, 'Scripts and their threads on Dodil Scriptum')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or write one page per command into a directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dodil;scriptum' {
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('thread', 'thread', [CompletionResultType]::ParameterValue, 'Create, follow and inspect threads (executions of a script)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dodil;scriptum;thread' {
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
+            [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
+            [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
+            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dodil;scriptum;thread;create' {
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Input: inline JSON, @FILE, or @- for stdin (validated before anything is sent)')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Script version to run (0 = the active version)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Override the default timeout, e.g. 90s, 5m, 1h30m (accepted but not enforced by the service yet)')
+            [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'A label for the thread, KEY=VALUE; repeat for more')
+            [CompletionResult]::new('--callback-url', '--callback-url', [CompletionResultType]::ParameterName, 'Webhook called when the thread completes (accepted but not enforced by the service yet)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Load the tenant''s environment variables into the run')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;scriptum;thread;get' {
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;scriptum;thread;list' {
+            [CompletionResult]::new('--script', '--script', [CompletionResultType]::ParameterName, 'Only threads of this script')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only threads in this status: pending, running, completed, failed, cancelled, paused (or the full enum name, e.g. THREAD_STATUS_FAILED)')
+            [CompletionResult]::new('--page-size', '--page-size', [CompletionResultType]::ParameterName, 'Threads to ask for per call')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N threads')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Follow every page to the end')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;scriptum;thread;result' {
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write output.json, summary.json, yields.jsonl and steps/ into DIR (created if missing)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the thread to finish first')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;scriptum;thread;steps' {
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'One step, by path (e.g. 1.2.0): its detail, diagnostics, input and output')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--detail', '--detail', [CompletionResultType]::ParameterName, 'Stream the full input and output of every step (or of --step), reassembling large ones')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;scriptum;thread;resume' {
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;scriptum;thread;cancel' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, recorded with the cancellation')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;scriptum;thread;artifacts' {
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;scriptum;thread;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
+            [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
+            [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
+            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dodil;scriptum;thread;help;create' {
+            break
+        }
+        'dodil;scriptum;thread;help;get' {
+            break
+        }
+        'dodil;scriptum;thread;help;list' {
+            break
+        }
+        'dodil;scriptum;thread;help;result' {
+            break
+        }
+        'dodil;scriptum;thread;help;steps' {
+            break
+        }
+        'dodil;scriptum;thread;help;resume' {
+            break
+        }
+        'dodil;scriptum;thread;help;cancel' {
+            break
+        }
+        'dodil;scriptum;thread;help;artifacts' {
+            break
+        }
+        'dodil;scriptum;thread;help;help' {
+            break
+        }
+        'dodil;scriptum;help' {
+            [CompletionResult]::new('thread', 'thread', [CompletionResultType]::ParameterValue, 'Create, follow and inspect threads (executions of a script)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dodil;scriptum;help;thread' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
+            [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
+            [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
+            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
+            break
+        }
+        'dodil;scriptum;help;thread;create' {
+            break
+        }
+        'dodil;scriptum;help;thread;get' {
+            break
+        }
+        'dodil;scriptum;help;thread;list' {
+            break
+        }
+        'dodil;scriptum;help;thread;result' {
+            break
+        }
+        'dodil;scriptum;help;thread;steps' {
+            break
+        }
+        'dodil;scriptum;help;thread;resume' {
+            break
+        }
+        'dodil;scriptum;help;thread;cancel' {
+            break
+        }
+        'dodil;scriptum;help;thread;artifacts' {
+            break
+        }
+        'dodil;scriptum;help;help' {
+            break
+        }
+        'dodil;completions' {
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;man' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write dodil.1 and one page per command (dodil-scriptum-thread-get.1, ...) into DIR')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;help' {
+            [CompletionResult]::new('scriptum', 'scriptum', [CompletionResultType]::ParameterValue, 'Scripts and their threads on Dodil Scriptum')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or write one page per command into a directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dodil;help;scriptum' {
+            [CompletionResult]::new('thread', 'thread', [CompletionResultType]::ParameterValue, 'Create, follow and inspect threads (executions of a script)')
+            break
+        }
+        'dodil;help;scriptum;thread' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
+            [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
+            [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
+            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
+            break
+        }
+        'dodil;help;scriptum;thread;create' {
+            break
+        }
+        'dodil;help;scriptum;thread;get' {
+            break
+        }
+        'dodil;help;scriptum;thread;list' {
+            break
+        }
+        'dodil;help;scriptum;thread;result' {
+            break
+        }
+        'dodil;help;scriptum;thread;steps' {
+            break
+        }
+        'dodil;help;scriptum;thread;resume' {
+            break
+        }
+        'dodil;help;scriptum;thread;cancel' {
+            break
+        }
+        'dodil;help;scriptum;thread;artifacts' {
+            break
+        }
+        'dodil;help;completions' {
+            break
+        }
+        'dodil;help;man' {
+            break
+        }
+        'dodil;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,396 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[dodil] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'dodil'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'dodil'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand scriptum 'Scripts and their threads on Dodil Scriptum'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff), or write one page per command into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dodil;scriptum'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand thread 'Create, follow and inspect threads (executions of a script)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dodil;scriptum;thread'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand create 'Start a thread and print its id at once, without waiting for it'
+            cand get 'Show a thread''s status and progress'
+            cand list 'List recent threads, newest first'
+            cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
+            cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
+            cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
+            cand cancel 'Cancel a running thread'
+            cand artifacts 'List the files a thread produced'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dodil;scriptum;thread;create'= {
+            cand --input 'Input: inline JSON, @FILE, or @- for stdin (validated before anything is sent)'
+            cand --version 'Script version to run (0 = the active version)'
+            cand --timeout 'Override the default timeout, e.g. 90s, 5m, 1h30m (accepted but not enforced by the service yet)'
+            cand --metadata 'A label for the thread, KEY=VALUE; repeat for more'
+            cand --callback-url 'Webhook called when the thread completes (accepted but not enforced by the service yet)'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --env 'Load the tenant''s environment variables into the run'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;get'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;list'= {
+            cand --script 'Only threads of this script'
+            cand --status 'Only threads in this status: pending, running, completed, failed, cancelled, paused (or the full enum name, e.g. THREAD_STATUS_FAILED)'
+            cand --page-size 'Threads to ask for per call'
+            cand --limit 'Stop after N threads'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --all 'Follow every page to the end'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;result'= {
+            cand --save 'Write output.json, summary.json, yields.jsonl and steps/ into DIR (created if missing)'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --wait 'Wait for the thread to finish first'
+            cand --force 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;steps'= {
+            cand --step 'One step, by path (e.g. 1.2.0): its detail, diagnostics, input and output'
+            cand --save 'With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --detail 'Stream the full input and output of every step (or of --step), reassembling large ones'
+            cand --force 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;resume'= {
+            cand --input 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;cancel'= {
+            cand --reason 'Why, recorded with the cancellation'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;artifacts'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;help'= {
+            cand create 'Start a thread and print its id at once, without waiting for it'
+            cand get 'Show a thread''s status and progress'
+            cand list 'List recent threads, newest first'
+            cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
+            cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
+            cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
+            cand cancel 'Cancel a running thread'
+            cand artifacts 'List the files a thread produced'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dodil;scriptum;thread;help;create'= {
+        }
+        &'dodil;scriptum;thread;help;get'= {
+        }
+        &'dodil;scriptum;thread;help;list'= {
+        }
+        &'dodil;scriptum;thread;help;result'= {
+        }
+        &'dodil;scriptum;thread;help;steps'= {
+        }
+        &'dodil;scriptum;thread;help;resume'= {
+        }
+        &'dodil;scriptum;thread;help;cancel'= {
+        }
+        &'dodil;scriptum;thread;help;artifacts'= {
+        }
+        &'dodil;scriptum;thread;help;help'= {
+        }
+        &'dodil;scriptum;help'= {
+            cand thread 'Create, follow and inspect threads (executions of a script)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dodil;scriptum;help;thread'= {
+            cand create 'Start a thread and print its id at once, without waiting for it'
+            cand get 'Show a thread''s status and progress'
+            cand list 'List recent threads, newest first'
+            cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
+            cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
+            cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
+            cand cancel 'Cancel a running thread'
+            cand artifacts 'List the files a thread produced'
+        }
+        &'dodil;scriptum;help;thread;create'= {
+        }
+        &'dodil;scriptum;help;thread;get'= {
+        }
+        &'dodil;scriptum;help;thread;list'= {
+        }
+        &'dodil;scriptum;help;thread;result'= {
+        }
+        &'dodil;scriptum;help;thread;steps'= {
+        }
+        &'dodil;scriptum;help;thread;resume'= {
+        }
+        &'dodil;scriptum;help;thread;cancel'= {
+        }
+        &'dodil;scriptum;help;thread;artifacts'= {
+        }
+        &'dodil;scriptum;help;help'= {
+        }
+        &'dodil;completions'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;man'= {
+            cand --dir 'Write dodil.1 and one page per command (dodil-scriptum-thread-get.1, ...) into DIR'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;help'= {
+            cand scriptum 'Scripts and their threads on Dodil Scriptum'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff), or write one page per command into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dodil;help;scriptum'= {
+            cand thread 'Create, follow and inspect threads (executions of a script)'
+        }
+        &'dodil;help;scriptum;thread'= {
+            cand create 'Start a thread and print its id at once, without waiting for it'
+            cand get 'Show a thread''s status and progress'
+            cand list 'List recent threads, newest first'
+            cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
+            cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
+            cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
+            cand cancel 'Cancel a running thread'
+            cand artifacts 'List the files a thread produced'
+        }
+        &'dodil;help;scriptum;thread;create'= {
+        }
+        &'dodil;help;scriptum;thread;get'= {
+        }
+        &'dodil;help;scriptum;thread;list'= {
+        }
+        &'dodil;help;scriptum;thread;result'= {
+        }
+        &'dodil;help;scriptum;thread;steps'= {
+        }
+        &'dodil;help;scriptum;thread;resume'= {
+        }
+        &'dodil;help;scriptum;thread;cancel'= {
+        }
+        &'dodil;help;scriptum;thread;artifacts'= {
+        }
+        &'dodil;help;completions'= {
+        }
+        &'dodil;help;man'= {
+        }
+        &'dodil;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

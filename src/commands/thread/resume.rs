@@ -1,0 +1,57 @@
+//! `thread resume`: ResumeThread on a paused (or failed) thread.
+
+use crate::cli::{OutputFormat, ResumeArgs};
+use crate::context::Context;
+use crate::error::{CliError, ExitStatus};
+use crate::input;
+use crate::output::{print_document, terminal_safe};
+
+pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> {
+    let input_override = match &args.input {
+        Some(value) => Some(input::read_json_arg("--input", value)?),
+        None => None,
+    };
+    let client = ctx.client().await?;
+    let status = match client.resume_thread(&args.thread_id, input_override).await {
+        Ok(status) => status,
+        Err(err) if refused_precondition(&err) => {
+            // Say what state the thread is actually in, which is what the user needs next.
+            let actual = client
+                .get_thread(&args.thread_id)
+                .await
+                .map(|t| t.status.to_string())
+                .unwrap_or_else(|_| "unknown".into());
+            return Err(CliError::new(
+                ExitStatus::ServerRefused,
+                format!(
+                    "thread {} cannot be resumed: it is {actual} (only paused or failed threads can)",
+                    terminal_safe(&args.thread_id)
+                ),
+            )
+            .into());
+        }
+        Err(err) => return Err(err),
+    };
+    let id = terminal_safe(&args.thread_id);
+    match ctx.output {
+        OutputFormat::Table => {
+            ctx.printer.data_line(&status.to_string())?;
+            ctx.printer
+                .status(&format!("resumed thread {id}: now {status}"));
+            ctx.printer
+                .hint(&format!("follow it with: dodil scriptum thread watch {id}"));
+        }
+        format => print_document(
+            &ctx.printer,
+            format,
+            &serde_json::json!({ "threadId": args.thread_id, "status": status }),
+        )?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn refused_precondition(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<tonic::Status>())
+        .any(|s| s.code() == tonic::Code::FailedPrecondition)
+}
