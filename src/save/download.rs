@@ -19,6 +19,16 @@ use super::sink::ByteSink;
 /// enough that a few in flight keep memory flat.
 pub const CHUNK_BYTES: i32 = 8 * 1024 * 1024;
 
+/// The chunk size to ask for: [`CHUNK_BYTES`], or `DODIL_RESULT_CHUNK_BYTES` (a tuning and test
+/// knob; the server clamps it to its own limits).
+pub fn chunk_bytes() -> i32 {
+    std::env::var("DODIL_RESULT_CHUNK_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse::<i32>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(CHUNK_BYTES)
+}
+
 /// Why a payload could not be had.
 #[derive(Debug)]
 pub enum DownloadError {
@@ -83,7 +93,7 @@ pub async fn download_output(
     let progress = Progress::new(client, expected_total);
     for attempt in 1..=2u32 {
         let mut stream = match client
-            .stream_thread_result(thread_id, Some(CHUNK_BYTES))
+            .stream_thread_result(thread_id, Some(chunk_bytes()))
             .await
         {
             Ok(stream) => stream,
@@ -99,9 +109,7 @@ pub async fn download_output(
         };
         let mut assembler = OutputAssembler::new(expected_total);
         // On a second attempt: bytes of the new stream already delivered by the first.
-        let prefix_digest = hasher.clone().finalize();
-        let mut replay = Sha256::new();
-        let mut replayed: u64 = 0;
+        let mut skip = Replay::new(delivered, hasher.clone());
         let mut messages = 0u64;
         loop {
             let message = match stream.next().await {
@@ -146,18 +154,7 @@ pub async fn download_output(
             let Some(data) = assembler.accept(message)? else {
                 continue;
             };
-            let mut data = &data[..];
-            if replayed < delivered {
-                let n = ((delivered - replayed) as usize).min(data.len());
-                replay.update(&data[..n]);
-                replayed += n as u64;
-                data = &data[n..];
-                if replayed == delivered && replay.clone().finalize() != prefix_digest {
-                    return Err(DownloadError::Incomplete(
-                        "thread output: after a retry the stream repeated different bytes than the first attempt".into(),
-                    ));
-                }
-            }
+            let data = skip.pass(&data)?;
             if !data.is_empty() {
                 sink.write(data).map_err(DownloadError::Fatal)?;
                 hasher.update(data);
@@ -167,6 +164,43 @@ pub async fn download_output(
         }
     }
     unreachable!("the second attempt always returns")
+}
+
+/// On a second attempt, the bytes the first one already delivered: they are not delivered again,
+/// only hashed and compared, so a sink (stdout) never sees a byte twice.
+struct Replay {
+    already: u64,
+    digest: sha2::digest::Output<Sha256>,
+    seen: Sha256,
+    replayed: u64,
+}
+
+impl Replay {
+    /// `delivered` bytes, whose running hash is `hasher`, went out before this attempt.
+    fn new(delivered: u64, hasher: Sha256) -> Replay {
+        Replay {
+            already: delivered,
+            digest: hasher.finalize(),
+            seen: Sha256::new(),
+            replayed: 0,
+        }
+    }
+
+    /// The part of `data` that is new; an error when the repeated part differs.
+    fn pass<'a>(&mut self, data: &'a [u8]) -> Result<&'a [u8], DownloadError> {
+        if self.replayed >= self.already {
+            return Ok(data);
+        }
+        let n = ((self.already - self.replayed) as usize).min(data.len());
+        self.seen.update(&data[..n]);
+        self.replayed += n as u64;
+        if self.replayed == self.already && self.seen.clone().finalize() != self.digest {
+            return Err(DownloadError::Incomplete(
+                "thread output: after a retry the stream repeated different bytes than the first attempt".into(),
+            ));
+        }
+        Ok(&data[n..])
+    }
 }
 
 /// A byte progress bar on a terminal, for downloads big enough to take a while.
@@ -245,7 +279,7 @@ pub async fn download_steps<S: PayloadStore>(
     let mut broke: Option<String> = None;
     for attempt in 1..=2u32 {
         let mut stream = match client
-            .stream_step_result(thread_id, only, Some(CHUNK_BYTES))
+            .stream_step_result(thread_id, only, Some(chunk_bytes()))
             .await
         {
             Ok(stream) => stream,
@@ -364,4 +398,31 @@ fn inline<S: PayloadStore>(
         bytes: data.len() as u64,
         chunked: false,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hashed(data: &[u8]) -> Sha256 {
+        let mut h = Sha256::new();
+        h.update(data);
+        h
+    }
+
+    #[test]
+    fn replay_skips_what_was_delivered_and_checks_it() {
+        // First attempt delivered "abcd"; the retry sends "ab", "cdef", "gh".
+        let mut replay = Replay::new(4, hashed(b"abcd"));
+        assert_eq!(replay.pass(b"ab").unwrap(), b"");
+        assert_eq!(replay.pass(b"cdef").unwrap(), b"ef");
+        assert_eq!(replay.pass(b"gh").unwrap(), b"gh");
+
+        let mut replay = Replay::new(4, hashed(b"abcd"));
+        assert!(replay.pass(b"abXdef").is_err());
+
+        // Nothing delivered before: everything passes.
+        let mut replay = Replay::new(0, Sha256::new());
+        assert_eq!(replay.pass(b"xyz").unwrap(), b"xyz");
+    }
 }

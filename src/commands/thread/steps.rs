@@ -19,6 +19,8 @@ use super::result::EMBED_LIMIT;
 /// How much of an input/output is shown in a step's detail.
 const PREVIEW_BYTES: usize = 2048;
 const PREVIEW_LINES: usize = 24;
+/// Longest line shown; a longer one ends in `…`.
+const LINE_CHARS: usize = 160;
 
 pub async fn run(ctx: &Context, args: StepsArgs) -> anyhow::Result<ExitStatus> {
     if args.detail {
@@ -352,7 +354,13 @@ fn indent_lines(text: &str, most: usize) -> String {
     let mut out: Vec<String> = lines
         .iter()
         .take(most)
-        .map(|l| format!("  {}", terminal_safe(l)))
+        .map(|l| {
+            let mut line: String = l.chars().take(LINE_CHARS).collect();
+            if line.len() < l.len() {
+                line.push('…');
+            }
+            format!("  {}", terminal_safe(&line))
+        })
         .collect();
     if lines.len() > most {
         out.push(format!("  … ({} more lines)", lines.len() - most));
