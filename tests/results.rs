@@ -616,3 +616,19 @@ fn pinned_env(env: &TestEnv) -> Vec<(String, PathBuf)> {
         ("DODIL_ENDPOINT".into(), env.url.clone().into()),
     ]
 }
+
+/// A server that ignores the unary cap and sends one giant chunk: a clear error (exit 7), no
+/// output.json, and memory bounded by the message size limit.
+#[test]
+fn oversized_messages_are_refused_clearly() {
+    let env = TestEnv::with(|s| s.faults = Faults::parse("huge-message").unwrap());
+    let id = big(&env, 40 * 1024 * 1024);
+    let dir = env.path("huge");
+    let out = result(&env, &[&id, "--save", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(stderr(&out).contains("too large"), "{}", stderr(&out));
+    assert!(!dir.join("output.json").exists());
+    let summary = verify_saved(&dir);
+    assert_eq!(summary["complete"], false);
+    assert_eq!(summary["steps"].as_array().unwrap().len(), 2);
+}

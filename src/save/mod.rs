@@ -273,10 +273,17 @@ pub async fn save_result(
 
     // steps/<path>/{step,input,output}.json
     let mut step_dirs: BTreeMap<String, String> = BTreeMap::new();
+    let mut summaries = result.steps.clone();
     let has_steps = !result.steps.is_empty() || result.steps_executed > 0;
     if has_steps {
         match save_steps(client, &result.thread_id, None, &dir, &mut files).await? {
-            Ok(dirs) => step_dirs = dirs,
+            Ok((dirs, streamed)) => {
+                step_dirs = dirs;
+                // A metadata-only answer has no summaries: the stream's meta does.
+                if summaries.is_empty() {
+                    summaries = streamed;
+                }
+            }
             Err(problem) => problems.push(problem),
         }
     }
@@ -303,8 +310,7 @@ pub async fn save_result(
             capped,
             file: yields_file,
         },
-        steps: result
-            .steps
+        steps: summaries
             .iter()
             .map(|s| SummaryStep {
                 summary: s.clone(),
@@ -398,7 +404,7 @@ async fn save_steps(
     only: Option<&str>,
     dir: &SaveDir,
     files: &mut Vec<FileEntry>,
-) -> anyhow::Result<Result<BTreeMap<String, String>, Problem>> {
+) -> anyhow::Result<Result<(BTreeMap<String, String>, Vec<StepSummary>), Problem>> {
     let mut store = DiskStore {
         dir,
         printer: &client.printer,
@@ -446,7 +452,7 @@ async fn save_steps(
         )?);
         dirs.insert(d.step_path.clone(), rel);
     }
-    Ok(Ok(dirs))
+    Ok(Ok((dirs, steps.summaries)))
 }
 
 /// `thread steps --detail --save DIR`: the step files alone (all steps, or `only`). Returns the

@@ -43,10 +43,7 @@ pub async fn after_run(
     save: Option<&Path>,
     force: bool,
 ) -> anyhow::Result<ExitStatus> {
-    let client = ctx.client().await?;
-    let result = client
-        .get_thread_result(thread_id, &ResultQuery::default())
-        .await?;
+    let result = fetch_result(ctx, thread_id).await?;
     if result.status == ThreadStatus::Paused {
         ctx.printer.status(&format!(
             "thread {} is paused, waiting for `thread resume {}`: it has no final result yet",
@@ -67,7 +64,7 @@ pub async fn after_run(
     };
 
     let dir = SaveDir::prepare(dir, force)?;
-    let thread = client.get_thread(thread_id).await?;
+    let thread = ctx.client().await?.get_thread(thread_id).await?;
     if ctx.output == OutputFormat::Table {
         print_summary(ctx, &result);
     }
@@ -91,6 +88,40 @@ pub async fn after_run(
         print_document(&ctx.printer, ctx.output, &saved.summary)?;
     }
     report_saved(ctx, &saved)
+}
+
+/// GetThreadResult. When its answer is too large to accept (a server ignoring the unary cap),
+/// asks again for the metadata alone and takes the output as truncated, so it is streamed.
+async fn fetch_result(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadResult> {
+    let client = ctx.client().await?;
+    match client
+        .get_thread_result(thread_id, &ResultQuery::default())
+        .await
+    {
+        Ok(result) => Ok(result),
+        Err(err) if is_too_large(&err) => {
+            ctx.printer.warn(&format!(
+                "GetThreadResult's answer is over the {} message limit; fetching metadata and streaming the output instead",
+                size(crate::client::MAX_MESSAGE_BYTES as i64)
+            ));
+            let query = ResultQuery {
+                metadata_only: true,
+                ..ResultQuery::default()
+            };
+            let mut result = client.get_thread_result(thread_id, &query).await?;
+            result.output_data = bytes::Bytes::new();
+            result.output_truncated = result.output_total_bytes > 0;
+            Ok(result)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// tonic's refusal of a message over `max_decoding_message_size`.
+fn is_too_large(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<tonic::Status>())
+        .any(|s| s.code() == tonic::Code::OutOfRange && s.message().contains("too large"))
 }
 
 /// Saves, and in table mode also prints the output on stdout (the same bytes, in one pass).
