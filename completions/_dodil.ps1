@@ -23,8 +23,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         'dodil' {
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -48,8 +48,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         'dodil;scriptum' {
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -63,14 +63,15 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('thread', 'thread', [CompletionResultType]::ParameterValue, 'Create, follow and inspect threads (executions of a script)')
+            [CompletionResult]::new('dev-server', 'dev-server', [CompletionResultType]::ParameterValue, 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'dodil;scriptum;thread' {
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -102,8 +103,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--callback-url', '--callback-url', [CompletionResultType]::ParameterName, 'Webhook called when the thread completes (accepted but not enforced by the service yet)')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -122,8 +123,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         'dodil;scriptum;thread;get' {
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -145,8 +146,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N threads')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -166,8 +167,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write output.json, summary.json, yields.jsonl and steps/ into DIR (created if missing)')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -189,8 +190,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -211,8 +212,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -231,8 +232,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, recorded with the cancellation')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -250,8 +251,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         'dodil;scriptum;thread;artifacts' {
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -305,8 +306,54 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         'dodil;scriptum;thread;help;help' {
             break
         }
+        'dodil;scriptum;dev-server' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on; port 0 picks a free one (the first stdout line says which)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Require `authorization: Bearer <token>` on every call, the token read from this file [env: DODIL_DEVSERVER_TOKEN holds the token itself]')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Require this bearer token. For local testing only: other users can read argv; prefer --token-file or DODIL_DEVSERVER_TOKEN')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Persist threads in this directory [default: $DODIL_DATA_DIR, else <platform data dir>/dodil/devserver, shared with --endpoint embedded]')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Time scale: 10 runs every script ten times faster')
+            [CompletionResult]::new('--scripts', '--scripts', [CompletionResultType]::ParameterName, 'Load scenario files (*.yaml) from this directory (see the README for the format)')
+            [CompletionResult]::new('--artifacts', '--artifacts', [CompletionResultType]::ParameterName, 'Make ListArtifacts list this directory''s files, downloadable from a local HTTP server (the real service answers UNIMPLEMENTED)')
+            [CompletionResult]::new('--faults', '--faults', [CompletionResultType]::ParameterName, 'Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags')
+            [CompletionResult]::new('--fault-watch-drop-after', '--fault-watch-drop-after', [CompletionResultType]::ParameterName, 'Every watch stream ends (no terminal event) after N live events past its catch-up')
+            [CompletionResult]::new('--fault-unavailable', '--fault-unavailable', [CompletionResultType]::ParameterName, 'The first N calls of METHOD (an RPC name, or * for each) answer UNAVAILABLE; repeatable')
+            [CompletionResult]::new('--fault-latency-ms', '--fault-latency-ms', [CompletionResultType]::ParameterName, 'Every call waits this many milliseconds before it is answered')
+            [CompletionResult]::new('--fault-chunk-skip', '--fault-chunk-skip', [CompletionResultType]::ParameterName, 'Result streams never send chunk K')
+            [CompletionResult]::new('--fault-chunk-repeat', '--fault-chunk-repeat', [CompletionResultType]::ParameterName, 'Result streams send chunk K twice')
+            [CompletionResult]::new('--fault-chunk-reorder', '--fault-chunk-reorder', [CompletionResultType]::ParameterName, 'Result streams send chunk K+1 before chunk K')
+            [CompletionResult]::new('--fault-chunk-short', '--fault-chunk-short', [CompletionResultType]::ParameterName, 'Result streams send only half of chunk K''s bytes')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--ephemeral', '--ephemeral', [CompletionResultType]::ParameterName, 'Keep threads in memory only; they vanish when the server stops')
+            [CompletionResult]::new('--implement-cancel', '--implement-cancel', [CompletionResultType]::ParameterName, 'Make CancelThread work (the real service answers UNIMPLEMENTED)')
+            [CompletionResult]::new('--fault-watch-no-terminal', '--fault-watch-no-terminal', [CompletionResultType]::ParameterName, 'Watch streams end where the terminal event would be, without sending it')
+            [CompletionResult]::new('--fault-watch-unimplemented', '--fault-watch-unimplemented', [CompletionResultType]::ParameterName, 'WatchThread and WatchStep answer UNIMPLEMENTED')
+            [CompletionResult]::new('--fault-page-repeat', '--fault-page-repeat', [CompletionResultType]::ParameterName, 'ListThreads hands back the page token it was given instead of the next one')
+            [CompletionResult]::new('--fault-chunk-no-final', '--fault-chunk-no-final', [CompletionResultType]::ParameterName, 'Result streams never set is_final')
+            [CompletionResult]::new('--fault-chunk-extra', '--fault-chunk-extra', [CompletionResultType]::ParameterName, 'Result streams send one more chunk after the final one')
+            [CompletionResult]::new('--fault-meta-total-mismatch', '--fault-meta-total-mismatch', [CompletionResultType]::ParameterName, 'StreamThreadResult''s meta total_bytes is 1000 more than the chunks carry')
+            [CompletionResult]::new('--fault-result-total-mismatch', '--fault-result-total-mismatch', [CompletionResultType]::ParameterName, 'GetThreadResult''s output_total_bytes is 1000 more than the stream delivers')
+            [CompletionResult]::new('--fault-bad-enums', '--fault-bad-enums', [CompletionResultType]::ParameterName, 'Every status is 42 (outside the contract); WatchThread adds an event with no variant')
+            [CompletionResult]::new('--fault-hostile-names', '--fault-hostile-names', [CompletionResultType]::ParameterName, 'Step paths and names carry terminal escapes, `..`, `/abs`, `a/b` and NUL')
+            [CompletionResult]::new('--fault-huge-message', '--fault-huge-message', [CompletionResultType]::ParameterName, 'GetThreadResult returns the whole output uncapped and StreamThreadResult sends it as one message (for max-message-size tests)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'dodil;scriptum;help' {
             [CompletionResult]::new('thread', 'thread', [CompletionResultType]::ParameterValue, 'Create, follow and inspect threads (executions of a script)')
+            [CompletionResult]::new('dev-server', 'dev-server', [CompletionResultType]::ParameterValue, 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -345,14 +392,17 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         'dodil;scriptum;help;thread;artifacts' {
             break
         }
+        'dodil;scriptum;help;dev-server' {
+            break
+        }
         'dodil;scriptum;help;help' {
             break
         }
         'dodil;completions' {
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -371,8 +421,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write dodil.1 and one page per command (dodil-scriptum-thread-get.1, ...) into DIR')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organisation id, sent as x-organization-id')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
@@ -396,6 +446,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         }
         'dodil;help;scriptum' {
             [CompletionResult]::new('thread', 'thread', [CompletionResultType]::ParameterValue, 'Create, follow and inspect threads (executions of a script)')
+            [CompletionResult]::new('dev-server', 'dev-server', [CompletionResultType]::ParameterValue, 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)')
             break
         }
         'dodil;help;scriptum;thread' {
@@ -431,6 +482,9 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             break
         }
         'dodil;help;scriptum;thread;artifacts' {
+            break
+        }
+        'dodil;help;scriptum;dev-server' {
             break
         }
         'dodil;help;completions' {

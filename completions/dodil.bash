@@ -40,6 +40,9 @@ _dodil() {
             dodil__subcmd__help,scriptum)
                 cmd="dodil__subcmd__help__subcmd__scriptum"
                 ;;
+            dodil__subcmd__help__subcmd__scriptum,dev-server)
+                cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__dev__subcmd__server"
+                ;;
             dodil__subcmd__help__subcmd__scriptum,thread)
                 cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread"
                 ;;
@@ -67,11 +70,17 @@ _dodil() {
             dodil__subcmd__help__subcmd__scriptum__subcmd__thread,steps)
                 cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__steps"
                 ;;
+            dodil__subcmd__scriptum,dev-server)
+                cmd="dodil__subcmd__scriptum__subcmd__dev__subcmd__server"
+                ;;
             dodil__subcmd__scriptum,help)
                 cmd="dodil__subcmd__scriptum__subcmd__help"
                 ;;
             dodil__subcmd__scriptum,thread)
                 cmd="dodil__subcmd__scriptum__subcmd__thread"
+                ;;
+            dodil__subcmd__scriptum__subcmd__help,dev-server)
+                cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__dev__subcmd__server"
                 ;;
             dodil__subcmd__scriptum__subcmd__help,help)
                 cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__help"
@@ -320,8 +329,22 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__help__subcmd__scriptum)
-            opts="thread"
+            opts="thread dev-server"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__help__subcmd__scriptum__subcmd__dev__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -514,7 +537,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help thread help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help thread dev-server help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -563,9 +586,129 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        dodil__subcmd__scriptum__subcmd__help)
-            opts="thread help"
+        dodil__subcmd__scriptum__subcmd__dev__subcmd__server)
+            opts="-o -q -v -h --listen --token-file --token --data-dir --ephemeral --speed --scripts --implement-cancel --artifacts --faults --fault-watch-drop-after --fault-watch-no-terminal --fault-watch-unimplemented --fault-unavailable --fault-latency-ms --fault-page-repeat --fault-chunk-skip --fault-chunk-repeat --fault-chunk-reorder --fault-chunk-short --fault-chunk-no-final --fault-chunk-extra --fault-meta-total-mismatch --fault-result-total-mismatch --fault-bad-enums --fault-hostile-names --fault-huge-message --endpoint --profile --org --org-id --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --speed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scripts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --artifacts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --faults)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-watch-drop-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-unavailable)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-latency-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-chunk-skip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-chunk-repeat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-chunk-reorder)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-chunk-short)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__help)
+            opts="thread dev-server help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__help__subcmd__dev__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -20,8 +20,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil'= {
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -44,8 +44,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;scriptum'= {
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -59,13 +59,14 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand thread 'Create, follow and inspect threads (executions of a script)'
+            cand dev-server 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum;thread'= {
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -96,8 +97,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --callback-url 'Webhook called when the thread completes (accepted but not enforced by the service yet)'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -115,8 +116,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;scriptum;thread;get'= {
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -137,8 +138,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --limit 'Stop after N threads'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -157,8 +158,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --save 'Write output.json, summary.json, yields.jsonl and steps/ into DIR (created if missing)'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -179,8 +180,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --save 'With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -200,8 +201,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --input 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -219,8 +220,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --reason 'Why, recorded with the cancellation'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -237,8 +238,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;scriptum;thread;artifacts'= {
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -281,8 +282,53 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;thread;help;help'= {
         }
+        &'dodil;scriptum;dev-server'= {
+            cand --listen 'Address to listen on; port 0 picks a free one (the first stdout line says which)'
+            cand --token-file 'Require `authorization: Bearer <token>` on every call, the token read from this file [env: DODIL_DEVSERVER_TOKEN holds the token itself]'
+            cand --token 'Require this bearer token. For local testing only: other users can read argv; prefer --token-file or DODIL_DEVSERVER_TOKEN'
+            cand --data-dir 'Persist threads in this directory [default: $DODIL_DATA_DIR, else <platform data dir>/dodil/devserver, shared with --endpoint embedded]'
+            cand --speed 'Time scale: 10 runs every script ten times faster'
+            cand --scripts 'Load scenario files (*.yaml) from this directory (see the README for the format)'
+            cand --artifacts 'Make ListArtifacts list this directory''s files, downloadable from a local HTTP server (the real service answers UNIMPLEMENTED)'
+            cand --faults 'Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags'
+            cand --fault-watch-drop-after 'Every watch stream ends (no terminal event) after N live events past its catch-up'
+            cand --fault-unavailable 'The first N calls of METHOD (an RPC name, or * for each) answer UNAVAILABLE; repeatable'
+            cand --fault-latency-ms 'Every call waits this many milliseconds before it is answered'
+            cand --fault-chunk-skip 'Result streams never send chunk K'
+            cand --fault-chunk-repeat 'Result streams send chunk K twice'
+            cand --fault-chunk-reorder 'Result streams send chunk K+1 before chunk K'
+            cand --fault-chunk-short 'Result streams send only half of chunk K''s bytes'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --ephemeral 'Keep threads in memory only; they vanish when the server stops'
+            cand --implement-cancel 'Make CancelThread work (the real service answers UNIMPLEMENTED)'
+            cand --fault-watch-no-terminal 'Watch streams end where the terminal event would be, without sending it'
+            cand --fault-watch-unimplemented 'WatchThread and WatchStep answer UNIMPLEMENTED'
+            cand --fault-page-repeat 'ListThreads hands back the page token it was given instead of the next one'
+            cand --fault-chunk-no-final 'Result streams never set is_final'
+            cand --fault-chunk-extra 'Result streams send one more chunk after the final one'
+            cand --fault-meta-total-mismatch 'StreamThreadResult''s meta total_bytes is 1000 more than the chunks carry'
+            cand --fault-result-total-mismatch 'GetThreadResult''s output_total_bytes is 1000 more than the stream delivers'
+            cand --fault-bad-enums 'Every status is 42 (outside the contract); WatchThread adds an event with no variant'
+            cand --fault-hostile-names 'Step paths and names carry terminal escapes, `..`, `/abs`, `a/b` and NUL'
+            cand --fault-huge-message 'GetThreadResult returns the whole output uncapped and StreamThreadResult sends it as one message (for max-message-size tests)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'dodil;scriptum;help'= {
             cand thread 'Create, follow and inspect threads (executions of a script)'
+            cand dev-server 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum;help;thread'= {
@@ -311,13 +357,15 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;help;thread;artifacts'= {
         }
+        &'dodil;scriptum;help;dev-server'= {
+        }
         &'dodil;scriptum;help;help'= {
         }
         &'dodil;completions'= {
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -335,8 +383,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --dir 'Write dodil.1 and one page per command (dodil-scriptum-thread-get.1, ...) into DIR'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organisation id, sent as x-organization-id'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
             cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -358,6 +406,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;help;scriptum'= {
             cand thread 'Create, follow and inspect threads (executions of a script)'
+            cand dev-server 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
         }
         &'dodil;help;scriptum;thread'= {
             cand create 'Start a thread and print its id at once, without waiting for it'
@@ -384,6 +433,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;help;scriptum;thread;cancel'= {
         }
         &'dodil;help;scriptum;thread;artifacts'= {
+        }
+        &'dodil;help;scriptum;dev-server'= {
         }
         &'dodil;help;completions'= {
         }

@@ -26,8 +26,8 @@ end
 
 complete -c dodil -n "__fish_dodil_needs_command" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_needs_command" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
-complete -c dodil -n "__fish_dodil_needs_command" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
-complete -c dodil -n "__fish_dodil_needs_command" -l org-id -d 'Organisation id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_needs_command" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_needs_command" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_needs_command" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_needs_command" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_needs_command" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -46,29 +46,30 @@ complete -c dodil -n "__fish_dodil_needs_command" -f -a "scriptum" -d 'Scripts a
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "man" -d 'Print the man page (roff), or write one page per command into a directory'
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l org-id -d 'Organisation id, sent as x-organization-id' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l org-id -d 'Organization id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
 jsonl\t''"
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -s q -l quiet -d 'Print less on stderr (errors only)'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -s h -l help -d 'Print help'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -f -a "thread" -d 'Create, follow and inspect threads (executions of a script)'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -s q -l quiet -d 'Print less on stderr (errors only)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -s h -l help -d 'Print help'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -f -a "thread" -d 'Create, follow and inspect threads (executions of a script)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -f -a "dev-server" -d 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org-id -d 'Organisation id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -91,12 +92,56 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "cancel" -d 'Cancel a running thread'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "artifacts" -d 'List the files a thread produced'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l listen -d 'Address to listen on; port 0 picks a free one (the first stdout line says which)' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l token-file -d 'Require `authorization: Bearer <token>` on every call, the token read from this file [env: DODIL_DEVSERVER_TOKEN holds the token itself]' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l token -d 'Require this bearer token. For local testing only: other users can read argv; prefer --token-file or DODIL_DEVSERVER_TOKEN' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l data-dir -d 'Persist threads in this directory [default: $DODIL_DATA_DIR, else <platform data dir>/dodil/devserver, shared with --endpoint embedded]' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l speed -d 'Time scale: 10 runs every script ten times faster' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l scripts -d 'Load scenario files (*.yaml) from this directory (see the README for the format)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l artifacts -d 'Make ListArtifacts list this directory\'s files, downloadable from a local HTTP server (the real service answers UNIMPLEMENTED)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l faults -d 'Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-watch-drop-after -d 'Every watch stream ends (no terminal event) after N live events past its catch-up' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-unavailable -d 'The first N calls of METHOD (an RPC name, or * for each) answer UNAVAILABLE; repeatable' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-latency-ms -d 'Every call waits this many milliseconds before it is answered' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-chunk-skip -d 'Result streams never send chunk K' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-chunk-repeat -d 'Result streams send chunk K twice' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-chunk-reorder -d 'Result streams send chunk K+1 before chunk K' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-chunk-short -d 'Result streams send only half of chunk K\'s bytes' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l org-id -d 'Organization id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
+json\t''
+yaml\t''
+jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l ephemeral -d 'Keep threads in memory only; they vanish when the server stops'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l implement-cancel -d 'Make CancelThread work (the real service answers UNIMPLEMENTED)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-watch-no-terminal -d 'Watch streams end where the terminal event would be, without sending it'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-watch-unimplemented -d 'WatchThread and WatchStep answer UNIMPLEMENTED'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-page-repeat -d 'ListThreads hands back the page token it was given instead of the next one'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-chunk-no-final -d 'Result streams never set is_final'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-chunk-extra -d 'Result streams send one more chunk after the final one'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-meta-total-mismatch -d 'StreamThreadResult\'s meta total_bytes is 1000 more than the chunks carry'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-result-total-mismatch -d 'GetThreadResult\'s output_total_bytes is 1000 more than the stream delivers'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-bad-enums -d 'Every status is 42 (outside the contract); WatchThread adds an event with no variant'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-hostile-names -d 'Step paths and names carry terminal escapes, `..`, `/abs`, `a/b` and NUL'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-huge-message -d 'GetThreadResult returns the whole output uncapped and StreamThreadResult sends it as one message (for max-message-size tests)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s q -l quiet -d 'Print less on stderr (errors only)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s h -l help -d 'Print help'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from help" -f -a "thread" -d 'Create, follow and inspect threads (executions of a script)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from help" -f -a "dev-server" -d 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
-complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
-complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org-id -d 'Organisation id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -113,8 +158,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand completions" -s h -l help -d
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l dir -d 'Write dodil.1 and one page per command (dodil-scriptum-thread-get.1, ...) into DIR' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
-complete -c dodil -n "__fish_dodil_using_subcommand man" -l org -d 'Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
-complete -c dodil -n "__fish_dodil_using_subcommand man" -l org-id -d 'Organisation id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand man" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand man" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -133,3 +178,4 @@ complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum completions man help" -f -a "man" -d 'Print the man page (roff), or write one page per command into a directory'
 complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dodil -n "__fish_dodil_using_subcommand help; and __fish_seen_subcommand_from scriptum" -f -a "thread" -d 'Create, follow and inspect threads (executions of a script)'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and __fish_seen_subcommand_from scriptum" -f -a "dev-server" -d 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'

@@ -47,11 +47,11 @@ pub struct GlobalArgs {
     )]
     pub profile: Option<String>,
 
-    /// Organisation name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]
+    /// Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]
     #[arg(long, global = true, value_name = "NAME")]
     pub org: Option<String>,
 
-    /// Organisation id, sent as x-organization-id
+    /// Organization id, sent as x-organization-id
     #[arg(
         long,
         global = true,
@@ -151,6 +151,13 @@ pub enum ScriptumCommand {
     /// Create, follow and inspect threads (executions of a script)
     #[command(subcommand)]
     Thread(ThreadCommand),
+
+    /// Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)
+    #[command(after_help = "Examples:
+  dodil scriptum dev-server --listen 127.0.0.1:50051 --speed 10
+  dodil scriptum dev-server --listen 127.0.0.1:0 --scripts ./scenarios --fault-watch-drop-after 3
+  DODIL_ENDPOINT=http://127.0.0.1:50051 dodil scriptum thread run demo/hello")]
+    DevServer(Box<crate::devserver::DevServerArgs>),
 }
 
 #[derive(Debug, Subcommand)]

@@ -184,7 +184,7 @@ fn classify_status(status: &tonic::Status) -> (ExitStatus, Option<String>) {
         Code::PermissionDenied => (
             ExitStatus::ServerRefused,
             Some(
-                "check the organisation: --org NAME / --org-id ID (or DODIL_ORG / SCRIPTUM_ORG_ID)"
+                "check the organization: --org NAME / --org-id ID (or DODIL_ORG / SCRIPTUM_ORG_ID)"
                     .into(),
             ),
         ),

@@ -416,3 +416,58 @@ fn config_profiles_and_precedence() {
         "{err}"
     );
 }
+
+#[test]
+fn unknown_status_from_the_server_is_shown_not_fatal() {
+    let env = TestEnv::with(|s| s.faults.bad_enums = true);
+    let id = env.create("demo/hello", &[]);
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "get", &id])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("unknown(42)"), "{}", stdout(&out));
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "get", &id, "-o", "json"])
+        .output()
+        .unwrap();
+    let thread: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(thread["status"], "unknown(42)");
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && stdout(&out).contains("unknown(42)"));
+}
+
+#[test]
+fn repeated_page_token_stops_with_a_warning() {
+    let env = TestEnv::with(|s| s.faults.page_repeat = true);
+    for _ in 0..3 {
+        env.create("demo/hello", &[]);
+    }
+    let out = env
+        .cmd()
+        .args([
+            "scriptum",
+            "thread",
+            "list",
+            "--all",
+            "--page-size",
+            "1",
+            "-o",
+            "jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("repeated a page token"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).lines().count() <= 3);
+}

@@ -230,8 +230,8 @@ impl Auth {
         };
         Ok(Auth {
             authorization,
-            org: header("organisation name", &settings.org)?,
-            org_id: header("organisation id", &settings.org_id)?,
+            org: header("organization name", &settings.org)?,
+            org_id: header("organization id", &settings.org_id)?,
         })
     }
 }

@@ -10,6 +10,10 @@ use crate::error::ExitStatus;
 pub async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Scriptum(ScriptumCommand::Thread(command)) => thread::dispatch(ctx, command).await,
+        Command::Scriptum(ScriptumCommand::DevServer(args)) => {
+            crate::devserver::run_standalone(*args).await?;
+            Ok(ExitStatus::Success)
+        }
         Command::Completions(args) => shell::completions(&ctx.printer, &args),
         Command::Man(args) => shell::man(&ctx.printer, &args),
     }

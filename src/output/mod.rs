@@ -47,11 +47,17 @@ pub fn table(printer: &Printer, header: &[&str]) -> comfy_table::Table {
     table
 }
 
-/// Prints a finished table, trimming comfy-table's padding at line ends.
+/// Prints a finished table, without comfy-table's one-space margin on the left and padding on
+/// the right.
 pub fn print_table(printer: &Printer, table: &comfy_table::Table) -> anyhow::Result<()> {
     let text = table
         .lines()
-        .map(|line| line.trim_end().to_string())
+        .map(|line| {
+            line.strip_prefix(' ')
+                .unwrap_or(&line)
+                .trim_end()
+                .to_string()
+        })
         .collect::<Vec<_>>()
         .join("\n");
     printer.data_line(&text)

@@ -58,7 +58,7 @@ fn print_thread(ctx: &Context, thread: &Thread) -> anyhow::Result<()> {
             "Duration",
             thread.duration_ms(now).map_or("-".into(), duration_ms),
         ),
-        ("Organisation", or_dash(&thread.organization_name)),
+        ("Organization", or_dash(&thread.organization_name)),
         ("Metadata", metadata),
         ("Error", or_dash(&thread.error)),
     ];

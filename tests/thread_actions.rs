@@ -1,0 +1,131 @@
+//! `thread resume`, `cancel` and `artifacts` against the dev server.
+
+mod support;
+
+use support::{stderr, stdout, TestEnv};
+
+fn paused(t: &serde_json::Value) -> bool {
+    t["status"] == "THREAD_STATUS_PAUSED"
+}
+
+fn completed(t: &serde_json::Value) -> bool {
+    t["status"] == "THREAD_STATUS_COMPLETED"
+}
+
+#[test]
+fn resume_a_paused_thread_with_and_without_override() {
+    let env = TestEnv::start();
+    for input in [None, Some(r#"{"approved": true, "by": "ops"}"#)] {
+        let id = env.create("demo/approval", &[]);
+        env.wait_for(&id, paused);
+        let mut cmd = env.cmd();
+        cmd.args(["scriptum", "thread", "resume", &id]);
+        if let Some(input) = input {
+            cmd.args(["--input", input]);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(stdout(&out).trim(), "running");
+        env.wait_for(&id, completed);
+    }
+}
+
+#[test]
+fn resume_refusals() {
+    let env = TestEnv::start();
+    let id = env.create("demo/hello", &[]);
+    env.wait_for(&id, completed);
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "resume", &id])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("it is completed"), "{}", stderr(&out));
+
+    // Bad override input never reaches the server.
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "resume", &id, "--input", "{nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn cancel_unimplemented_is_a_plain_message() {
+    let env = TestEnv::start();
+    let id = env.create("demo/etl", &[]);
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "cancel", &id])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(
+        stderr(&out).trim(),
+        "error: cancelling is not available on this server yet"
+    );
+}
+
+#[test]
+fn cancel_implemented_cancels() {
+    let env = TestEnv::with(|s| {
+        s.implement_cancel = true;
+        s.speed = 1.0;
+    });
+    let id = env.create("demo/etl", &[]);
+    let out = env
+        .cmd()
+        .args([
+            "scriptum", "thread", "cancel", &id, "--reason", "test", "-o", "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["status"], "THREAD_STATUS_CANCELLED");
+    env.wait_for(&id, |t| t["status"] == "THREAD_STATUS_CANCELLED");
+}
+
+#[test]
+fn artifacts_unimplemented_and_listed() {
+    let env = TestEnv::start();
+    let id = env.create("demo/hello", &[]);
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "artifacts", &id])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(stderr(&out).contains("artifacts are not available on this server yet"));
+
+    let files = tempfile::tempdir().unwrap();
+    std::fs::write(files.path().join("report.json"), br#"{"ok": true}"#).unwrap();
+    std::fs::write(files.path().join("notes.txt"), b"hello").unwrap();
+    let dir = files.path().to_path_buf();
+    let env = TestEnv::with(move |s| s.artifacts_dir = Some(dir));
+    let id = env.create("demo/hello", &[]);
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "artifacts", &id])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert!(
+        table.starts_with("NAME") && table.contains("report.json") && table.contains("5 B"),
+        "{table}"
+    );
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "artifacts", &id, "-o", "json"])
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert!(list[0]["downloadUrl"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://127.0.0.1:"));
+}
