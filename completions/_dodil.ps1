@@ -87,6 +87,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
+            [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
+            [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
             [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
@@ -161,6 +163,51 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'dodil;scriptum;thread;result' {
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write output.json, summary.json, yields.jsonl and steps/ into DIR (created if missing)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the thread to finish first')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;scriptum;thread;steps' {
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'One step, by path (e.g. 1.2.0): its detail, diagnostics, input and output')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--detail', '--detail', [CompletionResultType]::ParameterName, 'Stream the full input and output of every step (or of --step), reassembling large ones')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'dodil;scriptum;thread;resume' {
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
@@ -224,6 +271,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
+            [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
+            [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
             [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
@@ -237,6 +286,12 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             break
         }
         'dodil;scriptum;thread;help;list' {
+            break
+        }
+        'dodil;scriptum;thread;help;result' {
+            break
+        }
+        'dodil;scriptum;thread;help;steps' {
             break
         }
         'dodil;scriptum;thread;help;resume' {
@@ -306,6 +361,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
+            [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
+            [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
             [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
@@ -318,6 +375,12 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             break
         }
         'dodil;scriptum;help;thread;list' {
+            break
+        }
+        'dodil;scriptum;help;thread;result' {
+            break
+        }
+        'dodil;scriptum;help;thread;steps' {
             break
         }
         'dodil;scriptum;help;thread;resume' {
@@ -390,6 +453,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
+            [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
+            [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
             [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
@@ -402,6 +467,12 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             break
         }
         'dodil;help;scriptum;thread;list' {
+            break
+        }
+        'dodil;help;scriptum;thread;result' {
+            break
+        }
+        'dodil;help;scriptum;thread;steps' {
             break
         }
         'dodil;help;scriptum;thread;resume' {

@@ -61,8 +61,14 @@ _dodil() {
             dodil__subcmd__help__subcmd__scriptum__subcmd__thread,list)
                 cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__list"
                 ;;
+            dodil__subcmd__help__subcmd__scriptum__subcmd__thread,result)
+                cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__result"
+                ;;
             dodil__subcmd__help__subcmd__scriptum__subcmd__thread,resume)
                 cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__resume"
+                ;;
+            dodil__subcmd__help__subcmd__scriptum__subcmd__thread,steps)
+                cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__steps"
                 ;;
             dodil__subcmd__scriptum,dev-server)
                 cmd="dodil__subcmd__scriptum__subcmd__dev__subcmd__server"
@@ -97,8 +103,14 @@ _dodil() {
             dodil__subcmd__scriptum__subcmd__help__subcmd__thread,list)
                 cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__list"
                 ;;
+            dodil__subcmd__scriptum__subcmd__help__subcmd__thread,result)
+                cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__result"
+                ;;
             dodil__subcmd__scriptum__subcmd__help__subcmd__thread,resume)
                 cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__resume"
+                ;;
+            dodil__subcmd__scriptum__subcmd__help__subcmd__thread,steps)
+                cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__steps"
                 ;;
             dodil__subcmd__scriptum__subcmd__thread,artifacts)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__artifacts"
@@ -118,8 +130,14 @@ _dodil() {
             dodil__subcmd__scriptum__subcmd__thread,list)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__list"
                 ;;
+            dodil__subcmd__scriptum__subcmd__thread,result)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__result"
+                ;;
             dodil__subcmd__scriptum__subcmd__thread,resume)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__resume"
+                ;;
+            dodil__subcmd__scriptum__subcmd__thread,steps)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__steps"
                 ;;
             dodil__subcmd__scriptum__subcmd__thread__subcmd__help,artifacts)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__artifacts"
@@ -139,8 +157,14 @@ _dodil() {
             dodil__subcmd__scriptum__subcmd__thread__subcmd__help,list)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__list"
                 ;;
+            dodil__subcmd__scriptum__subcmd__thread__subcmd__help,result)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__result"
+                ;;
             dodil__subcmd__scriptum__subcmd__thread__subcmd__help,resume)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__resume"
+                ;;
+            dodil__subcmd__scriptum__subcmd__thread__subcmd__help,steps)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__steps"
                 ;;
             *)
                 ;;
@@ -333,7 +357,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__help__subcmd__scriptum__subcmd__thread)
-            opts="create get list resume cancel artifacts"
+            opts="create get list result steps resume cancel artifacts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -416,7 +440,35 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__result)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__steps)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -683,7 +735,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__help__subcmd__thread)
-            opts="create get list resume cancel artifacts"
+            opts="create get list result steps resume cancel artifacts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -766,6 +818,20 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__result)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__resume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
@@ -780,8 +846,22 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__steps)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__scriptum__subcmd__thread)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help create get list resume cancel artifacts help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help create get list result steps resume cancel artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1055,7 +1135,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__help)
-            opts="create get list resume cancel artifacts help"
+            opts="create get list result steps resume cancel artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1152,7 +1232,35 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__result)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__steps)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1232,6 +1340,60 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__result)
+            opts="-o -q -v -h --save --wait --force --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__resume)
             opts="-o -q -v -h --input --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1240,6 +1402,64 @@ _dodil() {
             fi
             case "${prev}" in
                 --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__steps)
+            opts="-o -q -v -h --step --detail --save --force --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --step)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --save)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

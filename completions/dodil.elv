@@ -82,6 +82,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand create 'Start a thread and print its id at once, without waiting for it'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
+            cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
+            cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
             cand artifacts 'List the files a thread produced'
@@ -152,6 +154,49 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'dodil;scriptum;thread;result'= {
+            cand --save 'Write output.json, summary.json, yields.jsonl and steps/ into DIR (created if missing)'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --wait 'Wait for the thread to finish first'
+            cand --force 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;steps'= {
+            cand --step 'One step, by path (e.g. 1.2.0): its detail, diagnostics, input and output'
+            cand --save 'With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --detail 'Stream the full input and output of every step (or of --step), reassembling large ones'
+            cand --force 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'dodil;scriptum;thread;resume'= {
             cand --input 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
@@ -212,6 +257,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand create 'Start a thread and print its id at once, without waiting for it'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
+            cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
+            cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
             cand artifacts 'List the files a thread produced'
@@ -222,6 +269,10 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;scriptum;thread;help;get'= {
         }
         &'dodil;scriptum;thread;help;list'= {
+        }
+        &'dodil;scriptum;thread;help;result'= {
+        }
+        &'dodil;scriptum;thread;help;steps'= {
         }
         &'dodil;scriptum;thread;help;resume'= {
         }
@@ -284,6 +335,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand create 'Start a thread and print its id at once, without waiting for it'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
+            cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
+            cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
             cand artifacts 'List the files a thread produced'
@@ -293,6 +346,10 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;scriptum;help;thread;get'= {
         }
         &'dodil;scriptum;help;thread;list'= {
+        }
+        &'dodil;scriptum;help;thread;result'= {
+        }
+        &'dodil;scriptum;help;thread;steps'= {
         }
         &'dodil;scriptum;help;thread;resume'= {
         }
@@ -355,6 +412,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand create 'Start a thread and print its id at once, without waiting for it'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
+            cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
+            cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
             cand artifacts 'List the files a thread produced'
@@ -364,6 +423,10 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;help;scriptum;thread;get'= {
         }
         &'dodil;help;scriptum;thread;list'= {
+        }
+        &'dodil;help;scriptum;thread;result'= {
+        }
+        &'dodil;help;scriptum;thread;steps'= {
         }
         &'dodil;help;scriptum;thread;resume'= {
         }

@@ -86,6 +86,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "create" -d 'Start a thread and print its id at once, without waiting for it'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "get" -d 'Show a thread\'s status and progress'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "list" -d 'List recent threads, newest first'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "result" -d 'Print a thread\'s final output (streamed in full when large), or save it with its steps'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "steps" -d 'Show a thread\'s steps as a tree, one step in detail, or every step\'s full input/output'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "resume" -d 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "cancel" -d 'Cancel a running thread'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "artifacts" -d 'List the files a thread produced'

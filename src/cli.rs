@@ -183,6 +183,22 @@ pub enum ThreadCommand {
   dodil scriptum thread list --all -o jsonl | jq -r .threadId")]
     List(ListArgs),
 
+    /// Print a thread's final output (streamed in full when large), or save it with its steps
+    #[command(after_help = "Examples:
+  dodil scriptum thread result thr_abc123
+  dodil scriptum thread result thr_abc123 > output.json
+  dodil scriptum thread result thr_abc123 --wait -o json | jq .outputData
+  dodil scriptum thread result thr_abc123 --save ./out/thr_abc123")]
+    Result(ResultArgs),
+
+    /// Show a thread's steps as a tree, one step in detail, or every step's full input/output
+    #[command(after_help = "Examples:
+  dodil scriptum thread steps thr_abc123
+  dodil scriptum thread steps thr_abc123 --step 1.2.0
+  dodil scriptum thread steps thr_abc123 --detail -o json
+  dodil scriptum thread steps thr_abc123 --detail --save ./out/steps")]
+    Steps(StepsArgs),
+
     /// Resume a paused thread (or retry a failed one), optionally with a new input for its step
     #[command(after_help = "Examples:
   dodil scriptum thread resume thr_abc123
@@ -294,6 +310,48 @@ pub struct ListArgs {
     /// Follow every page to the end
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ResultArgs {
+    /// Thread whose result to fetch
+    #[arg(value_name = "THREAD_ID")]
+    pub thread_id: String,
+
+    /// Write output.json, summary.json, yields.jsonl and steps/ into DIR (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<PathBuf>,
+
+    /// Wait for the thread to finish first
+    #[arg(long)]
+    pub wait: bool,
+
+    /// Let --save use a non-empty DIR, replacing dodil's files in it (other files are left alone)
+    #[arg(long, requires = "save")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StepsArgs {
+    /// Thread whose steps to show
+    #[arg(value_name = "THREAD_ID")]
+    pub thread_id: String,
+
+    /// One step, by path (e.g. 1.2.0): its detail, diagnostics, input and output
+    #[arg(long, value_name = "PATH")]
+    pub step: Option<String>,
+
+    /// Stream the full input and output of every step (or of --step), reassembling large ones
+    #[arg(long)]
+    pub detail: bool,
+
+    /// With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)
+    #[arg(long, value_name = "DIR", requires = "detail")]
+    pub save: Option<PathBuf>,
+
+    /// Let --save use a non-empty DIR, replacing dodil's files in it (other files are left alone)
+    #[arg(long, requires = "save")]
+    pub force: bool,
 }
 
 fn parse_status(text: &str) -> Result<ThreadStatus, String> {

@@ -14,6 +14,7 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod proto;
+pub mod save;
 
 use std::process::ExitCode;
 

@@ -3,6 +3,9 @@
 
 mod actions;
 mod convert;
+mod results;
+
+pub use results::{OutputStream, ResultQuery, StepStream, STREAM_IDLE_TIMEOUT};
 
 use std::future::Future;
 use std::time::{Duration, Instant};

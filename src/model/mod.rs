@@ -7,6 +7,13 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+mod result;
+
+pub use result::{
+    DataChunk, OutputMessage, OutputMeta, StepDetail, StepDiagnostics, StepMessage, StepSummary,
+    ThreadResult, YieldedValue,
+};
+
 /// Defines a status enum that survives values outside the contract (`Unknown(n)`), because a newer
 /// server may send them and the client must neither crash nor treat them as terminal.
 macro_rules! status_enum {
@@ -63,6 +70,13 @@ macro_rules! status_enum {
                     _ => None,
                 };
                 found.filter(|status| *status != Self::Unspecified)
+            }
+        }
+
+        /// Value 0 (UNSPECIFIED), as protobuf defaults it.
+        impl Default for $name {
+            fn default() -> Self {
+                Self::from_i32(0)
             }
         }
 

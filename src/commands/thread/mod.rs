@@ -5,7 +5,11 @@ mod cancel;
 mod create;
 mod get;
 mod list;
+pub mod result;
 mod resume;
+mod steps;
+
+pub use get::now_ms;
 
 use crate::cli::ThreadCommand;
 use crate::context::Context;
@@ -16,6 +20,8 @@ pub async fn dispatch(ctx: &Context, command: ThreadCommand) -> anyhow::Result<E
         ThreadCommand::Create(args) => create::run(ctx, args).await,
         ThreadCommand::Get(args) => get::run(ctx, args).await,
         ThreadCommand::List(args) => list::run(ctx, args).await,
+        ThreadCommand::Result(args) => result::run(ctx, args).await,
+        ThreadCommand::Steps(args) => steps::run(ctx, args).await,
         ThreadCommand::Resume(args) => resume::run(ctx, args).await,
         ThreadCommand::Cancel(args) => cancel::run(ctx, args).await,
         ThreadCommand::Artifacts(args) => artifacts::run(ctx, args).await,

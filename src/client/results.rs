@@ -1,0 +1,217 @@
+//! The result calls: GetThreadResult (unary), and the two chunked result streams
+//! (StreamThreadResult, StreamStepResult), handed out as plain `model` messages.
+
+use std::time::{Duration, Instant};
+
+use crate::error::{describe_status, is_transient};
+use crate::model::{OutputMessage, StepMessage, ThreadResult};
+use crate::proto;
+
+use super::{fmt_elapsed, Client, Retry};
+
+/// How long a result stream may stay silent before we call it broken.
+pub const STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long opening a stream (until the server's response headers) may take.
+const STREAM_OPEN_DEADLINE: Duration = Duration::from_secs(30);
+
+/// Which slice of a result to ask GetThreadResult for.
+#[derive(Clone, Debug, Default)]
+pub struct ResultQuery {
+    pub step_path: Option<String>,
+    pub output_only: bool,
+    pub metadata_only: bool,
+}
+
+impl Client {
+    pub async fn get_thread_result(
+        &self,
+        thread_id: &str,
+        query: &ResultQuery,
+    ) -> anyhow::Result<ThreadResult> {
+        let request = proto::GetThreadResultRequest {
+            thread_id: thread_id.to_string(),
+            step_path: query.step_path.clone(),
+            output_only: query.output_only.then_some(true),
+            metadata_only: query.metadata_only.then_some(true),
+        };
+        let result = self
+            .unary(
+                "GetThreadResult",
+                Retry::Idempotent,
+                request,
+                |mut s, r| async move { s.get_thread_result(r).await },
+            )
+            .await?;
+        Ok(result.into())
+    }
+
+    /// Opens StreamThreadResult. Failing to open is an ordinary call error (exit 5/6); a failure
+    /// once messages flow comes out of [`OutputStream::next`].
+    pub async fn stream_thread_result(
+        &self,
+        thread_id: &str,
+        max_chunk_bytes: Option<i32>,
+    ) -> anyhow::Result<OutputStream> {
+        let request = proto::StreamThreadResultRequest {
+            thread_id: thread_id.to_string(),
+            max_chunk_bytes,
+        };
+        let inner = self
+            .open_stream("StreamThreadResult", request, |mut s, r| async move {
+                s.stream_thread_result(r).await
+            })
+            .await?;
+        Ok(OutputStream {
+            inner: Incoming::new(inner, self.clone(), "StreamThreadResult"),
+        })
+    }
+
+    /// Opens StreamStepResult, for every step or only `step_path`.
+    pub async fn stream_step_result(
+        &self,
+        thread_id: &str,
+        step_path: Option<&str>,
+        max_chunk_bytes: Option<i32>,
+    ) -> anyhow::Result<StepStream> {
+        let request = proto::StreamStepResultRequest {
+            thread_id: thread_id.to_string(),
+            step_path: step_path.map(str::to_string),
+            max_chunk_bytes,
+        };
+        let inner = self
+            .open_stream("StreamStepResult", request, |mut s, r| async move {
+                s.stream_step_result(r).await
+            })
+            .await?;
+        Ok(StepStream {
+            inner: Incoming::new(inner, self.clone(), "StreamStepResult"),
+        })
+    }
+
+    /// Opens a server stream with a deadline on the opening only (a long download must not be
+    /// cut by it), retrying a transient refusal twice.
+    async fn open_stream<Req, P, F, Fut>(
+        &self,
+        method: &'static str,
+        request: Req,
+        call: F,
+    ) -> anyhow::Result<tonic::Streaming<P>>
+    where
+        Req: Clone,
+        F: Fn(super::Service, tonic::Request<Req>) -> Fut,
+        Fut: std::future::Future<
+            Output = Result<tonic::Response<tonic::Streaming<P>>, tonic::Status>,
+        >,
+    {
+        let mut delay = Duration::from_millis(200);
+        let attempts = 3;
+        for attempt in 1..=attempts {
+            let started = Instant::now();
+            let opened = tokio::time::timeout(
+                STREAM_OPEN_DEADLINE,
+                call(self.service.clone(), tonic::Request::new(request.clone())),
+            )
+            .await
+            .unwrap_or_else(|_| {
+                Err(tonic::Status::deadline_exceeded(format!(
+                    "no answer within {}s",
+                    STREAM_OPEN_DEADLINE.as_secs()
+                )))
+            });
+            match opened {
+                Ok(response) => {
+                    self.printer.verbose(&format!(
+                        "{method}: stream open in {}",
+                        fmt_elapsed(started.elapsed())
+                    ));
+                    return Ok(response.into_inner());
+                }
+                Err(status) => {
+                    self.printer.verbose(&format!(
+                        "{method}: {} in {}",
+                        describe_status(&status),
+                        fmt_elapsed(started.elapsed())
+                    ));
+                    if attempt < attempts && is_transient(status.code()) {
+                        tokio::time::sleep(delay).await;
+                        delay *= 2;
+                        continue;
+                    }
+                    return Err(anyhow::Error::new(status).context(method));
+                }
+            }
+        }
+        unreachable!("the last attempt always returns")
+    }
+}
+
+/// StreamThreadResult's messages, one at a time.
+pub struct OutputStream {
+    inner: Incoming<proto::ThreadOutputChunk>,
+}
+
+impl OutputStream {
+    /// The next message; `Ok(None)` when the server ended the stream. An error is the server's
+    /// status, or DEADLINE_EXCEEDED after [`STREAM_IDLE_TIMEOUT`] of silence.
+    pub async fn next(&mut self) -> Result<Option<OutputMessage>, tonic::Status> {
+        Ok(self.inner.next().await?.map(OutputMessage::from))
+    }
+}
+
+/// StreamStepResult's messages, one at a time.
+pub struct StepStream {
+    inner: Incoming<proto::StepResultChunk>,
+}
+
+impl StepStream {
+    pub async fn next(&mut self) -> Result<Option<StepMessage>, tonic::Status> {
+        Ok(self.inner.next().await?.map(StepMessage::from))
+    }
+}
+
+struct Incoming<P> {
+    inner: tonic::Streaming<P>,
+    client: Client,
+    method: &'static str,
+    messages: u64,
+    started: Instant,
+}
+
+impl<P> Incoming<P> {
+    fn new(inner: tonic::Streaming<P>, client: Client, method: &'static str) -> Self {
+        Incoming {
+            inner,
+            client,
+            method,
+            messages: 0,
+            started: Instant::now(),
+        }
+    }
+
+    async fn next(&mut self) -> Result<Option<P>, tonic::Status> {
+        let next = tokio::time::timeout(STREAM_IDLE_TIMEOUT, self.inner.message())
+            .await
+            .unwrap_or_else(|_| {
+                Err(tonic::Status::deadline_exceeded(format!(
+                    "the stream was silent for {}s",
+                    STREAM_IDLE_TIMEOUT.as_secs()
+                )))
+            });
+        match &next {
+            Ok(Some(_)) => self.messages += 1,
+            Ok(None) => self.client.printer.verbose(&format!(
+                "{}: stream ended after {} messages in {}",
+                self.method,
+                self.messages,
+                fmt_elapsed(self.started.elapsed())
+            )),
+            Err(status) => self.client.printer.verbose(&format!(
+                "{}: {} after {} messages",
+                self.method,
+                describe_status(status),
+                self.messages
+            )),
+        }
+        next
+    }
+}

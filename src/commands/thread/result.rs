@@ -1,0 +1,392 @@
+//! `thread result`: the final output (streamed in full when GetThreadResult has it truncated),
+//! a summary on stderr, and with `--save DIR` the files of `cli-contract.md`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::cli::{OutputFormat, ResultArgs};
+use crate::client::ResultQuery;
+use crate::context::Context;
+use crate::error::{CliError, ExitStatus};
+use crate::model::{StepStatus, Thread, ThreadResult, ThreadStatus};
+use crate::output::{duration_ms, print_document, size, terminal_safe};
+use crate::save::download::{download_output, DownloadError};
+use crate::save::layout::SaveDir;
+use crate::save::sink::{terminal_bytes, too_large, ByteSink, MemorySink, StdoutSink};
+use crate::save::{save_result, Saved};
+
+/// The most output `-o json|yaml` embeds in a document (it must be held in memory to parse).
+pub const EMBED_LIMIT: u64 = 64 * 1024 * 1024;
+/// The most output pretty-printed on a terminal; larger output is shown as it comes.
+const PRETTY_LIMIT: usize = 8 * 1024 * 1024;
+/// With --save, output larger than this is not also poured onto a terminal.
+const TERMINAL_ECHO_LIMIT: u64 = 1024 * 1024;
+
+pub async fn run(ctx: &Context, args: ResultArgs) -> anyhow::Result<ExitStatus> {
+    if args.wait {
+        wait_until_terminal(ctx, &args.thread_id).await?;
+    }
+    after_run(ctx, &args.thread_id, true, args.save.as_deref(), args.force).await
+}
+
+/// What `thread result` does once the thread has ended: print the output (`print_result`) and/or
+/// save everything into `save`. Shared with `thread run --result --save DIR`.
+///
+/// Exit status: the thread's (COMPLETED 0, FAILED 1, CANCELLED 3, PAUSED 4); 7 when a payload
+/// could not be had whole; a thread still pending or running has no result yet, which is an
+/// error with exit 5 (the service's own word for it would be FAILED_PRECONDITION) and a hint to
+/// use `--wait`.
+pub async fn after_run(
+    ctx: &Context,
+    thread_id: &str,
+    print_result: bool,
+    save: Option<&Path>,
+    force: bool,
+) -> anyhow::Result<ExitStatus> {
+    let result = fetch_result(ctx, thread_id).await?;
+    if result.status == ThreadStatus::Paused {
+        ctx.printer.status(&format!(
+            "thread {} is paused, waiting for `thread resume {}`: it has no final result yet",
+            terminal_safe(thread_id),
+            terminal_safe(thread_id)
+        ));
+        return Ok(ExitStatus::ThreadPaused);
+    }
+    if !result.status.is_terminal() {
+        return Err(not_finished(thread_id, result.status).into());
+    }
+
+    let Some(dir) = save else {
+        if print_result {
+            print_output(ctx, &result).await?;
+        }
+        return Ok(ExitStatus::for_thread(result.status));
+    };
+
+    let dir = SaveDir::prepare(dir, force)?;
+    let thread = ctx.client().await?.get_thread(thread_id).await?;
+    if ctx.output == OutputFormat::Table {
+        print_summary(ctx, &result);
+    }
+    // Saving can take long: Ctrl-C drops the work (and with it every temporary file).
+    let work = save_and_echo(ctx, &thread, &result, dir, print_result);
+    let saved = tokio::select! {
+        saved = work => saved?,
+        _ = tokio::signal::ctrl_c() => {
+            return Err(CliError::new(
+                ExitStatus::Interrupted,
+                "interrupted: the save was stopped and its unfinished files removed",
+            )
+            .with_hint(format!(
+                "the thread's result is still on the server: dodil scriptum thread result {} --save DIR --force",
+                terminal_safe(thread_id)
+            ))
+            .into());
+        }
+    };
+    if print_result && ctx.output != OutputFormat::Table {
+        print_document(&ctx.printer, ctx.output, &saved.summary)?;
+    }
+    report_saved(ctx, &saved)
+}
+
+/// GetThreadResult. When its answer is too large to accept (a server ignoring the unary cap),
+/// asks again for the metadata alone and takes the output as truncated, so it is streamed.
+async fn fetch_result(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadResult> {
+    let client = ctx.client().await?;
+    match client
+        .get_thread_result(thread_id, &ResultQuery::default())
+        .await
+    {
+        Ok(result) => Ok(result),
+        Err(err) if is_too_large(&err) => {
+            ctx.printer.warn(&format!(
+                "GetThreadResult's answer is over the {} message limit; fetching metadata and streaming the output instead",
+                size(crate::client::MAX_MESSAGE_BYTES as i64)
+            ));
+            let query = ResultQuery {
+                metadata_only: true,
+                ..ResultQuery::default()
+            };
+            let mut result = client.get_thread_result(thread_id, &query).await?;
+            result.output_data = bytes::Bytes::new();
+            result.output_truncated = result.output_total_bytes > 0;
+            Ok(result)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// tonic's refusal of a message over `max_decoding_message_size`.
+fn is_too_large(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<tonic::Status>())
+        .any(|s| s.code() == tonic::Code::OutOfRange && s.message().contains("too large"))
+}
+
+/// Saves, and in table mode also prints the output on stdout (the same bytes, in one pass).
+async fn save_and_echo(
+    ctx: &Context,
+    thread: &Thread,
+    result: &ThreadResult,
+    dir: SaveDir,
+    print_result: bool,
+) -> anyhow::Result<Saved> {
+    let client = ctx.client().await?;
+    let table = ctx.output == OutputFormat::Table;
+    let tty = ctx.printer.stdout_is_tty();
+    let total = result.output_total_bytes.max(0) as u64;
+    let pretty = table && print_result && tty && !result.output_truncated;
+    let echo = table && print_result && !pretty && !(tty && total > TERMINAL_ECHO_LIMIT);
+    if table && print_result && tty && !pretty && !echo {
+        ctx.printer.status(&format!(
+            "the output ({}) is not printed on a terminal; it is saved as output.json",
+            size(total as i64)
+        ));
+    }
+    let saved = if echo {
+        let mut stdout = StdoutSink::new(&ctx.printer);
+        let saved = save_result(client, thread, result, dir, Some(&mut stdout)).await?;
+        stdout.finish()?;
+        saved
+    } else {
+        save_result(client, thread, result, dir, None).await?
+    };
+    if pretty {
+        print_small_output(ctx, &result.output_data)?;
+    }
+    Ok(saved)
+}
+
+/// Lists what was written, then turns problems into the exit code.
+fn report_saved(ctx: &Context, saved: &Saved) -> anyhow::Result<ExitStatus> {
+    let total: u64 = saved.files.iter().map(|f| f.bytes).sum();
+    ctx.printer.status(&format!(
+        "saved {} files ({}) to {}:",
+        saved.files.len(),
+        size(total as i64),
+        terminal_safe(&saved.dir.shown().display().to_string())
+    ));
+    const SHOWN: usize = 25;
+    let width = saved
+        .files
+        .iter()
+        .take(SHOWN)
+        .map(|f| f.path.len())
+        .max()
+        .unwrap_or(0);
+    for file in saved.files.iter().take(SHOWN) {
+        ctx.printer.status(&format!(
+            "  {:width$}  {:>10}",
+            terminal_safe(&file.path),
+            size(file.bytes as i64)
+        ));
+    }
+    if saved.files.len() > SHOWN {
+        ctx.printer.status(&format!(
+            "  … and {} more, listed in summary.json",
+            saved.files.len() - SHOWN
+        ));
+    }
+    let Some((first, rest)) = saved.problems.split_first() else {
+        return Ok(saved.exit_status());
+    };
+    for problem in rest {
+        ctx.printer.warn(&problem.message);
+    }
+    Err(CliError::new(first.status, first.message.clone())
+        .with_hint(format!(
+            "summary.json in {} lists what was saved and what was not",
+            saved.dir.shown().display()
+        ))
+        .into())
+}
+
+fn not_finished(thread_id: &str, status: ThreadStatus) -> CliError {
+    let id = terminal_safe(thread_id);
+    CliError::new(
+        ExitStatus::ServerRefused,
+        format!("thread {id} is {status}: it has no final result yet"),
+    )
+    .with_hint(format!(
+        "wait for it: dodil scriptum thread result {id} --wait (or follow it: dodil scriptum thread watch {id})"
+    ))
+}
+
+/// One line on stderr: status, duration, steps, output size, yields; and for a failed thread the
+/// error and where to look.
+pub fn print_summary(ctx: &Context, result: &ThreadResult) {
+    let status = match result.status {
+        ThreadStatus::Completed => ctx.printer.paint_stderr("completed", "32"),
+        ThreadStatus::Failed => ctx.printer.paint_stderr("failed", "31"),
+        other => ctx.printer.paint_stderr(&other.to_string(), "33"),
+    };
+    let mut parts = vec![format!(
+        "thread {} {status} in {}",
+        terminal_safe(&result.thread_id),
+        duration_ms(result.duration_ms)
+    )];
+    parts.push(format!("{} steps", result.steps_executed));
+    parts.push(if result.output_total_bytes > 0 {
+        format!("output {}", size(result.output_total_bytes))
+    } else {
+        "no output".to_string()
+    });
+    let yields = result.total_yielded.max(result.yielded_values.len() as i32);
+    parts.push(format!(
+        "{yields} yield{}",
+        if yields == 1 { "" } else { "s" }
+    ));
+    ctx.printer.status(&parts.join(" · "));
+    if result.status == ThreadStatus::Failed {
+        let failed = result
+            .steps
+            .iter()
+            .rev()
+            .find(|s| s.status == StepStatus::Failed);
+        if let Some(step) = failed {
+            ctx.printer.status(&format!(
+                "failed step: {} {}",
+                terminal_safe(&step.step_path),
+                terminal_safe(&step.name)
+            ));
+            ctx.printer.hint(&format!(
+                "dodil scriptum thread steps {} --step {}",
+                terminal_safe(&result.thread_id),
+                terminal_safe(&step.step_path)
+            ));
+        }
+    }
+}
+
+/// Prints the output without `--save`: table mode streams it to stdout, json/yaml embed it.
+async fn print_output(ctx: &Context, result: &ThreadResult) -> anyhow::Result<()> {
+    let client = ctx.client().await?;
+    let total = result.output_total_bytes.max(0) as u64;
+    match ctx.output {
+        OutputFormat::Table => {
+            print_summary(ctx, result);
+            if !result.output_truncated {
+                check_unary_size(result)?;
+                return print_small_output(ctx, &result.output_data);
+            }
+            let mut stdout = StdoutSink::new(&ctx.printer);
+            let downloaded =
+                download_output(client, &result.thread_id, Some(total), &mut stdout).await;
+            stdout.finish()?;
+            if let Err(err) = downloaded {
+                let written = stdout.bytes;
+                return Err(match err {
+                    DownloadError::Incomplete(message) if written > 0 => {
+                        crate::save::sink::incomplete(format!(
+                            "{message} ({} of the output had already been written to stdout: discard it)",
+                            size(written as i64)
+                        ))
+                        .into()
+                    }
+                    err => err.into_anyhow(),
+                });
+            }
+            Ok(())
+        }
+        format => {
+            let mut full = result.clone();
+            if result.output_truncated {
+                if total > EMBED_LIMIT {
+                    return Err(too_large("the output", EMBED_LIMIT).into());
+                }
+                let mut memory = MemorySink::new("the output", EMBED_LIMIT as usize);
+                download_output(client, &result.thread_id, Some(total), &mut memory)
+                    .await
+                    .map_err(DownloadError::into_anyhow)?;
+                full.output_data = memory.data.into();
+                // What the document carries is now the whole output.
+                full.output_truncated = false;
+            } else {
+                check_unary_size(result)?;
+            }
+            print_document(&ctx.printer, format, &full)
+        }
+    }
+}
+
+/// An untruncated unary output must be exactly as long as the server says.
+fn check_unary_size(result: &ThreadResult) -> Result<(), CliError> {
+    if result.output_data.len() as i64 == result.output_total_bytes {
+        return Ok(());
+    }
+    Err(crate::save::sink::incomplete(format!(
+        "thread output: GetThreadResult carried {} bytes but said the output has {}",
+        result.output_data.len(),
+        result.output_total_bytes
+    )))
+}
+
+/// Output already in memory: pretty JSON on a terminal (control characters escaped), the exact
+/// bytes otherwise.
+fn print_small_output(ctx: &Context, data: &[u8]) -> anyhow::Result<()> {
+    if data.is_empty() {
+        return Ok(());
+    }
+    if !ctx.printer.stdout_is_tty() {
+        return ctx.printer.data_bytes(data);
+    }
+    let pretty = (data.len() <= PRETTY_LIMIT)
+        .then(|| serde_json::from_slice::<serde_json::Value>(data).ok())
+        .flatten()
+        .and_then(|value| serde_json::to_string_pretty(&value).ok());
+    match pretty {
+        Some(text) => ctx
+            .printer
+            .data_line(&String::from_utf8_lossy(&terminal_bytes(text.as_bytes()))),
+        None => {
+            let mut sink = StdoutSink::new(&ctx.printer);
+            sink.write(data)?;
+            sink.finish()?;
+            if !data.ends_with(b"\n") {
+                ctx.printer.data_bytes(b"\n")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// TEMPORARY: `--wait` until the following engine (branch `follow`) lands. At merge, replace the
+// body of this one function with the engine (stream first, resume, polling fallback).
+// ---------------------------------------------------------------------------------------------
+/// Polls GetThread until the thread is terminal or paused (250 ms, backing off to 2 s).
+pub async fn wait_until_terminal(ctx: &Context, thread_id: &str) -> anyhow::Result<Thread> {
+    const FIRST: Duration = Duration::from_millis(250);
+    const MOST: Duration = Duration::from_secs(2);
+    let client = ctx.client().await?;
+    let mut delay = FIRST;
+    let mut last: Option<(ThreadStatus, String)> = None;
+    loop {
+        let thread = client.get_thread(thread_id).await?;
+        if thread.status.is_terminal() || thread.status == ThreadStatus::Paused {
+            return Ok(thread);
+        }
+        let now = (thread.status, thread.current_step_path.clone());
+        if last.as_ref() != Some(&now) {
+            ctx.printer.status(&format!(
+                "waiting: thread {} is {}{}",
+                terminal_safe(thread_id),
+                thread.status,
+                if thread.current_step_path.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (step {} {})",
+                        terminal_safe(&thread.current_step_path),
+                        terminal_safe(&thread.current_step_name)
+                    )
+                }
+            ));
+            last = Some(now);
+            delay = FIRST;
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(MOST);
+    }
+}

@@ -1,0 +1,554 @@
+//! `thread steps`: the step tree, one step's detail (`--step`), or every step's full input and
+//! output (`--detail`, reassembled from StreamStepResult; `--save DIR` writes them as files).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::cli::{OutputFormat, StepsArgs};
+use crate::client::ResultQuery;
+use crate::context::Context;
+use crate::error::{CliError, ExitStatus};
+use crate::model::{StepDetail, StepSummary};
+use crate::output::{self, duration_ms, local_time, print_document, size, terminal_safe};
+use crate::save::assemble::Field;
+use crate::save::download::{download_steps, DownloadError, PayloadStore};
+use crate::save::layout::SaveDir;
+use crate::save::sink::{MemorySink, PreviewSink};
+
+use super::result::EMBED_LIMIT;
+
+/// How much of an input/output is shown in a step's detail.
+const PREVIEW_BYTES: usize = 2048;
+const PREVIEW_LINES: usize = 24;
+/// Longest line shown; a longer one ends in `…`.
+const LINE_CHARS: usize = 160;
+
+pub async fn run(ctx: &Context, args: StepsArgs) -> anyhow::Result<ExitStatus> {
+    if args.detail {
+        return detail(ctx, &args).await;
+    }
+    match &args.step {
+        Some(path) => one_step(ctx, &args.thread_id, path).await,
+        None => tree(ctx, &args.thread_id).await,
+    }
+}
+
+/// The step summaries, asking for metadata only first (no output payload).
+async fn summaries(ctx: &Context, thread_id: &str) -> anyhow::Result<Vec<StepSummary>> {
+    let client = ctx.client().await?;
+    let query = ResultQuery {
+        metadata_only: true,
+        ..ResultQuery::default()
+    };
+    let result = client.get_thread_result(thread_id, &query).await?;
+    if !result.steps.is_empty() || result.steps_executed == 0 {
+        return Ok(result.steps);
+    }
+    // A server whose metadata-only answer leaves the steps out.
+    let result = client
+        .get_thread_result(thread_id, &ResultQuery::default())
+        .await?;
+    Ok(result.steps)
+}
+
+async fn tree(ctx: &Context, thread_id: &str) -> anyhow::Result<ExitStatus> {
+    let steps = summaries(ctx, thread_id).await?;
+    match ctx.output {
+        OutputFormat::Table => {
+            if steps.is_empty() {
+                ctx.printer.status("no steps yet");
+                return Ok(ExitStatus::Success);
+            }
+            let mut table = output::table(
+                &ctx.printer,
+                &["PATH", "NAME", "PRIMITIVE", "STATUS", "DURATION"],
+            );
+            for (depth, step) in tree_order(&steps) {
+                table.add_row(vec![
+                    format!("{}{}", "  ".repeat(depth), terminal_safe(&step.step_path)),
+                    terminal_safe(&step.name).into_owned(),
+                    terminal_safe(&step.primitive).into_owned(),
+                    step.status.to_string(),
+                    duration_ms(step.duration_ms),
+                ]);
+            }
+            output::print_table(&ctx.printer, &table)?;
+        }
+        OutputFormat::Jsonl => {
+            for step in &steps {
+                ctx.printer.data_line(&serde_json::to_string(step)?)?;
+            }
+        }
+        format => print_document(&ctx.printer, format, &steps)?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Orders steps depth-first from `parent_path`, children by path, with their depth. Steps whose
+/// parent is missing are roots; a parent loop cannot hide or repeat a step.
+pub fn tree_order(steps: &[StepSummary]) -> Vec<(usize, &StepSummary)> {
+    let paths: BTreeSet<&str> = steps.iter().map(|s| s.step_path.as_str()).collect();
+    let mut children: BTreeMap<&str, Vec<&StepSummary>> = BTreeMap::new();
+    let mut roots = Vec::new();
+    for step in steps {
+        if step.parent_path.is_empty()
+            || step.parent_path == step.step_path
+            || !paths.contains(step.parent_path.as_str())
+        {
+            roots.push(step);
+        } else {
+            children
+                .entry(step.parent_path.as_str())
+                .or_default()
+                .push(step);
+        }
+    }
+    let by_path =
+        |a: &&StepSummary, b: &&StepSummary| path_key(&a.step_path).cmp(&path_key(&b.step_path));
+    roots.sort_by(by_path);
+    for list in children.values_mut() {
+        list.sort_by(by_path);
+    }
+    let mut out = Vec::with_capacity(steps.len());
+    let mut seen: BTreeSet<*const StepSummary> = BTreeSet::new();
+    fn walk<'a>(
+        step: &'a StepSummary,
+        depth: usize,
+        children: &BTreeMap<&str, Vec<&'a StepSummary>>,
+        seen: &mut BTreeSet<*const StepSummary>,
+        out: &mut Vec<(usize, &'a StepSummary)>,
+    ) {
+        if !seen.insert(step as *const _) {
+            return;
+        }
+        out.push((depth, step));
+        for child in children.get(step.step_path.as_str()).into_iter().flatten() {
+            walk(child, depth + 1, children, seen, out);
+        }
+    }
+    for root in roots {
+        walk(root, 0, &children, &mut seen, &mut out);
+    }
+    // Steps caught in a parent loop: shown at the top level rather than lost.
+    for step in steps {
+        walk(step, 0, &children, &mut seen, &mut out);
+    }
+    out
+}
+
+/// Sorts `1.10` after `1.9`: numeric components first, text after.
+fn path_key(path: &str) -> Vec<(u64, String)> {
+    path.split('.')
+        .map(|part| match part.parse::<u64>() {
+            Ok(n) => (n, String::new()),
+            Err(_) => (u64::MAX, part.to_string()),
+        })
+        .collect()
+}
+
+async fn one_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Result<ExitStatus> {
+    let client = ctx.client().await?;
+    let query = ResultQuery {
+        step_path: Some(path.to_string()),
+        ..ResultQuery::default()
+    };
+    let found = match client.get_thread_result(thread_id, &query).await {
+        Ok(result) => result
+            .step_details
+            .into_iter()
+            .find(|d| d.step_path == path),
+        Err(err) if is_not_found(&err) => None,
+        Err(err) => return Err(err),
+    };
+    let Some(step) = found else {
+        return Err(unknown_step(ctx, thread_id, path).await);
+    };
+    match ctx.output {
+        OutputFormat::Table => {
+            let input = Shown {
+                head: &step.input_data,
+                total: step.input_data.len() as u64,
+                whole: true,
+            };
+            let output_total =
+                (step.output_total_bytes.max(0) as u64).max(step.output_data.len() as u64);
+            let output = Shown {
+                head: &step.output_data,
+                total: output_total,
+                whole: !step.output_truncated,
+            };
+            print_step(ctx, &step, &input, &output)?;
+            if !step.input_data.is_empty() || output_total > 0 {
+                ctx.printer.hint(&format!(
+                    "all of its input and output: dodil scriptum thread steps {} --step {} --detail --save DIR",
+                    terminal_safe(thread_id),
+                    terminal_safe(path)
+                ));
+            }
+        }
+        format => print_document(&ctx.printer, format, &step)?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn is_not_found(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<tonic::Status>())
+        .any(|s| s.code() == tonic::Code::NotFound)
+}
+
+/// Exit 5 naming the steps near the one asked for.
+async fn unknown_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Error {
+    let steps = match summaries(ctx, thread_id).await {
+        Ok(steps) => steps,
+        Err(err) => return err,
+    };
+    let near = nearby(&steps, path);
+    let message = format!(
+        "thread {} has no step {}",
+        terminal_safe(thread_id),
+        terminal_safe(path)
+    );
+    let hint = if near.is_empty() {
+        "the thread has no steps yet".to_string()
+    } else {
+        format!(
+            "steps nearby: {} (all of them: dodil scriptum thread steps {})",
+            near.iter()
+                .map(|p| terminal_safe(p).into_owned())
+                .collect::<Vec<_>>()
+                .join(", "),
+            terminal_safe(thread_id)
+        )
+    };
+    CliError::new(ExitStatus::ServerRefused, message)
+        .with_hint(hint)
+        .into()
+}
+
+/// Paths that exist near `path`: its parent, siblings and children; else the top level.
+pub fn nearby<'a>(steps: &'a [StepSummary], path: &str) -> Vec<&'a str> {
+    const MOST: usize = 12;
+    let parent = path.rsplit_once('.').map_or("", |(p, _)| p);
+    let child_prefix = format!("{path}.");
+    let mut near: Vec<&str> = steps
+        .iter()
+        .map(|s| s.step_path.as_str())
+        .filter(|p| {
+            *p == parent
+                || p.rsplit_once('.').map_or("", |(q, _)| q) == parent
+                || p.starts_with(&child_prefix)
+        })
+        .collect();
+    if near.is_empty() {
+        near = steps
+            .iter()
+            .filter(|s| s.parent_path.is_empty())
+            .map(|s| s.step_path.as_str())
+            .collect();
+    }
+    near.sort_by_key(|p| path_key(p));
+    near.dedup();
+    near.truncate(MOST);
+    near
+}
+
+/// A payload as far as we have it for display.
+struct Shown<'a> {
+    head: &'a [u8],
+    total: u64,
+    /// Whether `total` bytes exist in all (false: the server truncated what it sent).
+    whole: bool,
+}
+
+fn print_step(
+    ctx: &Context,
+    step: &StepDetail,
+    input: &Shown<'_>,
+    output: &Shown<'_>,
+) -> anyhow::Result<()> {
+    let safe = |t: &str| terminal_safe(t).into_owned();
+    let dash = |t: &str| {
+        if t.is_empty() {
+            "-".to_string()
+        } else {
+            safe(t)
+        }
+    };
+    let mut rows: Vec<(&str, String)> = vec![
+        (
+            "Step",
+            format!("{} {}", safe(&step.step_path), safe(&step.name)),
+        ),
+        ("Primitive", dash(&step.primitive)),
+        ("Tool", dash(&step.tool)),
+        ("Status", step.status.to_string()),
+        ("Started", local_time(step.started_at_ms)),
+        ("Finished", local_time(step.finished_at_ms)),
+        ("Duration", duration_ms(step.duration_ms)),
+        ("Error", dash(&step.error)),
+    ];
+    let diagnostics = step.diagnostics.clone().unwrap_or_default();
+    rows.push(("Execution id", dash(&diagnostics.execution_id)));
+    rows.push(("Error detail", dash(&diagnostics.error_detail)));
+    rows.push(("Logs", dash(&diagnostics.logs_url)));
+    if !diagnostics.schema_warnings.is_empty() {
+        rows.push((
+            "Schema warnings",
+            diagnostics
+                .schema_warnings
+                .iter()
+                .map(|w| safe(w))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ));
+    }
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::NOTHING);
+    for (key, value) in rows {
+        table.add_row(vec![format!("{key}:"), value]);
+    }
+    output::print_table(&ctx.printer, &table)?;
+    if !diagnostics.worker_stderr.is_empty() {
+        ctx.printer.data_line("Worker stderr:")?;
+        ctx.printer
+            .data_line(&indent_lines(&diagnostics.worker_stderr, 40))?;
+    }
+    for (label, shown) in [("Input", input), ("Output", output)] {
+        ctx.printer
+            .data_line(&format!("{label}: {}", describe(shown)))?;
+        if !shown.head.is_empty() {
+            ctx.printer.data_line(&preview(shown.head))?;
+        }
+    }
+    Ok(())
+}
+
+fn describe(shown: &Shown<'_>) -> String {
+    if shown.total == 0 && shown.head.is_empty() {
+        return "none".into();
+    }
+    let cut =
+        shown.head.len() > PREVIEW_BYTES || (shown.head.len() as u64) < shown.total || !shown.whole;
+    if cut {
+        format!("{} in all (shown cut short)", size(shown.total as i64))
+    } else {
+        size(shown.total as i64)
+    }
+}
+
+/// The start of a payload for people: pretty JSON when it parses, control characters escaped,
+/// at most a few lines, indented.
+fn preview(head: &[u8]) -> String {
+    let text = serde_json::from_slice::<serde_json::Value>(head)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| {
+            String::from_utf8_lossy(&head[..head.len().min(PREVIEW_BYTES)]).into_owned()
+        });
+    let text: String = text.chars().take(PREVIEW_BYTES).collect();
+    indent_lines(&text, PREVIEW_LINES)
+}
+
+fn indent_lines(text: &str, most: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = lines
+        .iter()
+        .take(most)
+        .map(|l| {
+            let mut line: String = l.chars().take(LINE_CHARS).collect();
+            if line.len() < l.len() {
+                line.push('…');
+            }
+            format!("  {}", terminal_safe(&line))
+        })
+        .collect();
+    if lines.len() > most {
+        out.push(format!("  … ({} more lines)", lines.len() - most));
+    }
+    out.join("\n")
+}
+
+// ---- --detail ----
+
+fn shown(payload: Option<&crate::save::download::Payload<PreviewSink>>) -> Shown<'_> {
+    match payload {
+        Some(p) => Shown {
+            head: &p.sink.head,
+            total: p.bytes,
+            whole: true,
+        },
+        None => Shown {
+            head: &[],
+            total: 0,
+            whole: true,
+        },
+    }
+}
+
+/// Keeps the first bytes of each payload for display.
+struct PreviewStore;
+
+impl PayloadStore for PreviewStore {
+    type Payload = PreviewSink;
+    fn open(&mut self, _: &StepDetail, _: Field) -> anyhow::Result<PreviewSink> {
+        Ok(PreviewSink::new(PREVIEW_BYTES + 1))
+    }
+}
+
+/// Holds each payload whole in memory, up to [`EMBED_LIMIT`], for a JSON/YAML document.
+struct MemoryStore;
+
+impl PayloadStore for MemoryStore {
+    type Payload = MemorySink;
+    fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<MemorySink> {
+        Ok(MemorySink::new(
+            format!("step {} {}", terminal_safe(&step.step_path), field.name()),
+            EMBED_LIMIT as usize,
+        ))
+    }
+}
+
+async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
+    let client = ctx.client().await?;
+    let only = args.step.as_deref();
+    if let Some(dir) = &args.save {
+        let dir = SaveDir::prepare(dir, args.force)?;
+        let work = crate::save::save_step_files(client, &args.thread_id, only, &dir);
+        let (files, problem) = tokio::select! {
+            saved = work => saved?,
+            _ = tokio::signal::ctrl_c() => {
+                return Err(CliError::new(
+                    ExitStatus::Interrupted,
+                    "interrupted: the save was stopped and its unfinished files removed",
+                )
+                .into());
+            }
+        };
+        let total: u64 = files.iter().map(|f| f.bytes).sum();
+        ctx.printer.status(&format!(
+            "saved {} files ({}) to {}:",
+            files.len(),
+            size(total as i64),
+            terminal_safe(&dir.shown().display().to_string())
+        ));
+        for file in &files {
+            ctx.printer.status(&format!(
+                "  {}  {}",
+                terminal_safe(&file.path),
+                size(file.bytes as i64)
+            ));
+        }
+        return match problem {
+            Some(problem) => Err(CliError::new(problem.status, problem.message).into()),
+            None => Ok(ExitStatus::Success),
+        };
+    }
+    match ctx.output {
+        OutputFormat::Table => {
+            let steps = download_steps(client, &args.thread_id, only, &mut PreviewStore)
+                .await
+                .map_err(DownloadError::into_anyhow)?;
+            for (n, step) in steps.steps.iter().enumerate() {
+                if n > 0 {
+                    ctx.printer.data_line("")?;
+                }
+                print_step(
+                    ctx,
+                    &step.detail,
+                    &shown(step.input.as_ref()),
+                    &shown(step.output.as_ref()),
+                )?;
+            }
+            if steps.steps.is_empty() {
+                ctx.printer.status("no steps yet");
+            } else {
+                ctx.printer.hint(&format!(
+                    "every byte as files: dodil scriptum thread steps {} --detail --save DIR",
+                    terminal_safe(&args.thread_id)
+                ));
+            }
+        }
+        format => {
+            let steps = download_steps(client, &args.thread_id, only, &mut MemoryStore)
+                .await
+                .map_err(DownloadError::into_anyhow)?;
+            let details: Vec<StepDetail> = steps
+                .steps
+                .into_iter()
+                .map(|step| {
+                    let mut detail = step.detail;
+                    if let Some(input) = step.input {
+                        detail.input_data = input.sink.data.into();
+                    }
+                    if let Some(output) = step.output {
+                        detail.output_total_bytes = output.bytes as i64;
+                        detail.output_data = output.sink.data.into();
+                    }
+                    // What the document carries is each payload whole.
+                    detail.output_truncated = false;
+                    detail
+                })
+                .collect();
+            if format == OutputFormat::Jsonl {
+                for detail in &details {
+                    ctx.printer.data_line(&serde_json::to_string(detail)?)?;
+                }
+            } else {
+                print_document(&ctx.printer, format, &details)?;
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(path: &str, parent: &str) -> StepSummary {
+        StepSummary {
+            step_path: path.into(),
+            parent_path: parent.into(),
+            ..StepSummary::default()
+        }
+    }
+
+    #[test]
+    fn tree_is_depth_first_with_numeric_order_and_survives_loops() {
+        let steps = vec![
+            s("2", ""),
+            s("1.10", "1"),
+            s("1", ""),
+            s("1.9", "1"),
+            s("1.9.0", "1.9"),
+            s("7", "6"), // parent missing: a root
+            s("8", "9"), // a loop
+            s("9", "8"),
+        ];
+        let order: Vec<(usize, &str)> = tree_order(&steps)
+            .into_iter()
+            .map(|(d, s)| (d, s.step_path.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                (0, "1"),
+                (1, "1.9"),
+                (2, "1.9.0"),
+                (1, "1.10"),
+                (0, "2"),
+                (0, "7"),
+                (0, "8"),
+                (1, "9"),
+            ]
+        );
+    }
+
+    #[test]
+    fn nearby_paths() {
+        let steps = vec![s("1", ""), s("1.0", "1"), s("1.1", "1"), s("2", "")];
+        assert_eq!(nearby(&steps, "1.5"), vec!["1", "1.0", "1.1"]);
+        assert_eq!(nearby(&steps, "9.9.9"), vec!["1", "2"]);
+        assert_eq!(nearby(&steps, "3"), vec!["1", "2"]);
+    }
+}

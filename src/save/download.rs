@@ -1,0 +1,428 @@
+//! Driving the result streams: every message through the assembler, every accepted byte to its
+//! sink at once (nothing is collected), sha256 computed on the way. A stream that breaks mid-way
+//! is opened once more from the start; bytes already delivered are then skipped, after checking
+//! that the new stream repeats them exactly (by digest), so even stdout can take a retry.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::client::Client;
+use crate::error::describe_status;
+use crate::model::{StepDetail, StepSummary};
+
+use super::assemble::{ChunkError, Field, OutputAssembler, StepAction, StepAssembler};
+use super::atomic::hex;
+use super::sink::ByteSink;
+
+/// Bytes per chunk we ask for: large for throughput (the server clamps to 64 KiB..16 MiB), small
+/// enough that a few in flight keep memory flat.
+pub const CHUNK_BYTES: i32 = 8 * 1024 * 1024;
+
+/// The chunk size to ask for: [`CHUNK_BYTES`], or `DODIL_RESULT_CHUNK_BYTES` (a tuning and test
+/// knob; the server clamps it to its own limits).
+pub fn chunk_bytes() -> i32 {
+    std::env::var("DODIL_RESULT_CHUNK_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse::<i32>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(CHUNK_BYTES)
+}
+
+/// Why a payload could not be had.
+#[derive(Debug)]
+pub enum DownloadError {
+    /// The stream broke the rules or broke off: the payload is incomplete (exit 7).
+    Incomplete(String),
+    /// The call was refused or the server unreachable before any data: exit as for any call.
+    Call(anyhow::Error),
+    /// A local failure (disk full, stdout closed, too large for memory): ends the command.
+    Fatal(anyhow::Error),
+}
+
+impl From<ChunkError> for DownloadError {
+    fn from(err: ChunkError) -> Self {
+        DownloadError::Incomplete(err.0)
+    }
+}
+
+impl DownloadError {
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            DownloadError::Incomplete(message) => super::sink::incomplete(message).into(),
+            DownloadError::Call(err) | DownloadError::Fatal(err) => err,
+        }
+    }
+}
+
+/// Whether a status that broke a stream is worth one more attempt.
+fn retryable(status: &tonic::Status) -> bool {
+    use tonic::Code;
+    matches!(
+        status.code(),
+        Code::Unavailable
+            | Code::DeadlineExceeded
+            | Code::ResourceExhausted
+            | Code::Unknown
+            | Code::Internal
+            | Code::Aborted
+            | Code::Cancelled
+    )
+}
+
+/// A thread output, delivered whole.
+#[derive(Clone, Debug)]
+pub struct OutputDownload {
+    pub bytes: u64,
+    pub sha256: String,
+    pub chunks: i32,
+    pub attempts: u32,
+}
+
+/// Streams the thread output into `sink`. `expected_total` is GetThreadResult's
+/// `output_total_bytes`; every size must agree with it.
+pub async fn download_output(
+    client: &Client,
+    thread_id: &str,
+    mut expected_total: Option<u64>,
+    sink: &mut dyn ByteSink,
+) -> Result<OutputDownload, DownloadError> {
+    let mut hasher = Sha256::new();
+    let mut delivered: u64 = 0;
+    let mut broke: Option<String> = None;
+    let progress = Progress::new(client, expected_total);
+    for attempt in 1..=2u32 {
+        let mut stream = match client
+            .stream_thread_result(thread_id, Some(chunk_bytes()))
+            .await
+        {
+            Ok(stream) => stream,
+            Err(err) => {
+                return Err(match broke {
+                    None => DownloadError::Call(err),
+                    Some(first) => DownloadError::Incomplete(format!(
+                        "{first}; opening it again failed: {}",
+                        crate::error::report(&err).map_or(String::new(), |r| r.message)
+                    )),
+                })
+            }
+        };
+        let mut assembler = OutputAssembler::new(expected_total);
+        // On a second attempt: bytes of the new stream already delivered by the first.
+        let mut skip = Replay::new(delivered, hasher.clone());
+        let mut messages = 0u64;
+        loop {
+            let message = match stream.next().await {
+                Ok(Some(message)) => message,
+                Ok(None) => {
+                    let done = assembler.finish()?;
+                    progress.finish();
+                    return Ok(OutputDownload {
+                        bytes: done.bytes,
+                        sha256: hex(&hasher.finalize()),
+                        chunks: done.chunks,
+                        attempts: attempt,
+                    });
+                }
+                Err(status) => {
+                    if messages == 0 && attempt == 1 && !retryable(&status) {
+                        return Err(DownloadError::Call(
+                            anyhow::Error::new(status).context("StreamThreadResult"),
+                        ));
+                    }
+                    let what = format!(
+                        "thread output: the stream broke after {} of {} bytes: {}",
+                        assembler.received(),
+                        assembler.total().map_or("?".to_string(), |t| t.to_string()),
+                        describe_status(&status)
+                    );
+                    if attempt == 1 && retryable(&status) {
+                        client
+                            .printer
+                            .warn(&format!("{what}; retrying once from the start"));
+                        expected_total = expected_total.or(assembler.total());
+                        broke = Some(what);
+                        break;
+                    }
+                    return Err(DownloadError::Incomplete(match broke {
+                        Some(first) => format!("{first}; the retry broke too: {what}"),
+                        None => what,
+                    }));
+                }
+            };
+            messages += 1;
+            let Some(data) = assembler.accept(message)? else {
+                continue;
+            };
+            let data = skip.pass(&data)?;
+            if !data.is_empty() {
+                sink.write(data).map_err(DownloadError::Fatal)?;
+                hasher.update(data);
+                delivered += data.len() as u64;
+                progress.set(delivered);
+            }
+        }
+    }
+    unreachable!("the second attempt always returns")
+}
+
+/// On a second attempt, the bytes the first one already delivered: they are not delivered again,
+/// only hashed and compared, so a sink (stdout) never sees a byte twice.
+struct Replay {
+    already: u64,
+    digest: sha2::digest::Output<Sha256>,
+    seen: Sha256,
+    replayed: u64,
+}
+
+impl Replay {
+    /// `delivered` bytes, whose running hash is `hasher`, went out before this attempt.
+    fn new(delivered: u64, hasher: Sha256) -> Replay {
+        Replay {
+            already: delivered,
+            digest: hasher.finalize(),
+            seen: Sha256::new(),
+            replayed: 0,
+        }
+    }
+
+    /// The part of `data` that is new; an error when the repeated part differs.
+    fn pass<'a>(&mut self, data: &'a [u8]) -> Result<&'a [u8], DownloadError> {
+        if self.replayed >= self.already {
+            return Ok(data);
+        }
+        let n = ((self.already - self.replayed) as usize).min(data.len());
+        self.seen.update(&data[..n]);
+        self.replayed += n as u64;
+        if self.replayed == self.already && self.seen.clone().finalize() != self.digest {
+            return Err(DownloadError::Incomplete(
+                "thread output: after a retry the stream repeated different bytes than the first attempt".into(),
+            ));
+        }
+        Ok(&data[n..])
+    }
+}
+
+/// A byte progress bar on a terminal, for downloads big enough to take a while.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(client: &Client, total: Option<u64>) -> Progress {
+        let big = total.is_some_and(|t| t >= 32 * 1024 * 1024);
+        if !(big && client.printer.progress_enabled()) {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(total.unwrap_or(0));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} output {bytes}/{total_bytes} {bytes_per_sec} {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Progress(Some(bar))
+    }
+
+    fn set(&self, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(bytes);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Where step payloads go: files being written aside, memory, or a preview.
+pub trait PayloadStore {
+    type Payload: ByteSink;
+
+    /// Called once per step, when its record arrives (e.g. to make its directory).
+    fn step(&mut self, _step: &StepDetail) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// A fresh payload for one field of a step.
+    fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<Self::Payload>;
+}
+
+/// One step with its reassembled input and output (the inline data moved out of `detail`).
+pub struct StepPayloads<P> {
+    pub detail: StepDetail,
+    pub input: Option<Payload<P>>,
+    pub output: Option<Payload<P>>,
+}
+
+pub struct Payload<P> {
+    pub sink: P,
+    pub bytes: u64,
+    /// Whether it came in chunks rather than inline.
+    pub chunked: bool,
+}
+
+pub struct StepsDownload<P> {
+    pub summaries: Vec<StepSummary>,
+    pub steps: Vec<StepPayloads<P>>,
+    pub attempts: u32,
+}
+
+/// Streams step details (all steps, or `only`), reassembling chunked input/output into `store`.
+/// Nothing is final until the whole stream has validated; the caller commits.
+pub async fn download_steps<S: PayloadStore>(
+    client: &Client,
+    thread_id: &str,
+    only: Option<&str>,
+    store: &mut S,
+) -> Result<StepsDownload<S::Payload>, DownloadError> {
+    let mut broke: Option<String> = None;
+    for attempt in 1..=2u32 {
+        let mut stream = match client
+            .stream_step_result(thread_id, only, Some(chunk_bytes()))
+            .await
+        {
+            Ok(stream) => stream,
+            Err(err) => {
+                return Err(match broke {
+                    None => DownloadError::Call(err),
+                    Some(first) => DownloadError::Incomplete(format!(
+                        "{first}; opening it again failed: {}",
+                        crate::error::report(&err).map_or(String::new(), |r| r.message)
+                    )),
+                })
+            }
+        };
+        let mut assembler = StepAssembler::new(only);
+        let mut summaries = Vec::new();
+        let mut steps: Vec<StepPayloads<S::Payload>> = Vec::new();
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut messages = 0u64;
+        loop {
+            let message = match stream.next().await {
+                Ok(Some(message)) => message,
+                Ok(None) => {
+                    assembler.finish()?;
+                    return Ok(StepsDownload {
+                        summaries,
+                        steps,
+                        attempts: attempt,
+                    });
+                }
+                Err(status) => {
+                    if messages == 0 && attempt == 1 && !retryable(&status) {
+                        return Err(DownloadError::Call(
+                            anyhow::Error::new(status).context("StreamStepResult"),
+                        ));
+                    }
+                    let what = format!(
+                        "step results: the stream broke after {messages} messages: {}",
+                        describe_status(&status)
+                    );
+                    if attempt == 1 && retryable(&status) {
+                        client
+                            .printer
+                            .warn(&format!("{what}; retrying once from the start"));
+                        broke = Some(what);
+                        break;
+                    }
+                    return Err(DownloadError::Incomplete(match broke {
+                        Some(first) => format!("{first}; the retry broke too: {what}"),
+                        None => what,
+                    }));
+                }
+            };
+            messages += 1;
+            match assembler.accept(message)? {
+                StepAction::Meta { steps: listed, .. } => summaries = listed,
+                StepAction::Step(detail) => {
+                    let mut detail = *detail;
+                    store.step(&detail).map_err(DownloadError::Fatal)?;
+                    let input = inline(store, &detail, Field::Input, &detail.input_data)?;
+                    let output = inline(store, &detail, Field::Output, &detail.output_data)?;
+                    detail.input_data = bytes::Bytes::new();
+                    detail.output_data = bytes::Bytes::new();
+                    index.insert(detail.step_path.clone(), steps.len());
+                    steps.push(StepPayloads {
+                        detail,
+                        input,
+                        output,
+                    });
+                }
+                StepAction::Data {
+                    step_path,
+                    field,
+                    restart,
+                    data,
+                } => {
+                    let step = &mut steps[index[&step_path]];
+                    let slot = match field {
+                        Field::Input => &mut step.input,
+                        Field::Output => &mut step.output,
+                    };
+                    if restart {
+                        // Chunks replace the inline data (dropping it removes its temp file).
+                        *slot = None;
+                        let sink = store
+                            .open(&step.detail, field)
+                            .map_err(DownloadError::Fatal)?;
+                        *slot = Some(Payload {
+                            sink,
+                            bytes: 0,
+                            chunked: true,
+                        });
+                    }
+                    let payload = slot.as_mut().expect("chunk 0 opened the payload");
+                    payload.sink.write(&data).map_err(DownloadError::Fatal)?;
+                    payload.bytes += data.len() as u64;
+                }
+            }
+        }
+    }
+    unreachable!("the second attempt always returns")
+}
+
+fn inline<S: PayloadStore>(
+    store: &mut S,
+    detail: &StepDetail,
+    field: Field,
+    data: &[u8],
+) -> Result<Option<Payload<S::Payload>>, DownloadError> {
+    if data.is_empty() {
+        return Ok(None);
+    }
+    let mut sink = store.open(detail, field).map_err(DownloadError::Fatal)?;
+    sink.write(data).map_err(DownloadError::Fatal)?;
+    Ok(Some(Payload {
+        sink,
+        bytes: data.len() as u64,
+        chunked: false,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hashed(data: &[u8]) -> Sha256 {
+        let mut h = Sha256::new();
+        h.update(data);
+        h
+    }
+
+    #[test]
+    fn replay_skips_what_was_delivered_and_checks_it() {
+        // First attempt delivered "abcd"; the retry sends "ab", "cdef", "gh".
+        let mut replay = Replay::new(4, hashed(b"abcd"));
+        assert_eq!(replay.pass(b"ab").unwrap(), b"");
+        assert_eq!(replay.pass(b"cdef").unwrap(), b"ef");
+        assert_eq!(replay.pass(b"gh").unwrap(), b"gh");
+
+        let mut replay = Replay::new(4, hashed(b"abcd"));
+        assert!(replay.pass(b"abXdef").is_err());
+
+        // Nothing delivered before: everything passes.
+        let mut replay = Replay::new(0, Sha256::new());
+        assert_eq!(replay.pass(b"xyz").unwrap(), b"xyz");
+    }
+}

@@ -1,0 +1,478 @@
+//! `--save DIR`: the result of a thread as files, exactly as `cli-contract.md` lays them out.
+//!
+//! - [`assemble`]: strict validation of the chunked streams (pure, property-tested).
+//! - [`download`]: drives the streams into sinks, hashing on the way, one retry from the start.
+//! - [`atomic`]: files written aside, fsynced, renamed; removed if dropped unfinished.
+//! - [`layout`]: DIR preparation, step path → directory, nothing outside DIR.
+//! - [`sink`]: stdout, memory and preview sinks.
+//!
+//! [`save_result`] writes `output.json`, `yields.jsonl`, `steps/<path>/…`, and `summary.json`
+//! last. A payload whose stream breaks the rules gets no file; the problem is recorded in
+//! summary.json and decides the exit code (7), and the other payloads are still saved.
+
+pub mod assemble;
+pub mod atomic;
+pub mod download;
+pub mod layout;
+pub mod sink;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::client::Client;
+use crate::error::{report, ExitStatus};
+use crate::model::{
+    StepDetail, StepDiagnostics, StepStatus, StepSummary, Thread, ThreadResult, ThreadStatus,
+};
+
+use assemble::Field;
+use atomic::{AtomicFile, FileEntry};
+use download::{download_output, download_steps, DownloadError, PayloadStore};
+use layout::{SaveDir, INPUT_FILE, OUTPUT_FILE, STEP_FILE, SUMMARY_FILE, YIELDS_FILE};
+use sink::ByteSink;
+
+/// A payload that could not be saved, and the exit code it calls for.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub status: ExitStatus,
+    pub message: String,
+}
+
+impl Problem {
+    fn from_download(err: DownloadError) -> Result<Problem, anyhow::Error> {
+        match err {
+            DownloadError::Incomplete(message) => Ok(Problem {
+                status: ExitStatus::DownloadIncomplete,
+                message,
+            }),
+            DownloadError::Call(err) => {
+                let r = report(&err).expect("a call error is reported");
+                Ok(Problem {
+                    status: r.status,
+                    message: r.message,
+                })
+            }
+            DownloadError::Fatal(err) => Err(err),
+        }
+    }
+}
+
+/// What a save wrote and what went wrong.
+pub struct Saved {
+    pub dir: SaveDir,
+    pub files: Vec<FileEntry>,
+    pub problems: Vec<Problem>,
+    pub summary: Summary,
+}
+
+impl Saved {
+    /// The exit code: the first problem's, else the thread's.
+    pub fn exit_status(&self) -> ExitStatus {
+        self.problems
+            .first()
+            .map_or(ExitStatus::for_thread(self.summary.status), |p| p.status)
+    }
+}
+
+/// `summary.json`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub thread_id: String,
+    pub script_name: String,
+    pub script_version: i32,
+    pub status: ThreadStatus,
+    pub error: String,
+    pub metadata: BTreeMap<String, String>,
+    pub organization_name: String,
+    pub created_at_ms: i64,
+    pub started_at_ms: i64,
+    pub finished_at_ms: i64,
+    pub duration_ms: i64,
+    pub steps_executed: i32,
+    pub total_steps: i32,
+    /// The final output as saved; `null` when there is none or it could not be had whole.
+    pub output: Option<OutputInfo>,
+    pub output_total_bytes: i64,
+    pub yields: YieldsInfo,
+    pub steps: Vec<SummaryStep>,
+    /// Every file this save wrote (summary.json aside), with size and sha256.
+    pub files: Vec<FileEntry>,
+    pub errors: Vec<String>,
+    /// True when every payload was saved whole.
+    pub complete: bool,
+    pub saved_at_ms: i64,
+    pub saved_by: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutputInfo {
+    pub file: String,
+    pub bytes: u64,
+    pub sha256: String,
+    /// Whether it came from StreamThreadResult (GetThreadResult had it truncated).
+    pub streamed: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct YieldsInfo {
+    /// How many values the thread yielded (`total_yielded`).
+    pub count: i32,
+    /// How many are in yields.jsonl.
+    pub saved: usize,
+    /// Whether the server capped the inline list (the API has no call for the rest).
+    pub capped: bool,
+    pub file: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryStep {
+    #[serde(flatten)]
+    pub summary: StepSummary,
+    /// Where its files are, relative to DIR, when saved.
+    pub dir: Option<String>,
+}
+
+/// `steps/<path>/step.json`: the step without its payloads, which sit beside it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StepFile<'a> {
+    step_path: &'a str,
+    name: &'a str,
+    primitive: &'a str,
+    tool: &'a str,
+    status: StepStatus,
+    error: &'a str,
+    started_at_ms: i64,
+    finished_at_ms: i64,
+    duration_ms: i64,
+    diagnostics: Option<&'a StepDiagnostics>,
+    output_total_bytes: i64,
+    output_truncated: bool,
+    input_file: Option<&'static str>,
+    input_bytes: u64,
+    output_file: Option<&'static str>,
+    output_bytes: u64,
+}
+
+/// Writes step payloads as files being written aside in their step directory.
+struct DiskStore<'a> {
+    dir: &'a SaveDir,
+    printer: &'a crate::output::Printer,
+    step_dirs: BTreeMap<String, (PathBuf, String)>,
+}
+
+impl DiskStore<'_> {
+    fn dir_of(&mut self, step_path: &str) -> anyhow::Result<&(PathBuf, String)> {
+        if !self.step_dirs.contains_key(step_path) {
+            let made = self.dir.step_dir(step_path)?;
+            self.step_dirs.insert(step_path.to_string(), made);
+        }
+        Ok(&self.step_dirs[step_path])
+    }
+}
+
+impl PayloadStore for DiskStore<'_> {
+    type Payload = AtomicFile;
+
+    fn step(&mut self, step: &StepDetail) -> anyhow::Result<()> {
+        if !layout::is_plain_step_path(&step.step_path) {
+            self.printer.warn(&format!(
+                "step path {:?} is not of the form 1.0.2; its files go to {}",
+                crate::output::terminal_safe(&step.step_path),
+                format_args!("steps/{}", layout::step_dir_name(&step.step_path))
+            ));
+        }
+        self.dir_of(&step.step_path).map(|_| ())
+    }
+
+    fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<AtomicFile> {
+        let (dir, rel) = self.dir_of(&step.step_path)?.clone();
+        let file = match field {
+            Field::Input => INPUT_FILE,
+            Field::Output => OUTPUT_FILE,
+        };
+        AtomicFile::create(&dir, dir.join(file), format!("{rel}/{file}"), true)
+    }
+}
+
+/// Writes one small file atomically.
+fn write_small(dir: &SaveDir, rel: &str, bytes: &[u8]) -> anyhow::Result<FileEntry> {
+    let target = dir.root().join(rel);
+    let parent = target
+        .parent()
+        .expect("a file in DIR has a parent")
+        .to_path_buf();
+    let mut file = AtomicFile::create(&parent, target, rel.to_string(), true)?;
+    file.write(bytes)?;
+    file.commit(None)
+}
+
+/// Saves everything about a terminal thread into `dir`. `tee` also receives the output bytes
+/// (stdout, when the command prints the output too). Local failures (disk full, permission,
+/// Ctrl-C dropping this future) end the save at once with no partial file under a final name;
+/// a payload the server got wrong is recorded and the rest is still saved.
+pub async fn save_result(
+    client: &Client,
+    thread: &Thread,
+    result: &ThreadResult,
+    dir: SaveDir,
+    tee: Option<&mut dyn ByteSink>,
+) -> anyhow::Result<Saved> {
+    let mut files: Vec<FileEntry> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
+
+    // output.json
+    let output = save_output(client, result, &dir, tee).await?;
+    let output = match output {
+        Ok(Some((entry, streamed))) => {
+            let info = OutputInfo {
+                file: entry.path.clone(),
+                bytes: entry.bytes,
+                sha256: entry.sha256.clone(),
+                streamed,
+            };
+            files.push(entry);
+            Some(info)
+        }
+        Ok(None) => None,
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
+    };
+
+    // yields.jsonl
+    let yields_file = if result.yielded_values.is_empty() {
+        None
+    } else {
+        let mut text = String::new();
+        for value in &result.yielded_values {
+            text.push_str(&serde_json::to_string(value)?);
+            text.push('\n');
+        }
+        let entry = write_small(&dir, YIELDS_FILE, text.as_bytes())?;
+        let name = entry.path.clone();
+        files.push(entry);
+        Some(name)
+    };
+    let capped =
+        result.yields_truncated || (result.total_yielded as usize) > result.yielded_values.len();
+    if capped {
+        client.printer.warn(&format!(
+            "the server listed {} of {} yielded values (the API offers no call for the rest)",
+            result.yielded_values.len(),
+            result.total_yielded
+        ));
+    }
+
+    // steps/<path>/{step,input,output}.json
+    let mut step_dirs: BTreeMap<String, String> = BTreeMap::new();
+    let mut summaries = result.steps.clone();
+    let has_steps = !result.steps.is_empty() || result.steps_executed > 0;
+    if has_steps {
+        match save_steps(client, &result.thread_id, None, &dir, &mut files).await? {
+            Ok((dirs, streamed)) => {
+                step_dirs = dirs;
+                // A metadata-only answer has no summaries: the stream's meta does.
+                if summaries.is_empty() {
+                    summaries = streamed;
+                }
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+
+    let summary = Summary {
+        thread_id: result.thread_id.clone(),
+        script_name: thread.script_name.clone(),
+        script_version: thread.script_version,
+        status: result.status,
+        error: thread.error.clone(),
+        metadata: thread.metadata.clone(),
+        organization_name: thread.organization_name.clone(),
+        created_at_ms: thread.created_at_ms,
+        started_at_ms: thread.started_at_ms,
+        finished_at_ms: thread.finished_at_ms,
+        duration_ms: result.duration_ms,
+        steps_executed: result.steps_executed,
+        total_steps: thread.total_steps,
+        output,
+        output_total_bytes: result.output_total_bytes,
+        yields: YieldsInfo {
+            count: result.total_yielded.max(result.yielded_values.len() as i32),
+            saved: result.yielded_values.len(),
+            capped,
+            file: yields_file,
+        },
+        steps: summaries
+            .iter()
+            .map(|s| SummaryStep {
+                summary: s.clone(),
+                dir: step_dirs.get(&s.step_path).cloned(),
+            })
+            .collect(),
+        files: files.clone(),
+        errors: problems.iter().map(|p| p.message.clone()).collect(),
+        complete: problems.is_empty(),
+        saved_at_ms: crate::commands::thread::now_ms(),
+        saved_by: format!("dodil {}", env!("CARGO_PKG_VERSION")),
+    };
+    let mut text = serde_json::to_string_pretty(&summary)?;
+    text.push('\n');
+    let entry = write_small(&dir, SUMMARY_FILE, text.as_bytes())?;
+    files.push(entry);
+    Ok(Saved {
+        dir,
+        files,
+        problems,
+        summary,
+    })
+}
+
+/// output.json from the unary bytes, or streamed when GetThreadResult had them truncated.
+/// `Ok(Ok(None))`: the thread has no output. `Ok(Err(problem))`: no file, and why.
+async fn save_output(
+    client: &Client,
+    result: &ThreadResult,
+    dir: &SaveDir,
+    tee: Option<&mut dyn ByteSink>,
+) -> anyhow::Result<Result<Option<(FileEntry, bool)>, Problem>> {
+    let total = result.output_total_bytes.max(0) as u64;
+    if !result.output_truncated {
+        if result.output_data.len() as u64 != total {
+            return Ok(Err(Problem {
+                status: ExitStatus::DownloadIncomplete,
+                message: format!(
+                    "thread output: GetThreadResult carried {} bytes but said the output has {}",
+                    result.output_data.len(),
+                    result.output_total_bytes
+                ),
+            }));
+        }
+        if total == 0 {
+            return Ok(Ok(None));
+        }
+        let mut file = AtomicFile::create(
+            dir.root(),
+            dir.top_file(OUTPUT_FILE),
+            OUTPUT_FILE.into(),
+            true,
+        )?;
+        file.write(&result.output_data)?;
+        if let Some(tee) = tee {
+            tee.write(&result.output_data)?;
+        }
+        return Ok(Ok(Some((file.commit(None)?, false))));
+    }
+    let mut file = AtomicFile::create(
+        dir.root(),
+        dir.top_file(OUTPUT_FILE),
+        OUTPUT_FILE.into(),
+        false,
+    )?;
+    let downloaded = match tee {
+        Some(tee) => {
+            let mut both = sink::Tee(&mut file, tee);
+            download_output(client, &result.thread_id, Some(total), &mut both).await
+        }
+        None => download_output(client, &result.thread_id, Some(total), &mut file).await,
+    };
+    match downloaded {
+        Ok(done) => {
+            if done.attempts > 1 {
+                client
+                    .printer
+                    .status("thread output: the second attempt completed and verified");
+            }
+            Ok(Ok(Some((file.commit(Some(done.sha256))?, true))))
+        }
+        // Dropping `file` removes its temporary file: no output.json.
+        Err(err) => Ok(Err(Problem::from_download(err)?)),
+    }
+}
+
+/// Every step's files; all of them committed only once the whole stream has validated.
+async fn save_steps(
+    client: &Client,
+    thread_id: &str,
+    only: Option<&str>,
+    dir: &SaveDir,
+    files: &mut Vec<FileEntry>,
+) -> anyhow::Result<Result<(BTreeMap<String, String>, Vec<StepSummary>), Problem>> {
+    let mut store = DiskStore {
+        dir,
+        printer: &client.printer,
+        step_dirs: BTreeMap::new(),
+    };
+    let downloaded = download_steps(client, thread_id, only, &mut store).await;
+    let steps = match downloaded {
+        Ok(steps) => steps,
+        Err(err) => {
+            remove_empty_dirs(&store);
+            return Ok(Err(Problem::from_download(err)?));
+        }
+    };
+    let mut dirs = BTreeMap::new();
+    for step in steps.steps {
+        let (_, rel) = store.dir_of(&step.detail.step_path)?.clone();
+        let d = &step.detail;
+        let step_file = StepFile {
+            step_path: &d.step_path,
+            name: &d.name,
+            primitive: &d.primitive,
+            tool: &d.tool,
+            status: d.status,
+            error: &d.error,
+            started_at_ms: d.started_at_ms,
+            finished_at_ms: d.finished_at_ms,
+            duration_ms: d.duration_ms,
+            diagnostics: d.diagnostics.as_ref(),
+            output_total_bytes: d.output_total_bytes,
+            output_truncated: d.output_truncated,
+            input_file: step.input.as_ref().map(|_| INPUT_FILE),
+            input_bytes: step.input.as_ref().map_or(0, |p| p.bytes),
+            output_file: step.output.as_ref().map(|_| OUTPUT_FILE),
+            output_bytes: step.output.as_ref().map_or(0, |p| p.bytes),
+        };
+        let mut text = serde_json::to_string_pretty(&step_file)?;
+        text.push('\n');
+        for payload in [step.input, step.output].into_iter().flatten() {
+            files.push(payload.sink.commit(None)?);
+        }
+        files.push(write_small(
+            dir,
+            &format!("{rel}/{STEP_FILE}"),
+            text.as_bytes(),
+        )?);
+        dirs.insert(d.step_path.clone(), rel);
+    }
+    Ok(Ok((dirs, steps.summaries)))
+}
+
+/// `thread steps --detail --save DIR`: the step files alone (all steps, or `only`). Returns the
+/// files written and the problem that kept them from being written, if any.
+pub async fn save_step_files(
+    client: &Client,
+    thread_id: &str,
+    only: Option<&str>,
+    dir: &SaveDir,
+) -> anyhow::Result<(Vec<FileEntry>, Option<Problem>)> {
+    let mut files = Vec::new();
+    let problem = save_steps(client, thread_id, only, dir, &mut files)
+        .await?
+        .err();
+    Ok((files, problem))
+}
+
+fn remove_empty_dirs(store: &DiskStore<'_>) {
+    for (dir, _) in store.step_dirs.values() {
+        let _ = std::fs::remove_dir(dir);
+    }
+    let _ = std::fs::remove_dir(store.dir.root().join(layout::STEPS_DIR));
+}

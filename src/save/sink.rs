@@ -1,0 +1,194 @@
+//! Where downloaded bytes go: a file being written aside, stdout, memory (bounded), a preview.
+
+use crate::error::{CliError, ExitStatus};
+use crate::output::Printer;
+
+use super::atomic::AtomicFile;
+
+/// Takes bytes in order. Implementations must not hold more than they say they do.
+pub trait ByteSink {
+    fn write(&mut self, data: &[u8]) -> anyhow::Result<()>;
+}
+
+impl ByteSink for AtomicFile {
+    fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        AtomicFile::write(self, data)
+    }
+}
+
+/// Writes to stdout through the printer: exact bytes when piped; on a terminal, control
+/// characters (other than newline and tab) are shown as escapes so server data cannot drive it.
+pub struct StdoutSink {
+    printer: Printer,
+    terminal: bool,
+    /// A trailing 0xC2 byte held back, so a C1 control split across chunks is still caught.
+    carry: Option<u8>,
+    pub bytes: u64,
+}
+
+impl StdoutSink {
+    pub fn new(printer: &Printer) -> Self {
+        StdoutSink {
+            terminal: printer.stdout_is_tty(),
+            printer: printer.clone(),
+            carry: None,
+            bytes: 0,
+        }
+    }
+
+    /// Writes what was held back. Call at the end.
+    pub fn finish(&mut self) -> anyhow::Result<()> {
+        if let Some(byte) = self.carry.take() {
+            self.printer.data_bytes(&[byte])?;
+        }
+        Ok(())
+    }
+}
+
+impl ByteSink for StdoutSink {
+    fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        self.bytes += data.len() as u64;
+        if !self.terminal {
+            return self.printer.data_bytes(data);
+        }
+        let mut input = Vec::with_capacity(data.len() + 1);
+        input.extend(self.carry.take());
+        input.extend_from_slice(data);
+        if input.last() == Some(&0xC2) {
+            self.carry = input.pop();
+        }
+        self.printer.data_bytes(&terminal_bytes(&input))
+    }
+}
+
+/// Escapes C0 controls (but newline and tab), DEL and UTF-8-encoded C1 controls as `\xNN`.
+pub fn terminal_bytes(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while i < data.len() {
+        let b = data[i];
+        if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f {
+            out.extend_from_slice(format!("\\x{b:02x}").as_bytes());
+        } else if b == 0xC2 && i + 1 < data.len() && (0x80..=0x9f).contains(&data[i + 1]) {
+            out.extend_from_slice(format!("\\x{:02x}", data[i + 1]).as_bytes());
+            i += 1;
+        } else {
+            out.push(b);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Collects bytes in memory up to a limit; past it, the command is told to use `--save`.
+pub struct MemorySink {
+    pub data: Vec<u8>,
+    limit: usize,
+    what: String,
+}
+
+impl MemorySink {
+    pub fn new(what: impl Into<String>, limit: usize) -> Self {
+        MemorySink {
+            data: Vec::new(),
+            limit,
+            what: what.into(),
+        }
+    }
+}
+
+impl ByteSink for MemorySink {
+    fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        if self.data.len() + data.len() > self.limit {
+            return Err(too_large(&self.what, self.limit as u64).into());
+        }
+        self.data.extend_from_slice(data);
+        Ok(())
+    }
+}
+
+/// The refusal to hold a payload in memory.
+pub fn too_large(what: &str, limit: u64) -> CliError {
+    CliError::usage(format!(
+        "{what} is larger than {} and cannot be embedded in a JSON/YAML document",
+        crate::output::size(limit as i64)
+    ))
+    .with_hint("save it to files with --save DIR, or print the raw bytes with -o table")
+}
+
+/// Keeps the first `keep` bytes for display and counts the rest.
+pub struct PreviewSink {
+    pub head: Vec<u8>,
+    keep: usize,
+    pub bytes: u64,
+}
+
+impl PreviewSink {
+    pub fn new(keep: usize) -> Self {
+        PreviewSink {
+            head: Vec::new(),
+            keep,
+            bytes: 0,
+        }
+    }
+}
+
+impl ByteSink for PreviewSink {
+    fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        let room = self.keep.saturating_sub(self.head.len());
+        self.head.extend_from_slice(&data[..room.min(data.len())]);
+        self.bytes += data.len() as u64;
+        Ok(())
+    }
+}
+
+/// Two sinks fed the same bytes (a file and stdout).
+pub struct Tee<'a, A: ?Sized, B: ?Sized>(pub &'a mut A, pub &'a mut B);
+
+impl<A: ByteSink + ?Sized, B: ByteSink + ?Sized> ByteSink for Tee<'_, A, B> {
+    fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        self.0.write(data)?;
+        self.1.write(data)
+    }
+}
+
+/// Discards bytes (the download is validated and hashed all the same).
+pub struct NullSink;
+
+impl ByteSink for NullSink {
+    fn write(&mut self, _data: &[u8]) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// The error a download breach becomes when it ends the command.
+pub fn incomplete(message: impl Into<String>) -> CliError {
+    CliError::new(ExitStatus::DownloadIncomplete, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_bytes_escapes_controls_only() {
+        assert_eq!(terminal_bytes(b"{\"a\": 1}\n\t"), b"{\"a\": 1}\n\t");
+        assert_eq!(terminal_bytes(b"\x1b[31m"), b"\\x1b[31m");
+        assert_eq!(
+            terminal_bytes("\u{9b}2J é".as_bytes()),
+            "\\x9b2J é".as_bytes()
+        );
+        assert_eq!(terminal_bytes(b"\x7f\r"), b"\\x7f\\x0d");
+    }
+
+    #[test]
+    fn memory_and_preview_bounds() {
+        let mut m = MemorySink::new("output", 4);
+        m.write(b"abc").unwrap();
+        assert!(m.write(b"de").is_err());
+        let mut p = PreviewSink::new(3);
+        p.write(b"ab").unwrap();
+        p.write(b"cdef").unwrap();
+        assert_eq!((p.head.as_slice(), p.bytes), (&b"abc"[..], 6));
+    }
+}
