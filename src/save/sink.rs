@@ -24,6 +24,10 @@ pub struct StdoutSink {
     /// A trailing 0xC2 byte held back, so a C1 control split across chunks is still caught.
     carry: Option<u8>,
     pub bytes: u64,
+    /// Keep going (dropping the bytes) once the reader has closed stdout, for when stdout is only
+    /// an echo of a file being saved.
+    tolerate_close: bool,
+    closed: bool,
 }
 
 impl StdoutSink {
@@ -33,15 +37,38 @@ impl StdoutSink {
             printer: printer.clone(),
             carry: None,
             bytes: 0,
+            tolerate_close: false,
+            closed: false,
+        }
+    }
+
+    /// A sink that stops echoing, quietly, when stdout is closed (`| head`), instead of failing.
+    pub fn echo(printer: &Printer) -> Self {
+        StdoutSink {
+            tolerate_close: true,
+            ..StdoutSink::new(printer)
+        }
+    }
+
+    fn put(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.printer.data_bytes(data) {
+            Err(err) if self.tolerate_close && err.is::<crate::error::ClosedPipe>() => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
         }
     }
 
     /// Writes what was held back. Call at the end.
     pub fn finish(&mut self) -> anyhow::Result<()> {
-        if let Some(byte) = self.carry.take() {
-            self.printer.data_bytes(&[byte])?;
+        match self.carry.take() {
+            Some(byte) => self.put(&[byte]),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -49,7 +76,7 @@ impl ByteSink for StdoutSink {
     fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
         self.bytes += data.len() as u64;
         if !self.terminal {
-            return self.printer.data_bytes(data);
+            return self.put(data);
         }
         let mut input = Vec::with_capacity(data.len() + 1);
         input.extend(self.carry.take());
@@ -57,7 +84,7 @@ impl ByteSink for StdoutSink {
         if input.last() == Some(&0xC2) {
             self.carry = input.pop();
         }
-        self.printer.data_bytes(&terminal_bytes(&input))
+        self.put(&terminal_bytes(&input))
     }
 }
 

@@ -145,7 +145,7 @@ async fn save_and_echo(
         ));
     }
     let saved = if echo {
-        let mut stdout = StdoutSink::new(&ctx.printer);
+        let mut stdout = StdoutSink::echo(&ctx.printer);
         let saved = save_result(client, thread, result, dir, Some(&mut stdout)).await?;
         stdout.finish()?;
         saved
