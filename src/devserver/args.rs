@@ -25,7 +25,7 @@ pub struct DevServerArgs {
     /// Require this bearer token. For local testing only: other users can read argv; prefer
     /// --token-file or DODIL_DEVSERVER_TOKEN
     #[arg(long, value_name = "T", conflicts_with = "token_file")]
-    pub token: Option<String>,
+    pub token: Option<Secret>,
 
     /// Persist threads in this directory [default: $DODIL_DATA_DIR, else
     /// <platform data dir>/dodil/devserver, shared with --endpoint embedded]
@@ -37,7 +37,12 @@ pub struct DevServerArgs {
     pub ephemeral: bool,
 
     /// Time scale: 10 runs every script ten times faster
-    #[arg(long, value_name = "X", default_value_t = 1.0)]
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
     pub speed: f64,
 
     /// Load scenario files (*.yaml) from this directory (see the README for the format)
@@ -129,6 +134,23 @@ pub struct DevServerArgs {
     pub fault_huge_message: bool,
 }
 
+/// A token given on the command line: `Debug` never shows it.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Secret, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 fn check_unavailable(v: &str) -> Result<String, String> {
     parse_unavailable(v)
         .map(|_| v.to_string())
@@ -148,7 +170,7 @@ impl DevServerArgs {
                 }
                 Some(t)
             }
-            (None, Some(t)) => Some(t),
+            (None, Some(t)) => Some(t.0),
             (None, None) => std::env::var("DODIL_DEVSERVER_TOKEN")
                 .ok()
                 .map(|t| t.trim().to_string())

@@ -257,7 +257,7 @@ impl Service {
                 self.0.registry.names().collect::<Vec<_>>().join(", ")
             ))
         })?;
-        let active = match source {
+        let active = match source.as_ref() {
             Source::Demo(d) | Source::Scenario(d) => d.version,
             Source::Big => 1,
         };
@@ -284,14 +284,10 @@ impl Service {
             created_at_ms: now_ms(),
             speed: self.0.speed,
         };
-        let scenario = match source {
-            Source::Scenario(d) => Some(d.clone()),
-            _ => None,
-        };
         let v = self
             .0
             .store
-            .create(meta, plan, scenario)
+            .create(meta, source.clone(), plan)
             .map_err(|e| Status::internal(format!("cannot store the thread: {e:#}")))?;
         Ok(proto::CreateThreadResponse {
             thread_id: v.meta.id.clone(),
@@ -332,20 +328,16 @@ impl Service {
         let script = r.script_name_filter.trim().to_string();
         let now = now_ms();
         let mut snaps = HashMap::new();
-        let (page, next) = self.0.store.page(before, size, |v| {
-            if !script.is_empty() && v.meta.script_name != script {
-                return false;
-            }
-            match want {
-                None => true,
-                Some(w) => {
-                    let s = v.snapshot(now);
-                    let keep = s.status == w;
-                    if keep {
-                        snaps.insert(v.index, s);
-                    }
-                    keep
+        let script = (!script.is_empty()).then_some(script.as_str());
+        let (page, next) = self.0.store.page(before, size, script, |v| match want {
+            None => true,
+            Some(w) => {
+                let s = v.snapshot(now);
+                let keep = s.status == w;
+                if keep {
+                    snaps.insert(v.index, s);
                 }
+                keep
             }
         });
         let e = self.enums();
