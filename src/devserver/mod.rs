@@ -7,7 +7,7 @@
 //! ([`run_standalone`]).
 //!
 //! Modules: `scripts` (definitions and demos), `timeline` (the script engine), `store`
-//! (persistence), `service` (the RPCs), `convert` (wire types), `faults`, `data` (payloads,
+//! (persistence), `service` (the RPCs), `streams` (the streaming RPCs' tasks), `convert` (wire types), `faults`, `data` (payloads,
 //! generated on demand), `artifacts` (the download server), `args` (the CLI flags).
 
 mod args;
@@ -18,6 +18,7 @@ pub mod faults;
 mod scripts;
 mod service;
 mod store;
+mod streams;
 mod timeline;
 
 use std::net::SocketAddr;
