@@ -281,3 +281,84 @@ async fn wait_for_signal() {
     }
     let _ = tokio::signal::ctrl_c().await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: DevServerArgs,
+    }
+
+    fn parse(argv: &[&str]) -> Result<DevServerArgs, clap::Error> {
+        Cli::try_parse_from(std::iter::once("dev-server").chain(argv.iter().copied()))
+            .map(|c| c.args)
+    }
+
+    #[test]
+    fn flags_become_settings() {
+        let dir = std::env::temp_dir().join(format!("dodil-args-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let token = dir.join("token");
+        std::fs::write(&token, "s3cret\n").unwrap();
+        let a = parse(&[
+            "--listen",
+            "127.0.0.1:0",
+            "--token-file",
+            token.to_str().unwrap(),
+            "--ephemeral",
+            "--speed",
+            "20",
+            "--implement-cancel",
+            "--fault-unavailable",
+            "GetThread:2",
+            "--fault-chunk-skip",
+            "1",
+            "--faults",
+            "latency-ms=5,bad-enums",
+        ])
+        .unwrap();
+        assert!(!format!("{a:?}").contains("s3cret"));
+        let s = a.into_settings().unwrap();
+        assert_eq!(s.token.as_deref(), Some("s3cret"));
+        assert_eq!(
+            (s.data_dir.clone(), s.speed, s.implement_cancel),
+            (None, 20.0, true)
+        );
+        assert_eq!(s.faults.unavailable_calls("GetThread"), 2);
+        assert_eq!(s.faults.chunk_skip, Some(1));
+        assert!(s.faults.bad_enums && s.faults.latency_ms == 5);
+        assert!(!format!("{s:?}").contains("s3cret"));
+
+        let s = parse(&["--token", "t", "--data-dir", "/x"])
+            .unwrap()
+            .into_settings()
+            .unwrap();
+        assert_eq!(s.token.as_deref(), Some("t"));
+        assert_eq!(s.data_dir, Some(PathBuf::from("/x")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn bad_flags_are_usage_errors() {
+        for argv in [
+            &["--fault-unavailable", "Nope:1"][..],
+            &["--fault-unavailable", "GetThread"],
+            &["--token", "a", "--token-file", "b"],
+            &["--ephemeral", "--data-dir", "x"],
+            &["--listen", "nowhere"],
+        ] {
+            assert!(parse(argv).is_err(), "{argv:?}");
+        }
+        for argv in [
+            &["--speed", "-1", "--ephemeral"][..],
+            &["--faults", "nope", "--ephemeral"],
+        ] {
+            let e = parse(argv).unwrap().into_settings().unwrap_err();
+            assert!(format!("{e:#}").contains(argv[0]), "{e:#}");
+        }
+    }
+}
