@@ -1502,3 +1502,79 @@ fn readme_scenario_example_is_valid() {
         ("ci/deploy", 3, 7)
     );
 }
+
+#[tokio::test]
+async fn odd_inputs_get_statuses_never_panics() {
+    let (_server, mut c) = start(fast(SPEED)).await;
+    let id = create(&mut c, "demo/hello", "[1,2,3]").await;
+    finish(&mut c, &id).await;
+    for token in [
+        "pt1_",
+        "pt1_zz",
+        "pt1_3a",
+        "pt1_393939393939393939393939393a78",
+        "\u{0}",
+        "pt1_ä",
+    ] {
+        let e = c
+            .list_threads(proto::ListThreadsRequest {
+                page_token: token.into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument, "{token:?}");
+    }
+    for path in ["", "\u{0}", "../..", "1.", "99999999999999999999"] {
+        let r = c
+            .get_thread_result(proto::GetThreadResultRequest {
+                thread_id: id.clone(),
+                step_path: Some(path.into()),
+                ..Default::default()
+            })
+            .await;
+        assert_eq!(r.unwrap_err().code(), Code::NotFound, "{path:?}");
+    }
+    let e = c
+        .watch_step(proto::WatchStepRequest {
+            thread_id: id.clone(),
+            step_path: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument);
+    for max in [i32::MIN, -1, 0, 1, i32::MAX] {
+        let (meta, chunks) = stream_output(&mut c, &id, Some(max)).await;
+        assert_eq!(chunks.len(), 1);
+        assert_eq!(chunks[0].data.len() as i64, meta.total_bytes);
+    }
+    for bad in ["thr_\u{0}", "thr_../../etc", " "] {
+        let e = c
+            .get_thread(proto::GetThreadRequest {
+                thread_id: bad.into(),
+            })
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e.code(), Code::NotFound | Code::InvalidArgument),
+            "{bad:?}"
+        );
+    }
+    let e = c
+        .create_thread(proto::CreateThreadRequest {
+            script_name: "demo/big".into(),
+            input_json: r#"{"bytes": 1e30}"#.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument);
+    let e = c
+        .resume_thread(proto::ResumeThreadRequest {
+            thread_id: id,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::FailedPrecondition);
+}

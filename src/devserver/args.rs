@@ -25,7 +25,7 @@ pub struct DevServerArgs {
     /// Require this bearer token. For local testing only: other users can read argv; prefer
     /// --token-file or DODIL_DEVSERVER_TOKEN
     #[arg(long, value_name = "T", conflicts_with = "token_file")]
-    pub token: Option<String>,
+    pub token: Option<Secret>,
 
     /// Persist threads in this directory [default: $DODIL_DATA_DIR, else
     /// <platform data dir>/dodil/devserver, shared with --endpoint embedded]
@@ -37,7 +37,12 @@ pub struct DevServerArgs {
     pub ephemeral: bool,
 
     /// Time scale: 10 runs every script ten times faster
-    #[arg(long, value_name = "X", default_value_t = 1.0)]
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
     pub speed: f64,
 
     /// Load scenario files (*.yaml) from this directory (see the README for the format)
@@ -129,6 +134,23 @@ pub struct DevServerArgs {
     pub fault_huge_message: bool,
 }
 
+/// A token given on the command line: `Debug` never shows it.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Secret, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 fn check_unavailable(v: &str) -> Result<String, String> {
     parse_unavailable(v)
         .map(|_| v.to_string())
@@ -148,7 +170,7 @@ impl DevServerArgs {
                 }
                 Some(t)
             }
-            (None, Some(t)) => Some(t),
+            (None, Some(t)) => Some(t.0),
             (None, None) => std::env::var("DODIL_DEVSERVER_TOKEN")
                 .ok()
                 .map(|t| t.trim().to_string())
@@ -258,4 +280,85 @@ async fn wait_for_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: DevServerArgs,
+    }
+
+    fn parse(argv: &[&str]) -> Result<DevServerArgs, clap::Error> {
+        Cli::try_parse_from(std::iter::once("dev-server").chain(argv.iter().copied()))
+            .map(|c| c.args)
+    }
+
+    #[test]
+    fn flags_become_settings() {
+        let dir = std::env::temp_dir().join(format!("dodil-args-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let token = dir.join("token");
+        std::fs::write(&token, "s3cret\n").unwrap();
+        let a = parse(&[
+            "--listen",
+            "127.0.0.1:0",
+            "--token-file",
+            token.to_str().unwrap(),
+            "--ephemeral",
+            "--speed",
+            "20",
+            "--implement-cancel",
+            "--fault-unavailable",
+            "GetThread:2",
+            "--fault-chunk-skip",
+            "1",
+            "--faults",
+            "latency-ms=5,bad-enums",
+        ])
+        .unwrap();
+        assert!(!format!("{a:?}").contains("s3cret"));
+        let s = a.into_settings().unwrap();
+        assert_eq!(s.token.as_deref(), Some("s3cret"));
+        assert_eq!(
+            (s.data_dir.clone(), s.speed, s.implement_cancel),
+            (None, 20.0, true)
+        );
+        assert_eq!(s.faults.unavailable_calls("GetThread"), 2);
+        assert_eq!(s.faults.chunk_skip, Some(1));
+        assert!(s.faults.bad_enums && s.faults.latency_ms == 5);
+        assert!(!format!("{s:?}").contains("s3cret"));
+
+        let s = parse(&["--token", "t", "--data-dir", "/x"])
+            .unwrap()
+            .into_settings()
+            .unwrap();
+        assert_eq!(s.token.as_deref(), Some("t"));
+        assert_eq!(s.data_dir, Some(PathBuf::from("/x")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn bad_flags_are_usage_errors() {
+        for argv in [
+            &["--fault-unavailable", "Nope:1"][..],
+            &["--fault-unavailable", "GetThread"],
+            &["--token", "a", "--token-file", "b"],
+            &["--ephemeral", "--data-dir", "x"],
+            &["--listen", "nowhere"],
+        ] {
+            assert!(parse(argv).is_err(), "{argv:?}");
+        }
+        for argv in [
+            &["--speed", "-1", "--ephemeral"][..],
+            &["--faults", "nope", "--ephemeral"],
+        ] {
+            let e = parse(argv).unwrap().into_settings().unwrap_err();
+            assert!(format!("{e:#}").contains(argv[0]), "{e:#}");
+        }
+    }
 }

@@ -7,7 +7,7 @@
 //! ([`run_standalone`]).
 //!
 //! Modules: `scripts` (definitions and demos), `timeline` (the script engine), `store`
-//! (persistence), `service` (the RPCs), `convert` (wire types), `faults`, `data` (payloads,
+//! (persistence), `service` (the RPCs), `streams` (the streaming RPCs' tasks), `convert` (wire types), `faults`, `data` (payloads,
 //! generated on demand), `artifacts` (the download server), `args` (the CLI flags).
 
 mod args;
@@ -18,6 +18,7 @@ pub mod faults;
 mod scripts;
 mod service;
 mod store;
+mod streams;
 mod timeline;
 
 use std::net::SocketAddr;
@@ -42,7 +43,7 @@ use crate::proto::scriptum_service_server::ScriptumServiceServer;
 
 /// Everything that configures a dev server. `Default`: no token, speed 1.0 (0.0 means 1.0),
 /// in-memory store, demos only, CancelThread/ListArtifacts UNIMPLEMENTED, no faults.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Settings {
     /// When set, calls without `authorization: Bearer <token>` are UNAUTHENTICATED.
     pub token: Option<String>,
@@ -58,6 +59,21 @@ pub struct Settings {
     pub artifacts_dir: Option<PathBuf>,
     /// Fault switches.
     pub faults: Faults,
+}
+
+impl std::fmt::Debug for Settings {
+    /// Like a derived Debug, with the token redacted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("data_dir", &self.data_dir)
+            .field("speed", &self.speed)
+            .field("scripts_dir", &self.scripts_dir)
+            .field("implement_cancel", &self.implement_cancel)
+            .field("artifacts_dir", &self.artifacts_dir)
+            .field("faults", &self.faults)
+            .finish()
+    }
 }
 
 /// The environment variables [`Settings::from_env`] reads.
@@ -97,14 +113,17 @@ fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
-/// Validates a speed: positive and finite (0.0 means the default, 1.0).
+/// The slowest and fastest time scales.
+pub const SPEED_RANGE: std::ops::RangeInclusive<f64> = 0.001..=1_000_000.0;
+
+/// Validates a speed: from 0.001 to 1 000 000 (0.0 means the default, 1.0).
 pub fn check_speed(speed: f64) -> anyhow::Result<f64> {
     if speed == 0.0 {
         Ok(1.0)
-    } else if speed.is_finite() && speed > 0.0 {
+    } else if SPEED_RANGE.contains(&speed) {
         Ok(speed)
     } else {
-        bail!("speed must be a positive number (got {speed})")
+        bail!("speed must be a number from 0.001 to 1000000 (got {speed})")
     }
 }
 
@@ -145,9 +164,9 @@ impl Settings {
                 .trim()
                 .parse::<f64>()
                 .ok()
-                .filter(|s| s.is_finite() && *s > 0.0)
+                .filter(|s| SPEED_RANGE.contains(s))
                 .ok_or_else(|| {
-                    anyhow!("DODIL_DEVSERVER_SPEED={v:?}: expected a positive number")
+                    anyhow!("DODIL_DEVSERVER_SPEED={v:?}: expected a number from 0.001 to 1000000")
                 })?,
         };
         let faults = match env_var("DODIL_DEVSERVER_FAULTS")? {

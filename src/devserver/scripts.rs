@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{bail, Context as _};
 use bytes::Bytes;
@@ -123,7 +124,7 @@ pub enum Source {
 /// Every script the server knows.
 #[derive(Clone, Debug, Default)]
 pub struct Registry {
-    scripts: BTreeMap<String, Source>,
+    scripts: BTreeMap<String, Arc<Source>>,
 }
 
 impl Registry {
@@ -132,9 +133,9 @@ impl Registry {
         let mut scripts = BTreeMap::new();
         for (file, text) in DEMO_SOURCES {
             let def = parse_def(text).with_context(|| format!("built-in demo {file}"))?;
-            scripts.insert(def.name.clone(), Source::Demo(def));
+            scripts.insert(def.name.clone(), Arc::new(Source::Demo(def)));
         }
-        scripts.insert("demo/big".to_string(), Source::Big);
+        scripts.insert("demo/big".to_string(), Arc::new(Source::Big));
         if let Some(dir) = scripts_dir {
             let mut files: Vec<_> = std::fs::read_dir(dir)
                 .with_context(|| format!("cannot read scenario directory {}", dir.display()))?
@@ -154,13 +155,13 @@ impl Registry {
                         def.name
                     );
                 }
-                scripts.insert(def.name.clone(), Source::Scenario(def));
+                scripts.insert(def.name.clone(), Arc::new(Source::Scenario(def)));
             }
         }
         Ok(Registry { scripts })
     }
 
-    pub fn get(&self, name: &str) -> Option<&Source> {
+    pub fn get(&self, name: &str) -> Option<&Arc<Source>> {
         self.scripts.get(name)
     }
 

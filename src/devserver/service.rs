@@ -11,12 +11,12 @@ use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use super::convert::{self, Enums, SAMPLE_BYTES};
+use super::convert::{self, Enums};
 use super::data::Data;
-use super::faults::{chunk_plan, Faults, METHODS};
+use super::faults::{Faults, METHODS};
 use super::scripts::{resolve, Registry, Source};
 use super::store::{new_thread_id, Store, ThreadMeta, ThreadView};
-use super::timeline::{Ev, Record, RecordKind, Status as TStatus};
+use super::timeline::{Record, RecordKind, Status as TStatus};
 use crate::proto::{self, scriptum_service_server::ScriptumService};
 
 /// GetThreadResult's output cap.
@@ -175,7 +175,7 @@ fn parse_json(field: &str, text: &str) -> Result<serde_json::Value, Status> {
 }
 
 impl Service {
-    fn enums(&self) -> Enums {
+    pub(super) fn enums(&self) -> Enums {
         Enums {
             bad: self.0.faults.bad_enums,
         }
@@ -257,7 +257,7 @@ impl Service {
                 self.0.registry.names().collect::<Vec<_>>().join(", ")
             ))
         })?;
-        let active = match source {
+        let active = match source.as_ref() {
             Source::Demo(d) | Source::Scenario(d) => d.version,
             Source::Big => 1,
         };
@@ -284,14 +284,10 @@ impl Service {
             created_at_ms: now_ms(),
             speed: self.0.speed,
         };
-        let scenario = match source {
-            Source::Scenario(d) => Some(d.clone()),
-            _ => None,
-        };
         let v = self
             .0
             .store
-            .create(meta, plan, scenario)
+            .create(meta, source.clone(), plan)
             .map_err(|e| Status::internal(format!("cannot store the thread: {e:#}")))?;
         Ok(proto::CreateThreadResponse {
             thread_id: v.meta.id.clone(),
@@ -332,20 +328,16 @@ impl Service {
         let script = r.script_name_filter.trim().to_string();
         let now = now_ms();
         let mut snaps = HashMap::new();
-        let (page, next) = self.0.store.page(before, size, |v| {
-            if !script.is_empty() && v.meta.script_name != script {
-                return false;
-            }
-            match want {
-                None => true,
-                Some(w) => {
-                    let s = v.snapshot(now);
-                    let keep = s.status == w;
-                    if keep {
-                        snaps.insert(v.index, s);
-                    }
-                    keep
+        let script = (!script.is_empty()).then_some(script.as_str());
+        let (page, next) = self.0.store.page(before, size, script, |v| match want {
+            None => true,
+            Some(w) => {
+                let s = v.snapshot(now);
+                let keep = s.status == w;
+                if keep {
+                    snaps.insert(v.index, s);
                 }
+                keep
             }
         });
         let e = self.enums();
@@ -495,7 +487,7 @@ impl Service {
     }
 }
 
-fn step_index(v: &ThreadView, path: &str) -> Result<usize, Status> {
+pub(super) fn step_index(v: &ThreadView, path: &str) -> Result<usize, Status> {
     v.plan
         .steps
         .iter()
@@ -505,322 +497,6 @@ fn step_index(v: &ThreadView, path: &str) -> Result<usize, Status> {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Sleeps until `deadline_ms` (wall clock), at most `cap`.
-async fn sleep_until_ms(deadline_ms: Option<i64>, cap: Duration) {
-    let d = match deadline_ms {
-        Some(t) => Duration::from_millis((t - now_ms()).max(0) as u64).min(cap),
-        None => cap,
-    };
-    tokio::time::sleep(d).await;
-}
-
-/// How long a waiting watch goes without looking at the data file for other processes' changes.
-const POLL: Duration = Duration::from_millis(250);
-
-impl Service {
-    /// Waits for the next scheduled event, a change of any thread, or shutdown. False: stop.
-    async fn wait(
-        &self,
-        next_ts: Option<i64>,
-        changes: &mut watch::Receiver<u64>,
-        shutdown: &mut watch::Receiver<bool>,
-        closed: &mpsc::Sender<impl Send>,
-    ) -> bool {
-        tokio::select! {
-            _ = sleep_until_ms(next_ts, POLL) => {}
-            r = changes.changed() => { if r.is_err() { return false; } }
-            _ = shutdown.changed() => return false,
-            _ = closed.closed() => return false,
-        }
-        if *shutdown.borrow() {
-            return false;
-        }
-        if let Err(e) = self.0.store.refresh() {
-            eprintln!("dev-server: {e:#}");
-        }
-        true
-    }
-
-    async fn watch_thread_task(
-        self,
-        id: String,
-        tx: mpsc::Sender<Result<proto::ThreadEvent, Status>>,
-    ) {
-        let f = self.0.faults.clone();
-        let mut changes = self.0.store.subscribe();
-        let mut shutdown = self.0.shutdown.clone();
-        let mut sent = 0usize;
-        let mut live = 0u32;
-        let mut caught_up = false;
-        loop {
-            let Some(v) = self.0.store.get(&id) else {
-                return;
-            };
-            let now = now_ms();
-            let events = &v.timeline.events;
-            while sent < events.len() && events[sent].ts <= now {
-                let i = sent;
-                sent += 1;
-                let e = &events[i];
-                if v.timeline.superseded(i) {
-                    continue;
-                }
-                if e.is_terminal() && f.watch_no_terminal {
-                    return;
-                }
-                if let Some(pe) = convert::thread_event(&v, e) {
-                    if tx.send(Ok(pe)).await.is_err() {
-                        return;
-                    }
-                    if caught_up {
-                        live += 1;
-                    }
-                }
-                if f.bad_enums && matches!(e.ev, Ev::Started) {
-                    let odd = proto::ThreadEvent {
-                        thread_id: id.clone(),
-                        timestamp_ms: e.ts,
-                        event: None,
-                    };
-                    if tx.send(Ok(odd)).await.is_err() {
-                        return;
-                    }
-                }
-                if e.is_terminal() {
-                    return;
-                }
-                if f.watch_drop_after.is_some_and(|n| caught_up && live >= n) {
-                    return;
-                }
-            }
-            if !caught_up {
-                caught_up = true;
-                if f.watch_drop_after == Some(0) {
-                    return;
-                }
-            }
-            let next = events.get(sent).map(|e| e.ts);
-            if !self.wait(next, &mut changes, &mut shutdown, &tx).await {
-                return;
-            }
-        }
-    }
-
-    async fn watch_step_task(
-        self,
-        id: String,
-        step: usize,
-        tx: mpsc::Sender<Result<proto::StepEvent, Status>>,
-    ) {
-        let f = self.0.faults.clone();
-        let e = self.enums();
-        let mut changes = self.0.store.subscribe();
-        let mut shutdown = self.0.shutdown.clone();
-        let Some(v) = self.0.store.get(&id) else {
-            return;
-        };
-        let now = now_ms();
-        let s = v.snapshot(now);
-        let st = &s.steps[step];
-        let p = &v.plan.steps[step];
-        let empty = Data::Inline(Bytes::new());
-        let snap = proto::StepEvent {
-            thread_id: id.clone(),
-            step_path: p.path.clone(),
-            timestamp_ms: now,
-            event: Some(proto::step_event::Event::Snapshot(proto::StepSnapshot {
-                status: e.step(st.status),
-                name: p.name.clone(),
-                primitive: p.primitive.clone(),
-                started_at_ms: st.started_at_ms,
-                sample_input: st.input.as_ref().unwrap_or(&empty).head(SAMPLE_BYTES),
-                sample_output: st.output.as_ref().unwrap_or(&empty).head(SAMPLE_BYTES),
-            })),
-        };
-        if tx.send(Ok(snap)).await.is_err() {
-            return;
-        }
-        let mut sent = 0usize;
-        let mut live = 0u32;
-        let mut caught_up = false;
-        loop {
-            let Some(v) = self.0.store.get(&id) else {
-                return;
-            };
-            let now = now_ms();
-            let events = &v.timeline.events;
-            while sent < events.len() && events[sent].ts <= now {
-                let i = sent;
-                sent += 1;
-                let ev = &events[i];
-                let Some(mut pe) = convert::step_event(&v, step, ev) else {
-                    continue;
-                };
-                let retried = events[i + 1..]
-                    .iter()
-                    .any(|x| matches!(x.ev, Ev::StepStarted { step: s, .. } if s == step));
-                let end = match &ev.ev {
-                    Ev::StepCompleted { .. } => true,
-                    Ev::StepFailed { .. } => !retried,
-                    _ => false,
-                };
-                if end && f.watch_no_terminal {
-                    return;
-                }
-                if let Some(proto::step_event::Event::Done(d)) = &mut pe.event {
-                    let s = v.snapshot(ev.ts);
-                    d.output_bytes = s.steps[step].output.as_ref().map_or(0, |o| o.len() as i64);
-                }
-                if tx.send(Ok(pe)).await.is_err() {
-                    return;
-                }
-                if caught_up {
-                    live += 1;
-                }
-                if end {
-                    return;
-                }
-                if f.watch_drop_after.is_some_and(|n| caught_up && live >= n) {
-                    return;
-                }
-            }
-            // The thread ended (or the step was skipped) without this step finishing.
-            if sent >= events.len() && v.snapshot(now).status.is_terminal() {
-                return;
-            }
-            if !caught_up {
-                caught_up = true;
-                if f.watch_drop_after == Some(0) {
-                    return;
-                }
-            }
-            let next = events.get(sent).map(|e| e.ts);
-            if !self.wait(next, &mut changes, &mut shutdown, &tx).await {
-                return;
-            }
-        }
-    }
-
-    async fn stream_output_task(
-        self,
-        v: ThreadView,
-        chunk: u64,
-        tx: mpsc::Sender<Result<proto::ThreadOutputChunk, Status>>,
-    ) {
-        let f = &self.0.faults;
-        let s = v.snapshot(now_ms());
-        let output = s.output.clone().unwrap_or(Data::Inline(Bytes::new()));
-        let total = output.len();
-        let chunk = if f.huge_message { total.max(1) } else { chunk };
-        let n = total.div_ceil(chunk).max(1);
-        let id = v.meta.id.clone();
-        let meta = proto::ThreadOutputChunk {
-            thread_id: id.clone(),
-            chunk: Some(proto::thread_output_chunk::Chunk::Meta(
-                proto::ThreadOutputMeta {
-                    status: self.enums().thread(s.status),
-                    total_bytes: total as i64 + if f.meta_total_mismatch { 1000 } else { 0 },
-                    total_chunks: n as i32,
-                },
-            )),
-        };
-        if tx.send(Ok(meta)).await.is_err() {
-            return;
-        }
-        for op in chunk_plan(n as u32, f) {
-            let data = chunk_bytes(&output, op, chunk);
-            let msg = proto::ThreadOutputChunk {
-                thread_id: id.clone(),
-                chunk: Some(proto::thread_output_chunk::Chunk::Output(
-                    proto::OutputChunk {
-                        data,
-                        total_bytes: total as i64,
-                        chunk_index: op.index as i32,
-                        is_final: op.is_final,
-                    },
-                )),
-            };
-            if tx.send(Ok(msg)).await.is_err() {
-                return;
-            }
-        }
-    }
-
-    async fn stream_steps_task(
-        self,
-        v: ThreadView,
-        only: Option<usize>,
-        chunk: u64,
-        tx: mpsc::Sender<Result<proto::StepResultChunk, Status>>,
-    ) {
-        use proto::step_result_chunk::Chunk;
-        let f = &self.0.faults;
-        let e = self.enums();
-        let now = now_ms();
-        let s = v.snapshot(now);
-        let selected: Vec<usize> = match only {
-            Some(i) => vec![i],
-            None => (0..v.plan.steps.len()).collect(),
-        };
-        let id = v.meta.id.clone();
-        let msg = |c: Chunk| proto::StepResultChunk {
-            thread_id: id.clone(),
-            chunk: Some(c),
-        };
-        let meta = proto::StepResultMeta {
-            total_steps: selected.len() as i32,
-            steps: selected
-                .iter()
-                .map(|&i| convert::summary(&v, &s, i, now, e))
-                .collect(),
-        };
-        if tx.send(Ok(msg(Chunk::Meta(meta)))).await.is_err() {
-            return;
-        }
-        for &i in &selected {
-            let detail = convert::detail(&v, &s, i, now, STEP_CAP, e);
-            if tx.send(Ok(msg(Chunk::Step(detail)))).await.is_err() {
-                return;
-            }
-            let st = &s.steps[i];
-            for (field, data) in [("input", &st.input), ("output", &st.output)] {
-                let Some(data) = data else { continue };
-                if data.len() <= STEP_CAP {
-                    continue;
-                }
-                let total = data.len();
-                let n = total.div_ceil(chunk).max(1);
-                for op in chunk_plan(n as u32, f) {
-                    let c = proto::StepDataChunk {
-                        step_path: v.plan.steps[i].path.clone(),
-                        field: field.to_string(),
-                        data: chunk_bytes(data, op, chunk),
-                        total_bytes: total as i64,
-                        chunk_index: op.index as i32,
-                        is_final: op.is_final,
-                    };
-                    if tx.send(Ok(msg(Chunk::Data(c)))).await.is_err() {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The bytes one chunk message carries.
-fn chunk_bytes(data: &Data, op: super::faults::ChunkOp, chunk: u64) -> Bytes {
-    if op.extra {
-        return Bytes::from_static(b"{\"extra\":true}  ");
-    }
-    let b = data.read(u64::from(op.index) * chunk, chunk);
-    if op.short {
-        b.slice(..b.len() / 2)
-    } else {
-        b
-    }
 }
 
 #[tonic::async_trait]

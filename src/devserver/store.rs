@@ -47,9 +47,55 @@ impl ThreadView {
     }
 }
 
+/// A stored thread. Its plan and timeline are laid out on first use (and again after each
+/// record), so loading a store of 10 000 threads costs little more than parsing it.
 struct Entry {
-    view: ThreadView,
+    meta: Arc<ThreadMeta>,
+    source: Arc<Source>,
     records: Vec<Record>,
+    view: Option<ThreadView>,
+    index: usize,
+}
+
+impl Entry {
+    fn view(&mut self, hostile: bool) -> ThreadView {
+        if let Some(v) = &self.view {
+            return v.clone();
+        }
+        let input = serde_json::from_str(&self.meta.input_json).unwrap_or(serde_json::Value::Null);
+        // Inputs were checked at creation; should a definition have changed since, the thread
+        // runs as an empty script rather than failing every call.
+        let mut plan = resolve(&self.source, &input).unwrap_or(Plan {
+            steps: Vec::new(),
+            output: None,
+            total_steps: 0,
+        });
+        if hostile {
+            make_hostile(&mut plan);
+        }
+        let plan = Arc::new(plan);
+        self.lay_out(plan)
+    }
+
+    fn lay_out(&mut self, plan: Arc<Plan>) -> ThreadView {
+        let m = &self.meta;
+        let timeline = timeline::build(&plan, m.created_at_ms, m.speed, &self.records);
+        let v = ThreadView {
+            meta: self.meta.clone(),
+            plan,
+            timeline: Arc::new(timeline),
+            index: self.index,
+        };
+        self.view = Some(v.clone());
+        v
+    }
+
+    fn add_record(&mut self, record: Record, hostile: bool) -> ThreadView {
+        let plan = self.view(hostile).plan;
+        self.records.push(record);
+        self.records.sort_by_key(|r| r.at_ms);
+        self.lay_out(plan)
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -143,22 +189,28 @@ impl Store {
     }
 
     pub fn get(&self, id: &str) -> Option<ThreadView> {
-        let inner = self.lock();
-        inner.index.get(id).map(|&i| inner.entries[i].view.clone())
+        let mut inner = self.lock();
+        let i = *inner.index.get(id)?;
+        Some(inner.entries[i].view(self.hostile))
     }
 
     /// The thread at a creation-order position.
     pub fn at(&self, index: usize) -> Option<ThreadView> {
-        self.lock().entries.get(index).map(|e| e.view.clone())
+        let hostile = self.hostile;
+        self.lock().entries.get_mut(index).map(|e| e.view(hostile))
     }
 
     /// Adds a new thread.
     pub fn create(
         &self,
         meta: ThreadMeta,
-        plan: Plan,
-        scenario: Option<ScriptDef>,
+        source: Arc<Source>,
+        mut plan: Plan,
     ) -> anyhow::Result<ThreadView> {
+        let scenario = match source.as_ref() {
+            Source::Scenario(def) => Some(def.clone()),
+            Source::Demo(_) | Source::Big => None,
+        };
         let line = Line::Create {
             id: meta.id.clone(),
             script: meta.script_name.clone(),
@@ -173,7 +225,11 @@ impl Store {
         let view = {
             let mut inner = self.lock();
             self.write(&line)?;
-            insert(&mut inner, meta, plan, self.hostile)
+            let i = insert(&mut inner, meta, source);
+            if self.hostile {
+                make_hostile(&mut plan);
+            }
+            inner.entries[i].lay_out(Arc::new(plan))
         };
         self.notify();
         Ok(view)
@@ -200,7 +256,7 @@ impl Store {
                 .get(id)
                 .ok_or_else(|| anyhow::anyhow!("no thread {id}"))?;
             self.write(&line)?;
-            add_record(&mut inner.entries[i], record)
+            inner.entries[i].add_record(record, self.hostile)
         };
         self.notify();
         Ok(view)
@@ -280,7 +336,7 @@ impl Store {
                     return false;
                 }
                 let source = match scenario {
-                    Some(def) => Source::Scenario(*def),
+                    Some(def) => Arc::new(Source::Scenario(*def)),
                     None => match self.registry.get(&script) {
                         Some(s) => s.clone(),
                         None => {
@@ -289,12 +345,7 @@ impl Store {
                         }
                     },
                 };
-                let value = serde_json::from_str(&input).unwrap_or(serde_json::Value::Null);
-                let Ok(plan) = resolve(&source, &value) else {
-                    eprintln!("dev-server: thread {id}: input no longer valid; skipped");
-                    return false;
-                };
-                let speed = if speed.is_finite() && speed > 0.0 {
+                let speed = if super::SPEED_RANGE.contains(&speed) {
                     speed
                 } else {
                     1.0
@@ -309,7 +360,7 @@ impl Store {
                     created_at_ms,
                     speed,
                 };
-                insert(inner, meta, plan, self.hostile);
+                insert(inner, meta, source);
                 true
             }
             Line::Resume { id, at_ms, input } => {
@@ -329,36 +380,35 @@ impl Store {
         if inner.entries[i].records.contains(&record) {
             return false;
         }
-        add_record(&mut inner.entries[i], record);
+        inner.entries[i].add_record(record, self.hostile);
         true
     }
 
     /// Threads newest first, starting below creation position `before` (None: the newest),
-    /// keeping those `keep` accepts. Returns the page and, when more match, the position of the
-    /// page's last thread (to continue from).
+    /// of script `script` (None: any) that `keep` accepts. Returns the page and, when more
+    /// match, the position of the page's last thread (to continue from).
     pub fn page(
         &self,
         before: Option<usize>,
         limit: usize,
+        script: Option<&str>,
         mut keep: impl FnMut(&ThreadView) -> bool,
     ) -> (Vec<ThreadView>, Option<usize>) {
-        let views: Vec<ThreadView> = {
-            let inner = self.lock();
-            let end = before
-                .unwrap_or(inner.entries.len())
-                .min(inner.entries.len());
-            inner.entries[..end]
-                .iter()
-                .map(|e| e.view.clone())
-                .collect()
-        };
-        let mut page = Vec::new();
-        for v in views.into_iter().rev() {
+        let mut inner = self.lock();
+        let end = before
+            .unwrap_or(inner.entries.len())
+            .min(inner.entries.len());
+        let mut page: Vec<ThreadView> = Vec::new();
+        for e in inner.entries[..end].iter_mut().rev() {
+            if script.is_some_and(|s| e.meta.script_name != s) {
+                continue;
+            }
+            let v = e.view(self.hostile);
             if !keep(&v) {
                 continue;
             }
             if page.len() == limit {
-                let last = page.last().map(|l: &ThreadView| l.index);
+                let last = page.last().map(|l| l.index);
                 return (page, last);
             }
             page.push(v);
@@ -367,33 +417,17 @@ impl Store {
     }
 }
 
-fn insert(inner: &mut Inner, meta: ThreadMeta, mut plan: Plan, hostile: bool) -> ThreadView {
-    if hostile {
-        make_hostile(&mut plan);
-    }
-    let timeline = timeline::build(&plan, meta.created_at_ms, meta.speed, &[]);
+fn insert(inner: &mut Inner, meta: ThreadMeta, source: Arc<Source>) -> usize {
     let index = inner.entries.len();
-    let view = ThreadView {
-        meta: Arc::new(meta),
-        plan: Arc::new(plan),
-        timeline: Arc::new(timeline),
-        index,
-    };
-    inner.index.insert(view.meta.id.clone(), index);
+    inner.index.insert(meta.id.clone(), index);
     inner.entries.push(Entry {
-        view: view.clone(),
+        meta: Arc::new(meta),
+        source,
         records: Vec::new(),
+        view: None,
+        index,
     });
-    view
-}
-
-fn add_record(entry: &mut Entry, record: Record) -> ThreadView {
-    entry.records.push(record);
-    entry.records.sort_by_key(|r| r.at_ms);
-    let v = &entry.view;
-    let timeline = timeline::build(&v.plan, v.meta.created_at_ms, v.meta.speed, &entry.records);
-    entry.view.timeline = Arc::new(timeline);
-    entry.view.clone()
+    index
 }
 
 /// A new thread id: `thr_` and 20 random lowercase letters and digits.

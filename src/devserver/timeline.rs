@@ -202,7 +202,7 @@ impl Builder<'_> {
                 break;
             }
             self.open.pop();
-            let duration_ms = t - self.started_at[top];
+            let duration_ms = t.saturating_sub(self.started_at[top]);
             self.push(
                 t,
                 Ev::StepCompleted {
@@ -227,7 +227,7 @@ impl Builder<'_> {
 
     fn run(&mut self, created_at_ms: i64) -> Result<(), Stop> {
         let plan = self.plan;
-        let mut t = created_at_ms + scaled(PENDING_MS, self.speed);
+        let mut t = created_at_ms.saturating_add(scaled(PENDING_MS, self.speed));
         self.run_started = t;
         self.push(t, Ev::Started)?;
         for (i, step) in plan.steps.iter().enumerate() {
@@ -266,7 +266,7 @@ impl Builder<'_> {
             let n = step.yields.len() as i64;
             for (k, value) in step.yields.iter().enumerate() {
                 self.sequence += 1;
-                let ts = t + d * (k as i64 + 1) / (n + 1);
+                let ts = t.saturating_add(d.saturating_mul(k as i64 + 1) / (n + 1));
                 let ev = Ev::Yielded {
                     step: i,
                     sequence: self.sequence,
@@ -275,9 +275,9 @@ impl Builder<'_> {
                 self.push(ts, ev)?;
             }
             if step.decision.is_some() {
-                self.push(t + d, Ev::Decision { step: i })?;
+                self.push(t.saturating_add(d), Ev::Decision { step: i })?;
             }
-            t += d;
+            t = t.saturating_add(d);
             if let Some(error) = &step.fail {
                 loop {
                     self.open.pop();
@@ -320,7 +320,7 @@ impl Builder<'_> {
                             input: input.clone(),
                         },
                     )?;
-                    t += d;
+                    t = t.saturating_add(d);
                     if succeeds {
                         break;
                     }
@@ -335,7 +335,7 @@ impl Builder<'_> {
         self.push(
             t,
             Ev::Completed {
-                duration_ms: t - self.run_started,
+                duration_ms: t.saturating_sub(self.run_started),
                 steps_executed: self.executed,
             },
         )
