@@ -91,7 +91,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
-            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
+            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced, or download them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -249,6 +249,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             break
         }
         'dodil;scriptum;thread;artifacts' {
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Download every artifact into DIR (each file whole or not at all, sizes checked)')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
             [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
@@ -258,6 +259,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Allow --save into a non-empty DIR, replacing files of the same names')
             [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
@@ -275,7 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
-            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
+            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced, or download them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -365,7 +367,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
-            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
+            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced, or download them')
             break
         }
         'dodil;scriptum;help;thread;create' {
@@ -457,7 +459,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('steps', 'steps', [CompletionResultType]::ParameterValue, 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
-            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced')
+            [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced, or download them')
             break
         }
         'dodil;help;scriptum;thread;create' {

@@ -911,12 +911,16 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__artifacts)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --save --force --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -86,7 +86,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
-            cand artifacts 'List the files a thread produced'
+            cand artifacts 'List the files a thread produced, or download them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum;thread;create'= {
@@ -236,6 +236,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --help 'Print help'
         }
         &'dodil;scriptum;thread;artifacts'= {
+            cand --save 'Download every artifact into DIR (each file whole or not at all, sizes checked)'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
@@ -245,6 +246,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --force 'Allow --save into a non-empty DIR, replacing files of the same names'
             cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
             cand -q 'Print less on stderr (errors only)'
             cand --quiet 'Print less on stderr (errors only)'
@@ -261,7 +263,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
-            cand artifacts 'List the files a thread produced'
+            cand artifacts 'List the files a thread produced, or download them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum;thread;help;create'= {
@@ -339,7 +341,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
-            cand artifacts 'List the files a thread produced'
+            cand artifacts 'List the files a thread produced, or download them'
         }
         &'dodil;scriptum;help;thread;create'= {
         }
@@ -416,7 +418,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand steps 'Show a thread''s steps as a tree, one step in detail, or every step''s full input/output'
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
-            cand artifacts 'List the files a thread produced'
+            cand artifacts 'List the files a thread produced, or download them'
         }
         &'dodil;help;scriptum;thread;create'= {
         }

@@ -212,9 +212,10 @@ pub enum ThreadCommand {
   dodil scriptum thread cancel thr_abc123 --reason \"wrong input file\"")]
     Cancel(CancelArgs),
 
-    /// List the files a thread produced
+    /// List the files a thread produced, or download them
     #[command(after_help = "Examples:
   dodil scriptum thread artifacts thr_abc123
+  dodil scriptum thread artifacts thr_abc123 --save ./out/artifacts
   dodil scriptum thread artifacts thr_abc123 -o json | jq -r '.[].name'")]
     Artifacts(ArtifactsArgs),
 }
@@ -246,6 +247,14 @@ pub struct ArtifactsArgs {
     /// Thread whose artifacts to list
     #[arg(value_name = "THREAD_ID")]
     pub thread_id: String,
+
+    /// Download every artifact into DIR (each file whole or not at all, sizes checked)
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<PathBuf>,
+
+    /// Allow --save into a non-empty DIR, replacing files of the same names
+    #[arg(long, requires = "save")]
+    pub force: bool,
 }
 
 /// The flags that describe a new thread (shared by `create` and `run`).

@@ -129,3 +129,75 @@ fn artifacts_unimplemented_and_listed() {
         .unwrap()
         .starts_with("http://127.0.0.1:"));
 }
+
+fn artifact_env(
+    adjust: impl FnOnce(&mut dodil::devserver::Settings),
+) -> (TestEnv, tempfile::TempDir) {
+    let files = tempfile::tempdir().unwrap();
+    std::fs::write(files.path().join("report.json"), br#"{"ok": true}"#).unwrap();
+    let blob: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(files.path().join("blob.bin"), &blob).unwrap();
+    let dir = files.path().to_path_buf();
+    let env = TestEnv::with(move |s| {
+        s.artifacts_dir = Some(dir);
+        adjust(s);
+    });
+    (env, files)
+}
+
+#[test]
+fn artifacts_download_whole_and_checked() {
+    let (env, files) = artifact_env(|_| {});
+    let id = env.create("demo/hello", &[]);
+    let out_dir = env.path("artifacts");
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "artifacts", &id, "--save"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("saved 2 of 2 artifacts"),
+        "{}",
+        stderr(&out)
+    );
+    for name in ["report.json", "blob.bin"] {
+        assert_eq!(
+            std::fs::read(out_dir.join(name)).unwrap(),
+            std::fs::read(files.path().join(name)).unwrap()
+        );
+    }
+    // A second save into the same DIR is refused without --force, accepted with it.
+    let again = |force: bool| {
+        let mut cmd = env.cmd();
+        cmd.args(["scriptum", "thread", "artifacts", &id, "--save"])
+            .arg(&out_dir);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap().status.code()
+    };
+    assert_eq!(again(false), Some(2));
+    assert_eq!(again(true), Some(0));
+}
+
+#[test]
+fn artifact_whose_size_disagrees_is_exit_7_and_no_file() {
+    let (env, _files) = artifact_env(|s| s.faults.artifact_size_mismatch = true);
+    let id = env.create("demo/hello", &[]);
+    let out_dir = env.path("artifacts");
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "artifacts", &id, "--save"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(stderr(&out).contains("announced"), "{}", stderr(&out));
+    let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "no file, not even a temporary one: {left:?}"
+    );
+}

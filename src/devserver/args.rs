@@ -204,6 +204,8 @@ impl DevServerArgs {
             bad_enums: self.fault_bad_enums,
             hostile_names: self.fault_hostile_names,
             huge_message: self.fault_huge_message,
+            // Reached through --faults artifact-size-mismatch.
+            artifact_size_mismatch: false,
         };
         if let Some(spec) = &self.faults {
             faults.merge(Faults::parse(spec).context("--faults")?);

@@ -66,6 +66,9 @@ pub struct Faults {
     /// `huge-message`: GetThreadResult returns the whole output uncapped, and StreamThreadResult
     /// sends it as one chunk, whatever `max_chunk_bytes` says.
     pub huge_message: bool,
+    /// `artifact-size-mismatch`: ListArtifacts announces every artifact 1000 bytes larger than
+    /// its download delivers.
+    pub artifact_size_mismatch: bool,
 }
 
 impl Faults {
@@ -116,12 +119,13 @@ impl Faults {
             "bad-enums" => self.bad_enums = flag()?,
             "hostile-names" => self.hostile_names = flag()?,
             "huge-message" => self.huge_message = flag()?,
+            "artifact-size-mismatch" => self.artifact_size_mismatch = flag()?,
             _ => bail!(
                 "unknown fault `{name}`; known: watch-drop-after=N, watch-no-terminal, \
                  watch-unimplemented, unavailable=METHOD:N, latency-ms=MS, page-repeat, \
                  chunk-skip=K, chunk-repeat=K, chunk-reorder=K, chunk-short=K, chunk-no-final, \
                  chunk-extra, meta-total-mismatch, result-total-mismatch, bad-enums, \
-                 hostile-names, huge-message"
+                 hostile-names, huge-message, artifact-size-mismatch"
             ),
         }
         Ok(())
@@ -147,6 +151,7 @@ impl Faults {
             bad_enums,
             hostile_names,
             huge_message,
+            artifact_size_mismatch,
         } = other;
         self.watch_drop_after = watch_drop_after.or(self.watch_drop_after);
         self.watch_no_terminal |= watch_no_terminal;
@@ -165,6 +170,7 @@ impl Faults {
         self.bad_enums |= bad_enums;
         self.hostile_names |= hostile_names;
         self.huge_message |= huge_message;
+        self.artifact_size_mismatch |= artifact_size_mismatch;
     }
 
     /// How many first calls of `method` fail with UNAVAILABLE.

@@ -652,8 +652,13 @@ impl ScriptumService for Service {
                 ));
             };
             let v = self.view(&req.get_ref().thread_id)?;
-            let artifacts = super::artifacts::list(dir, base, &v.meta.id)
+            let mut artifacts = super::artifacts::list(dir, base, &v.meta.id)
                 .map_err(|e| Status::internal(format!("cannot list artifacts: {e:#}")))?;
+            if self.0.faults.artifact_size_mismatch {
+                for artifact in &mut artifacts {
+                    artifact.size_bytes += 1000;
+                }
+            }
             Ok(proto::ListArtifactsResponse { artifacts })
         });
         call.finish(r)

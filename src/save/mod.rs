@@ -10,6 +10,7 @@
 //! last. A payload whose stream breaks the rules gets no file; the problem is recorded in
 //! summary.json and decides the exit code (7), and the other payloads are still saved.
 
+pub mod artifacts;
 pub mod assemble;
 pub mod atomic;
 pub mod download;

@@ -1,13 +1,22 @@
-//! `thread artifacts`: ListArtifacts. Today's service answers UNIMPLEMENTED; say so plainly.
+//! `thread artifacts`: ListArtifacts, and with `--save` each file downloaded promptly (the URLs are
+//! short-lived). Today's service answers UNIMPLEMENTED; say so plainly.
 
 use crate::cli::{ArtifactsArgs, OutputFormat};
 use crate::context::Context;
 use crate::error::ExitStatus;
+use crate::model::Artifact;
 use crate::output::{self, print_document, size, terminal_safe};
+use crate::save::artifacts::{problems_error, save_artifacts};
+use crate::save::layout::SaveDir;
 
 use super::cancel::unimplemented_plainly;
 
 pub async fn run(ctx: &Context, args: ArtifactsArgs) -> anyhow::Result<ExitStatus> {
+    // A DIR we cannot use is refused before anything is fetched.
+    let save_dir = match &args.save {
+        Some(dir) => Some(SaveDir::prepare(dir, args.force)?),
+        None => None,
+    };
     let client = ctx.client().await?;
     let artifacts = client
         .list_artifacts(&args.thread_id)
@@ -15,14 +24,59 @@ pub async fn run(ctx: &Context, args: ArtifactsArgs) -> anyhow::Result<ExitStatu
         .map_err(|err| {
             unimplemented_plainly(err, "artifacts are not available on this server yet")
         })?;
+
+    match &save_dir {
+        Some(dir) => save(ctx, dir, &artifacts),
+        None => {
+            print_list(ctx, &artifacts)?;
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
+fn save(ctx: &Context, dir: &SaveDir, artifacts: &[Artifact]) -> anyhow::Result<ExitStatus> {
+    let saved = save_artifacts(dir, artifacts);
+    match ctx.output {
+        OutputFormat::Table => {
+            let total: u64 = saved.files.iter().map(|f| f.bytes).sum();
+            ctx.printer.status(&format!(
+                "saved {} of {} artifacts ({}) to {}",
+                saved.files.len(),
+                artifacts.len(),
+                size(total as i64),
+                dir.shown().display()
+            ));
+            for file in &saved.files {
+                ctx.printer.status(&format!(
+                    "  {:<32} {:>10}",
+                    terminal_safe(&file.path),
+                    size(file.bytes as i64)
+                ));
+            }
+        }
+        format => print_document(&ctx.printer, format, &saved.files)?,
+    }
+    if saved.problems.is_empty() {
+        Ok(ExitStatus::Success)
+    } else {
+        let problems: Vec<String> = saved
+            .problems
+            .iter()
+            .map(|p| terminal_safe(p).into_owned())
+            .collect();
+        Err(problems_error(&problems).into())
+    }
+}
+
+fn print_list(ctx: &Context, artifacts: &[Artifact]) -> anyhow::Result<()> {
     match ctx.output {
         OutputFormat::Table => {
             if artifacts.is_empty() {
                 ctx.printer.status("no artifacts");
-                return Ok(ExitStatus::Success);
+                return Ok(());
             }
             let mut table = output::table(&ctx.printer, &["NAME", "TYPE", "SIZE", "PATH"]);
-            for a in &artifacts {
+            for a in artifacts {
                 table.add_row(vec![
                     terminal_safe(&a.name).into_owned(),
                     terminal_safe(&a.content_type).into_owned(),
@@ -30,14 +84,14 @@ pub async fn run(ctx: &Context, args: ArtifactsArgs) -> anyhow::Result<ExitStatu
                     terminal_safe(&a.path).into_owned(),
                 ]);
             }
-            output::print_table(&ctx.printer, &table)?;
+            output::print_table(&ctx.printer, &table)
         }
         OutputFormat::Jsonl => {
-            for a in &artifacts {
+            for a in artifacts {
                 ctx.printer.data_line(&serde_json::to_string(a)?)?;
             }
+            Ok(())
         }
-        format => print_document(&ctx.printer, format, &artifacts)?,
+        format => print_document(&ctx.printer, format, &artifacts),
     }
-    Ok(ExitStatus::Success)
 }

@@ -1,0 +1,153 @@
+//! `thread artifacts --save DIR`: each artifact fetched from its short-lived `download_url`,
+//! streamed into an [`AtomicFile`] in DIR, its size checked against `size_bytes`. A download that
+//! fails or disagrees leaves no file (exit 7); the others are still saved.
+
+use std::io::Read;
+use std::time::Duration;
+
+use crate::error::{CliError, ExitStatus};
+use crate::model::Artifact;
+
+use super::atomic::{blocking, hex, AtomicFile, FileEntry};
+use super::layout::SaveDir;
+
+/// The file name in DIR for an artifact: its name when that is one plain file name, else `x-` and
+/// the hex of its bytes, so a hostile name (`../x`, `/etc/passwd`, `a/b`, control characters)
+/// can never name a path outside DIR.
+pub fn artifact_file_name(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name.len() <= 200
+        && name != "."
+        && name != ".."
+        && !name.starts_with(super::atomic::TEMP_PREFIX)
+        && !name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control());
+    if plain {
+        name.to_string()
+    } else {
+        let encoded = hex(name.as_bytes());
+        format!("x-{}", &encoded[..encoded.len().min(64)])
+    }
+}
+
+/// What became of each artifact.
+pub struct ArtifactsSaved {
+    pub files: Vec<FileEntry>,
+    /// One line per artifact that has no file, naming why.
+    pub problems: Vec<String>,
+}
+
+pub fn save_artifacts(dir: &SaveDir, artifacts: &[Artifact]) -> ArtifactsSaved {
+    let agent = ureq::Agent::config_builder()
+        .timeout_connect(Some(Duration::from_secs(10)))
+        .timeout_recv_response(Some(Duration::from_secs(60)))
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let mut saved = ArtifactsSaved {
+        files: Vec::new(),
+        problems: Vec::new(),
+    };
+    let mut taken = std::collections::HashSet::new();
+    for artifact in artifacts {
+        let file_name = artifact_file_name(&artifact.name);
+        if !taken.insert(file_name.clone()) {
+            saved.problems.push(format!(
+                "{}: another artifact has the same name; skipped",
+                file_name
+            ));
+            continue;
+        }
+        match download_one(&agent, dir, artifact, &file_name) {
+            Ok(entry) => saved.files.push(entry),
+            Err(problem) => saved.problems.push(format!("{file_name}: {problem}")),
+        }
+    }
+    saved
+}
+
+fn download_one(
+    agent: &ureq::Agent,
+    dir: &SaveDir,
+    artifact: &Artifact,
+    file_name: &str,
+) -> Result<FileEntry, String> {
+    let url = &artifact.download_url;
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err("the server gave no http(s) download URL".into());
+    }
+    let mut file = AtomicFile::create(
+        dir.root(),
+        dir.top_file(file_name),
+        file_name.to_string(),
+        true,
+    )
+    .map_err(|err| format!("{err:#}"))?;
+    blocking(|| -> Result<(), String> {
+        let response = agent
+            .get(url)
+            .call()
+            .map_err(|err| format!("download failed: {err}"))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("download failed: HTTP {status}"));
+        }
+        let mut reader = response.into_body().into_reader();
+        let mut buffer = vec![0u8; 256 * 1024];
+        loop {
+            let n = reader
+                .read(&mut buffer)
+                .map_err(|err| format!("download broke off after {} bytes: {err}", file.bytes()))?;
+            if n == 0 {
+                return Ok(());
+            }
+            file.write(&buffer[..n]).map_err(|err| format!("{err:#}"))?;
+        }
+    })?;
+    let expected = artifact.size_bytes;
+    if expected >= 0 && file.bytes() != expected as u64 {
+        return Err(format!(
+            "received {} bytes but the server announced {expected}",
+            file.bytes()
+        ));
+    }
+    file.commit(None).map_err(|err| format!("{err:#}"))
+}
+
+/// Exit 7 naming every artifact that has no file.
+pub fn problems_error(problems: &[String]) -> CliError {
+    CliError::new(
+        ExitStatus::DownloadIncomplete,
+        format!(
+            "{} artifact(s) not saved: {}",
+            problems.len(),
+            problems.join("; ")
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::artifact_file_name;
+
+    #[test]
+    fn hostile_names_are_encoded() {
+        assert_eq!(artifact_file_name("report.pdf"), "report.pdf");
+        for hostile in [
+            "",
+            ".",
+            "..",
+            "../x",
+            "/etc/passwd",
+            "a/b",
+            "a\\b",
+            "x\u{1b}[31m",
+            "nul\0",
+        ] {
+            let name = artifact_file_name(hostile);
+            assert!(name.starts_with("x-"), "{hostile:?} -> {name}");
+            assert!(name[2..].bytes().all(|b| b.is_ascii_hexdigit()));
+        }
+    }
+}
