@@ -2,6 +2,9 @@
 //! retries for unary calls, and conversion of every answer into `model` types at this edge.
 
 mod convert;
+mod watch;
+
+pub use watch::EventStream;
 
 use std::future::Future;
 use std::time::{Duration, Instant};

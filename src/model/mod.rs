@@ -2,10 +2,14 @@
 //! the printer and `--save` work with these. `Serialize` gives the API's JSON shape: camelCase
 //! names, full enum names, int64 as numbers, JSON payloads embedded as JSON values.
 
+pub mod event;
+
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Serialize, Serializer};
+
+pub use event::{EventKey, EventKind, ThreadEvent};
 
 /// Defines a status enum that survives values outside the contract (`Unknown(n)`), because a newer
 /// server may send them and the client must neither crash nor treat them as terminal.

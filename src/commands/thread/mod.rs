@@ -3,6 +3,8 @@
 mod create;
 mod get;
 mod list;
+mod run;
+pub(crate) mod watch;
 
 use crate::cli::ThreadCommand;
 use crate::context::Context;
@@ -13,5 +15,7 @@ pub async fn dispatch(ctx: &Context, command: ThreadCommand) -> anyhow::Result<E
         ThreadCommand::Create(args) => create::run(ctx, args).await,
         ThreadCommand::Get(args) => get::run(ctx, args).await,
         ThreadCommand::List(args) => list::run(ctx, args).await,
+        ThreadCommand::Run(args) => run::run(ctx, args).await,
+        ThreadCommand::Watch(args) => watch::run(ctx, args).await,
     }
 }
