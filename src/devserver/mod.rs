@@ -1,35 +1,361 @@
-//! TEMPORARY interface stub until the dev-server branch lands.
+//! The dev server: a faithful local Scriptum simulator.
+//!
+//! It serves all eleven RPCs of `dodil.scriptum.v1.ScriptumService` over real gRPC, running
+//! scripted threads (built-in `demo/*` scripts and user scenario files) on a deterministic,
+//! time-scaled timeline, with switchable faults. `--endpoint embedded` starts one inside a
+//! command ([`Settings::from_env`]); `dodil scriptum dev-server` runs one standalone
+//! ([`run_standalone`]).
+//!
+//! Modules: `scripts` (definitions and demos), `timeline` (the script engine), `store`
+//! (persistence), `service` (the RPCs), `streams` (the streaming RPCs' tasks), `convert` (wire types), `faults`, `data` (payloads,
+//! generated on demand), `artifacts` (the download server), `args` (the CLI flags).
+
+mod args;
+mod artifacts;
+mod convert;
+pub mod data;
+pub mod faults;
+mod scripts;
+mod service;
+mod store;
+mod streams;
+mod timeline;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
-#[derive(Clone, Debug, Default)]
-pub struct Faults {}
-#[derive(Clone, Debug, Default)]
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context as _};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio_stream::StreamExt as _;
+
+pub use args::{run_standalone, DevServerArgs};
+pub use faults::Faults;
+pub use scripts::{parse_def as parse_scenario, ScriptDef, StepDef};
+pub use service::{
+    CHUNK_DEFAULT, CHUNK_MAX, CHUNK_MIN, PAGE_DEFAULT, PAGE_MAX, RESULT_CAP, STEP_CAP, YIELD_CAP,
+};
+
+use crate::proto::scriptum_service_server::ScriptumServiceServer;
+
+/// Everything that configures a dev server. `Default`: no token, speed 1.0 (0.0 means 1.0),
+/// in-memory store, demos only, CancelThread/ListArtifacts UNIMPLEMENTED, no faults.
+#[derive(Clone, Default)]
 pub struct Settings {
+    /// When set, calls without `authorization: Bearer <token>` are UNAUTHENTICATED.
     pub token: Option<String>,
+    /// None: an in-memory store; Some: threads persist in this directory.
     pub data_dir: Option<PathBuf>,
+    /// Time scale (2.0 runs scripts twice as fast); 0.0 means 1.0.
     pub speed: f64,
+    /// A directory of user scenario files (`*.yaml`).
     pub scripts_dir: Option<PathBuf>,
+    /// CancelThread works instead of answering UNIMPLEMENTED.
     pub implement_cancel: bool,
+    /// ListArtifacts lists this directory's files instead of answering UNIMPLEMENTED.
     pub artifacts_dir: Option<PathBuf>,
+    /// Fault switches.
     pub faults: Faults,
 }
-impl Settings {
-    pub fn from_env() -> anyhow::Result<Settings> {
-        Ok(Settings::default())
+
+impl std::fmt::Debug for Settings {
+    /// Like a derived Debug, with the token redacted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("data_dir", &self.data_dir)
+            .field("speed", &self.speed)
+            .field("scripts_dir", &self.scripts_dir)
+            .field("implement_cancel", &self.implement_cancel)
+            .field("artifacts_dir", &self.artifacts_dir)
+            .field("faults", &self.faults)
+            .finish()
     }
 }
+
+/// The environment variables [`Settings::from_env`] reads.
+pub const ENV_KNOBS: [&str; 8] = [
+    "DODIL_DATA_DIR",
+    "DODIL_DEVSERVER_EPHEMERAL",
+    "DODIL_DEVSERVER_SPEED",
+    "DODIL_DEVSERVER_SCRIPTS",
+    "DODIL_DEVSERVER_FAULTS",
+    "DODIL_DEVSERVER_TOKEN",
+    "DODIL_DEVSERVER_CANCEL",
+    "DODIL_DEVSERVER_ARTIFACTS",
+];
+
+fn env_var(name: &str) -> anyhow::Result<Option<String>> {
+    match std::env::var(name) {
+        Ok(v) if v.trim().is_empty() => Ok(None),
+        Ok(v) => Ok(Some(v)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => bail!("{name} is not valid UTF-8"),
+    }
+}
+
+fn env_bool(name: &str) -> anyhow::Result<bool> {
+    match env_var(name)?.as_deref().map(str::trim) {
+        None => Ok(false),
+        Some(v) => parse_bool(v)
+            .ok_or_else(|| anyhow!("{name}={v:?}: expected 1/0, true/false, yes/no or on/off")),
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// The slowest and fastest time scales.
+pub const SPEED_RANGE: std::ops::RangeInclusive<f64> = 0.001..=1_000_000.0;
+
+/// Validates a speed: from 0.001 to 1 000 000 (0.0 means the default, 1.0).
+pub fn check_speed(speed: f64) -> anyhow::Result<f64> {
+    if speed == 0.0 {
+        Ok(1.0)
+    } else if SPEED_RANGE.contains(&speed) {
+        Ok(speed)
+    } else {
+        bail!("speed must be a number from 0.001 to 1000000 (got {speed})")
+    }
+}
+
+/// The default data directory: `$DODIL_DATA_DIR`, else `<platform data dir>/dodil/devserver`.
+pub fn default_data_dir() -> anyhow::Result<PathBuf> {
+    if let Some(d) = env_var("DODIL_DATA_DIR")? {
+        return Ok(PathBuf::from(d));
+    }
+    dirs::data_dir()
+        .map(|d| d.join("dodil").join("devserver"))
+        .ok_or_else(|| anyhow!("cannot find the platform data directory; set DODIL_DATA_DIR"))
+}
+
+impl Settings {
+    /// Settings for `--endpoint embedded`, from the environment:
+    ///
+    /// | variable | meaning |
+    /// |---|---|
+    /// | `DODIL_DATA_DIR` | where threads persist (default `<platform data dir>/dodil/devserver`) |
+    /// | `DODIL_DEVSERVER_EPHEMERAL` | `1`: keep threads in memory only |
+    /// | `DODIL_DEVSERVER_SPEED` | time scale, a positive number (default 1) |
+    /// | `DODIL_DEVSERVER_SCRIPTS` | a directory of scenario files |
+    /// | `DODIL_DEVSERVER_FAULTS` | fault switches, e.g. `watch-drop-after=3,latency-ms=200` |
+    /// | `DODIL_DEVSERVER_TOKEN` | require this bearer token |
+    /// | `DODIL_DEVSERVER_CANCEL` | `1`: CancelThread works |
+    /// | `DODIL_DEVSERVER_ARTIFACTS` | a directory ListArtifacts lists |
+    ///
+    /// A bad value is an error naming the variable.
+    pub fn from_env() -> anyhow::Result<Settings> {
+        let data_dir = if env_bool("DODIL_DEVSERVER_EPHEMERAL")? {
+            None
+        } else {
+            Some(default_data_dir()?)
+        };
+        let speed = match env_var("DODIL_DEVSERVER_SPEED")? {
+            None => 1.0,
+            Some(v) => v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|s| SPEED_RANGE.contains(s))
+                .ok_or_else(|| {
+                    anyhow!("DODIL_DEVSERVER_SPEED={v:?}: expected a number from 0.001 to 1000000")
+                })?,
+        };
+        let faults = match env_var("DODIL_DEVSERVER_FAULTS")? {
+            None => Faults::default(),
+            Some(v) => Faults::parse(&v).context("DODIL_DEVSERVER_FAULTS")?,
+        };
+        Ok(Settings {
+            token: env_var("DODIL_DEVSERVER_TOKEN")?.map(|t| t.trim().to_string()),
+            data_dir,
+            speed,
+            scripts_dir: env_var("DODIL_DEVSERVER_SCRIPTS")?.map(PathBuf::from),
+            implement_cancel: env_bool("DODIL_DEVSERVER_CANCEL")?,
+            artifacts_dir: env_var("DODIL_DEVSERVER_ARTIFACTS")?.map(PathBuf::from),
+            faults,
+        })
+    }
+}
+
+/// A running server on a bound listener. Dropping it (or [`DevServer::shutdown`]) stops it.
 pub struct DevServer {
     addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    server: Option<JoinHandle<()>>,
+    artifacts: Option<JoinHandle<()>>,
 }
+
 impl DevServer {
-    pub async fn start(listen: SocketAddr, _settings: Settings) -> anyhow::Result<DevServer> {
-        anyhow::bail!("dev server not built yet on {listen}")
+    /// Binds `listen` (port 0 picks a free port), starts serving, and returns at once.
+    pub async fn start(listen: SocketAddr, settings: Settings) -> anyhow::Result<DevServer> {
+        Self::start_with(listen, settings, false).await
     }
+
+    /// [`DevServer::start`], optionally logging each call to stderr.
+    pub(crate) async fn start_with(
+        listen: SocketAddr,
+        settings: Settings,
+        log: bool,
+    ) -> anyhow::Result<DevServer> {
+        let speed = check_speed(settings.speed)?;
+        let registry = Arc::new(scripts::Registry::load(settings.scripts_dir.as_deref())?);
+        let store = store::Store::open(
+            settings.data_dir.as_deref(),
+            registry.clone(),
+            settings.faults.hostile_names,
+        )?;
+        let mut artifacts_task = None;
+        let artifacts = match &settings.artifacts_dir {
+            Some(dir) => {
+                if !dir.is_dir() {
+                    bail!("artifacts directory {} does not exist", dir.display());
+                }
+                let ip = if listen.ip().is_unspecified() {
+                    std::net::Ipv4Addr::LOCALHOST.into()
+                } else {
+                    listen.ip()
+                };
+                let l = TcpListener::bind((ip, 0))
+                    .await
+                    .context("cannot bind the artifact download server")?;
+                let base = format!("http://{}", l.local_addr()?);
+                artifacts_task = Some(tokio::spawn(artifacts::serve(l, dir.clone())));
+                Some((dir.clone(), base))
+            }
+            None => None,
+        };
+        let listener = TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = listener.local_addr()?;
+        let (stop, stop_rx) = watch::channel(false);
+        let shared = service::Shared::new(
+            store,
+            registry,
+            settings.token.clone().filter(|t| !t.is_empty()),
+            speed,
+            settings.faults.clone(),
+            settings.implement_cancel,
+            artifacts,
+            log,
+            stop_rx.clone(),
+        );
+        let svc = ScriptumServiceServer::new(service::Service(Arc::new(shared)))
+            .max_decoding_message_size(16 * 1024 * 1024)
+            .max_encoding_message_size(usize::MAX);
+        let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener).map(|s| {
+            s.inspect(|s| {
+                let _ = s.set_nodelay(true);
+            })
+        });
+        let mut rx = stop_rx;
+        let server = tokio::spawn(async move {
+            let signal = async move {
+                while !*rx.borrow() {
+                    if rx.changed().await.is_err() {
+                        break;
+                    }
+                }
+            };
+            let r = tonic::transport::Server::builder()
+                .add_service(svc)
+                .serve_with_incoming_shutdown(incoming, signal)
+                .await;
+            if let Err(e) = r {
+                eprintln!("dev-server: {e}");
+            }
+        });
+        Ok(DevServer {
+            addr,
+            stop,
+            server: Some(server),
+            artifacts: artifacts_task,
+        })
+    }
+
+    /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
+
+    /// `http://ADDR`, for a client to connect to.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
-    pub async fn shutdown(self) {}
+
+    /// Stops serving: open streams end, then the listener closes.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(a) = self.artifacts.take() {
+            a.abort();
+        }
+        if let Some(s) = self.server.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), s).await;
+        }
+    }
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(a) = self.artifacts.take() {
+            a.abort();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The only test that touches these variables (tests share one process environment).
+    #[test]
+    fn settings_from_env() {
+        let vars = [
+            ("DODIL_DATA_DIR", "/tmp/dodil-test-data"),
+            ("DODIL_DEVSERVER_SPEED", "25"),
+            ("DODIL_DEVSERVER_FAULTS", "latency-ms=5,bad-enums"),
+            ("DODIL_DEVSERVER_TOKEN", "t0k"),
+            ("DODIL_DEVSERVER_CANCEL", "yes"),
+        ];
+        for (k, v) in vars {
+            std::env::set_var(k, v);
+        }
+        let s = Settings::from_env().unwrap();
+        assert_eq!(s.data_dir, Some(PathBuf::from("/tmp/dodil-test-data")));
+        assert_eq!(s.speed, 25.0);
+        assert!(s.faults.bad_enums && s.faults.latency_ms == 5);
+        assert_eq!(s.token.as_deref(), Some("t0k"));
+        assert!(s.implement_cancel);
+        for (k, bad) in [
+            ("DODIL_DEVSERVER_SPEED", "fast"),
+            ("DODIL_DEVSERVER_SPEED", "-1"),
+            ("DODIL_DEVSERVER_FAULTS", "nope"),
+            ("DODIL_DEVSERVER_CANCEL", "maybe"),
+            ("DODIL_DEVSERVER_EPHEMERAL", "2"),
+        ] {
+            let old = std::env::var(k).ok();
+            std::env::set_var(k, bad);
+            let e = format!("{:#}", Settings::from_env().unwrap_err());
+            assert!(e.contains(k), "{k}={bad}: {e}");
+            match old {
+                Some(v) => std::env::set_var(k, v),
+                None => std::env::remove_var(k),
+            }
+        }
+        std::env::set_var("DODIL_DEVSERVER_EPHEMERAL", "1");
+        assert_eq!(Settings::from_env().unwrap().data_dir, None);
+        for (k, _) in vars {
+            std::env::remove_var(k);
+        }
+        std::env::remove_var("DODIL_DEVSERVER_EPHEMERAL");
+    }
 }

@@ -1,0 +1,364 @@
+//! `dodil scriptum dev-server`: its flags (a clap `Args` struct the CLI tree embeds) and the
+//! standalone run loop.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use super::faults::{parse_unavailable, Faults};
+use super::{default_data_dir, DevServer, Settings};
+
+/// Runs a local Scriptum simulator: scripted demo threads, scenario files, fault switches.
+#[derive(Clone, Debug, clap::Args)]
+pub struct DevServerArgs {
+    /// Address to listen on; port 0 picks a free one (the first stdout line says which)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:50051")]
+    pub listen: SocketAddr,
+
+    /// Require `authorization: Bearer <token>` on every call, the token read from this file
+    /// [env: DODIL_DEVSERVER_TOKEN holds the token itself]
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Require this bearer token. For local testing only: other users can read argv; prefer
+    /// --token-file or DODIL_DEVSERVER_TOKEN
+    #[arg(long, value_name = "T", conflicts_with = "token_file")]
+    pub token: Option<Secret>,
+
+    /// Persist threads in this directory [default: $DODIL_DATA_DIR, else
+    /// <platform data dir>/dodil/devserver, shared with --endpoint embedded]
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Keep threads in memory only; they vanish when the server stops
+    #[arg(long, conflicts_with = "data_dir")]
+    pub ephemeral: bool,
+
+    /// Time scale: 10 runs every script ten times faster
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
+    pub speed: f64,
+
+    /// Load scenario files (*.yaml) from this directory (see the README for the format)
+    #[arg(long, value_name = "DIR")]
+    pub scripts: Option<PathBuf>,
+
+    /// Make CancelThread work (the real service answers UNIMPLEMENTED)
+    #[arg(long)]
+    pub implement_cancel: bool,
+
+    /// Make ListArtifacts list this directory's files, downloadable from a local HTTP server
+    /// (the real service answers UNIMPLEMENTED)
+    #[arg(long, value_name = "DIR")]
+    pub artifacts: Option<PathBuf>,
+
+    /// Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g.
+    /// `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags
+    #[arg(long, value_name = "SPEC", help_heading = "Fault switches")]
+    pub faults: Option<String>,
+
+    /// Every watch stream ends (no terminal event) after N live events past its catch-up
+    #[arg(long, value_name = "N", help_heading = "Fault switches")]
+    pub fault_watch_drop_after: Option<u32>,
+
+    /// Watch streams end where the terminal event would be, without sending it
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_watch_no_terminal: bool,
+
+    /// WatchThread and WatchStep answer UNIMPLEMENTED
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_watch_unimplemented: bool,
+
+    /// The first N calls of METHOD (an RPC name, or * for each) answer UNAVAILABLE; repeatable
+    #[arg(long, value_name = "METHOD:N", help_heading = "Fault switches",
+          value_parser = check_unavailable)]
+    pub fault_unavailable: Vec<String>,
+
+    /// Every call waits this many milliseconds before it is answered
+    #[arg(long, value_name = "MS", help_heading = "Fault switches")]
+    pub fault_latency_ms: Option<u64>,
+
+    /// ListThreads hands back the page token it was given instead of the next one
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_page_repeat: bool,
+
+    /// Result streams never send chunk K
+    #[arg(long, value_name = "K", help_heading = "Fault switches")]
+    pub fault_chunk_skip: Option<u32>,
+
+    /// Result streams send chunk K twice
+    #[arg(long, value_name = "K", help_heading = "Fault switches")]
+    pub fault_chunk_repeat: Option<u32>,
+
+    /// Result streams send chunk K+1 before chunk K
+    #[arg(long, value_name = "K", help_heading = "Fault switches")]
+    pub fault_chunk_reorder: Option<u32>,
+
+    /// Result streams send only half of chunk K's bytes
+    #[arg(long, value_name = "K", help_heading = "Fault switches")]
+    pub fault_chunk_short: Option<u32>,
+
+    /// Result streams never set is_final
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_chunk_no_final: bool,
+
+    /// Result streams send one more chunk after the final one
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_chunk_extra: bool,
+
+    /// StreamThreadResult's meta total_bytes is 1000 more than the chunks carry
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_meta_total_mismatch: bool,
+
+    /// GetThreadResult's output_total_bytes is 1000 more than the stream delivers
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_result_total_mismatch: bool,
+
+    /// Every status is 42 (outside the contract); WatchThread adds an event with no variant
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_bad_enums: bool,
+
+    /// Step paths and names carry terminal escapes, `..`, `/abs`, `a/b` and NUL
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_hostile_names: bool,
+
+    /// GetThreadResult returns the whole output uncapped and StreamThreadResult sends it as
+    /// one message (for max-message-size tests)
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_huge_message: bool,
+}
+
+/// A token given on the command line: `Debug` never shows it.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Secret, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+fn check_unavailable(v: &str) -> Result<String, String> {
+    parse_unavailable(v)
+        .map(|_| v.to_string())
+        .map_err(|e| e.to_string())
+}
+
+impl DevServerArgs {
+    /// The settings these flags describe (token file read, fault switches merged).
+    pub fn into_settings(self) -> anyhow::Result<Settings> {
+        let token = match (&self.token_file, self.token) {
+            (Some(path), _) => {
+                let t = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read token file {}", path.display()))?;
+                let t = t.trim().to_string();
+                if t.is_empty() {
+                    anyhow::bail!("token file {} is empty", path.display());
+                }
+                Some(t)
+            }
+            (None, Some(t)) => Some(t.0),
+            (None, None) => std::env::var("DODIL_DEVSERVER_TOKEN")
+                .ok()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
+        };
+        let data_dir = match (self.ephemeral, self.data_dir) {
+            (true, _) => None,
+            (false, Some(d)) => Some(d),
+            (false, None) => Some(default_data_dir()?),
+        };
+        let speed = super::check_speed(self.speed).context("--speed")?;
+        let mut faults = Faults {
+            watch_drop_after: self.fault_watch_drop_after,
+            watch_no_terminal: self.fault_watch_no_terminal,
+            watch_unimplemented: self.fault_watch_unimplemented,
+            unavailable: self
+                .fault_unavailable
+                .iter()
+                .map(|v| parse_unavailable(v))
+                .collect::<anyhow::Result<_>>()?,
+            latency_ms: self.fault_latency_ms.unwrap_or(0),
+            page_repeat: self.fault_page_repeat,
+            chunk_skip: self.fault_chunk_skip,
+            chunk_repeat: self.fault_chunk_repeat,
+            chunk_reorder: self.fault_chunk_reorder,
+            chunk_short: self.fault_chunk_short,
+            chunk_no_final: self.fault_chunk_no_final,
+            chunk_extra: self.fault_chunk_extra,
+            meta_total_mismatch: self.fault_meta_total_mismatch,
+            result_total_mismatch: self.fault_result_total_mismatch,
+            bad_enums: self.fault_bad_enums,
+            hostile_names: self.fault_hostile_names,
+            huge_message: self.fault_huge_message,
+        };
+        if let Some(spec) = &self.faults {
+            faults.merge(Faults::parse(spec).context("--faults")?);
+        }
+        Ok(Settings {
+            token,
+            data_dir,
+            speed,
+            scripts_dir: self.scripts,
+            implement_cancel: self.implement_cancel,
+            artifacts_dir: self.artifacts,
+            faults,
+        })
+    }
+}
+
+/// Runs the dev server until Ctrl-C or SIGTERM. The first stdout line is
+/// `listening on http://ADDR`; each call is logged briefly to stderr.
+pub async fn run_standalone(args: DevServerArgs) -> anyhow::Result<()> {
+    let listen = args.listen;
+    let settings = args.into_settings()?;
+    let summary = describe(&settings);
+    let server = DevServer::start_with(listen, settings, true).await?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "listening on {}", server.url())?;
+        out.flush()?;
+    }
+    eprintln!("dev-server: {summary}");
+    wait_for_signal().await;
+    eprintln!("dev-server: shutting down");
+    server.shutdown().await;
+    Ok(())
+}
+
+fn describe(s: &Settings) -> String {
+    let mut parts = vec![format!(
+        "speed {}",
+        if s.speed == 0.0 { 1.0 } else { s.speed }
+    )];
+    parts.push(match &s.data_dir {
+        Some(d) => format!("data in {}", d.display()),
+        None => "data in memory".to_string(),
+    });
+    if s.token.is_some() {
+        parts.push("token required".into());
+    }
+    if let Some(d) = &s.scripts_dir {
+        parts.push(format!("scenarios from {}", d.display()));
+    }
+    if s.implement_cancel {
+        parts.push("CancelThread on".into());
+    }
+    if let Some(d) = &s.artifacts_dir {
+        parts.push(format!("artifacts from {}", d.display()));
+    }
+    let faults = s.faults.to_string();
+    if !faults.is_empty() {
+        parts.push(format!("faults {faults}"));
+    }
+    parts.join(", ")
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: DevServerArgs,
+    }
+
+    fn parse(argv: &[&str]) -> Result<DevServerArgs, clap::Error> {
+        Cli::try_parse_from(std::iter::once("dev-server").chain(argv.iter().copied()))
+            .map(|c| c.args)
+    }
+
+    #[test]
+    fn flags_become_settings() {
+        let dir = std::env::temp_dir().join(format!("dodil-args-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let token = dir.join("token");
+        std::fs::write(&token, "s3cret\n").unwrap();
+        let a = parse(&[
+            "--listen",
+            "127.0.0.1:0",
+            "--token-file",
+            token.to_str().unwrap(),
+            "--ephemeral",
+            "--speed",
+            "20",
+            "--implement-cancel",
+            "--fault-unavailable",
+            "GetThread:2",
+            "--fault-chunk-skip",
+            "1",
+            "--faults",
+            "latency-ms=5,bad-enums",
+        ])
+        .unwrap();
+        assert!(!format!("{a:?}").contains("s3cret"));
+        let s = a.into_settings().unwrap();
+        assert_eq!(s.token.as_deref(), Some("s3cret"));
+        assert_eq!(
+            (s.data_dir.clone(), s.speed, s.implement_cancel),
+            (None, 20.0, true)
+        );
+        assert_eq!(s.faults.unavailable_calls("GetThread"), 2);
+        assert_eq!(s.faults.chunk_skip, Some(1));
+        assert!(s.faults.bad_enums && s.faults.latency_ms == 5);
+        assert!(!format!("{s:?}").contains("s3cret"));
+
+        let s = parse(&["--token", "t", "--data-dir", "/x"])
+            .unwrap()
+            .into_settings()
+            .unwrap();
+        assert_eq!(s.token.as_deref(), Some("t"));
+        assert_eq!(s.data_dir, Some(PathBuf::from("/x")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn bad_flags_are_usage_errors() {
+        for argv in [
+            &["--fault-unavailable", "Nope:1"][..],
+            &["--fault-unavailable", "GetThread"],
+            &["--token", "a", "--token-file", "b"],
+            &["--ephemeral", "--data-dir", "x"],
+            &["--listen", "nowhere"],
+        ] {
+            assert!(parse(argv).is_err(), "{argv:?}");
+        }
+        for argv in [
+            &["--speed", "-1", "--ephemeral"][..],
+            &["--faults", "nope", "--ephemeral"],
+        ] {
+            let e = parse(argv).unwrap().into_settings().unwrap_err();
+            assert!(format!("{e:#}").contains(argv[0]), "{e:#}");
+        }
+    }
+}

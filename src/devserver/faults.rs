@@ -1,0 +1,352 @@
+//! Fault switches: the real service's quirks and the failures a client must survive.
+//!
+//! One grammar serves the `--faults` flag and `DODIL_DEVSERVER_FAULTS`: comma-separated items,
+//! each `NAME` or `NAME=VALUE` (see [`Faults::parse`] and the README's fault table).
+
+use std::fmt;
+use std::str::FromStr;
+
+use anyhow::{anyhow, bail};
+
+/// The RPC names `unavailable=` accepts (and `*`, for all of them).
+pub const METHODS: [&str; 11] = [
+    "CreateThread",
+    "GetThread",
+    "ListThreads",
+    "CancelThread",
+    "ResumeThread",
+    "WatchThread",
+    "WatchStep",
+    "GetThreadResult",
+    "StreamThreadResult",
+    "StreamStepResult",
+    "ListArtifacts",
+];
+
+/// Every fault switch; `Default` is none.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Faults {
+    /// `watch-drop-after=N`: every WatchThread/WatchStep stream ends (OK, no terminal event)
+    /// after N live events following its catch-up, so a client must resubscribe repeatedly.
+    pub watch_drop_after: Option<u32>,
+    /// `watch-no-terminal`: watch streams end where the terminal event would be, without it.
+    pub watch_no_terminal: bool,
+    /// `watch-unimplemented`: WatchThread and WatchStep answer UNIMPLEMENTED.
+    pub watch_unimplemented: bool,
+    /// `unavailable=METHOD:N`: the first N calls of METHOD (or `*`: of each method) answer
+    /// UNAVAILABLE. Repeatable.
+    pub unavailable: Vec<(String, u32)>,
+    /// `latency-ms=MS`: every call waits this long before it is answered.
+    pub latency_ms: u64,
+    /// `page-repeat`: ListThreads hands back the page token it was given instead of the next one.
+    pub page_repeat: bool,
+    /// `chunk-skip=K`: result streams never send chunk K.
+    pub chunk_skip: Option<u32>,
+    /// `chunk-repeat=K`: result streams send chunk K twice.
+    pub chunk_repeat: Option<u32>,
+    /// `chunk-reorder=K`: result streams send chunk K+1 before chunk K.
+    pub chunk_reorder: Option<u32>,
+    /// `chunk-short=K`: chunk K carries half its bytes (its total_bytes unchanged).
+    pub chunk_short: Option<u32>,
+    /// `chunk-no-final`: no chunk has `is_final` set.
+    pub chunk_no_final: bool,
+    /// `chunk-extra`: one more chunk (index = count, 16 bytes) follows the final one.
+    pub chunk_extra: bool,
+    /// `meta-total-mismatch`: StreamThreadResult's meta `total_bytes` is 1000 more than sent.
+    pub meta_total_mismatch: bool,
+    /// `result-total-mismatch`: GetThreadResult's `output_total_bytes` is 1000 more than the
+    /// stream delivers.
+    pub result_total_mismatch: bool,
+    /// `bad-enums`: every status is 42 (outside the contract), and WatchThread sends an extra
+    /// event with no variant set after `started` (what a newer server's new variant looks like).
+    pub bad_enums: bool,
+    /// `hostile-names`: step paths and names carry terminal escapes, `..`, `/abs`, `a/b`, NUL
+    /// (for threads laid out while it is on).
+    pub hostile_names: bool,
+    /// `huge-message`: GetThreadResult returns the whole output uncapped, and StreamThreadResult
+    /// sends it as one chunk, whatever `max_chunk_bytes` says.
+    pub huge_message: bool,
+}
+
+impl Faults {
+    /// Parses the fault grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2,latency-ms=200`.
+    pub fn parse(spec: &str) -> anyhow::Result<Faults> {
+        let mut f = Faults::default();
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            f.set(item)?;
+        }
+        Ok(f)
+    }
+
+    /// Applies one `NAME` or `NAME=VALUE` item.
+    pub fn set(&mut self, item: &str) -> anyhow::Result<()> {
+        let (name, value) = match item.split_once('=') {
+            Some((n, v)) => (n.trim(), Some(v.trim())),
+            None => (item.trim(), None),
+        };
+        let num = |what: &str| -> anyhow::Result<u32> {
+            let v = value.ok_or_else(|| anyhow!("fault `{name}` needs a value: {name}={what}"))?;
+            v.parse()
+                .map_err(|_| anyhow!("fault `{name}`: {v:?} is not a whole number"))
+        };
+        let flag = || -> anyhow::Result<bool> {
+            match value {
+                None | Some("1" | "true" | "on" | "yes") => Ok(true),
+                Some("0" | "false" | "off" | "no") => Ok(false),
+                Some(v) => bail!("fault `{name}` takes no value (got {v:?})"),
+            }
+        };
+        match name {
+            "watch-drop-after" => self.watch_drop_after = Some(num("N")?),
+            "watch-no-terminal" => self.watch_no_terminal = flag()?,
+            "watch-unimplemented" => self.watch_unimplemented = flag()?,
+            "unavailable" => self
+                .unavailable
+                .push(parse_unavailable(value.unwrap_or(""))?),
+            "latency-ms" => self.latency_ms = u64::from(num("MS")?),
+            "page-repeat" => self.page_repeat = flag()?,
+            "chunk-skip" => self.chunk_skip = Some(num("K")?),
+            "chunk-repeat" => self.chunk_repeat = Some(num("K")?),
+            "chunk-reorder" => self.chunk_reorder = Some(num("K")?),
+            "chunk-short" => self.chunk_short = Some(num("K")?),
+            "chunk-no-final" => self.chunk_no_final = flag()?,
+            "chunk-extra" => self.chunk_extra = flag()?,
+            "meta-total-mismatch" => self.meta_total_mismatch = flag()?,
+            "result-total-mismatch" => self.result_total_mismatch = flag()?,
+            "bad-enums" => self.bad_enums = flag()?,
+            "hostile-names" => self.hostile_names = flag()?,
+            "huge-message" => self.huge_message = flag()?,
+            _ => bail!(
+                "unknown fault `{name}`; known: watch-drop-after=N, watch-no-terminal, \
+                 watch-unimplemented, unavailable=METHOD:N, latency-ms=MS, page-repeat, \
+                 chunk-skip=K, chunk-repeat=K, chunk-reorder=K, chunk-short=K, chunk-no-final, \
+                 chunk-extra, meta-total-mismatch, result-total-mismatch, bad-enums, \
+                 hostile-names, huge-message"
+            ),
+        }
+        Ok(())
+    }
+
+    /// Adds every switch `other` turns on.
+    pub fn merge(&mut self, other: Faults) {
+        let Faults {
+            watch_drop_after,
+            watch_no_terminal,
+            watch_unimplemented,
+            unavailable,
+            latency_ms,
+            page_repeat,
+            chunk_skip,
+            chunk_repeat,
+            chunk_reorder,
+            chunk_short,
+            chunk_no_final,
+            chunk_extra,
+            meta_total_mismatch,
+            result_total_mismatch,
+            bad_enums,
+            hostile_names,
+            huge_message,
+        } = other;
+        self.watch_drop_after = watch_drop_after.or(self.watch_drop_after);
+        self.watch_no_terminal |= watch_no_terminal;
+        self.watch_unimplemented |= watch_unimplemented;
+        self.unavailable.extend(unavailable);
+        self.latency_ms = self.latency_ms.max(latency_ms);
+        self.page_repeat |= page_repeat;
+        self.chunk_skip = chunk_skip.or(self.chunk_skip);
+        self.chunk_repeat = chunk_repeat.or(self.chunk_repeat);
+        self.chunk_reorder = chunk_reorder.or(self.chunk_reorder);
+        self.chunk_short = chunk_short.or(self.chunk_short);
+        self.chunk_no_final |= chunk_no_final;
+        self.chunk_extra |= chunk_extra;
+        self.meta_total_mismatch |= meta_total_mismatch;
+        self.result_total_mismatch |= result_total_mismatch;
+        self.bad_enums |= bad_enums;
+        self.hostile_names |= hostile_names;
+        self.huge_message |= huge_message;
+    }
+
+    /// How many first calls of `method` fail with UNAVAILABLE.
+    pub fn unavailable_calls(&self, method: &str) -> u32 {
+        self.unavailable
+            .iter()
+            .filter(|(m, _)| m == method || m == "*")
+            .map(|(_, n)| *n)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether any chunk-stream fault is on.
+    pub fn any_chunk_fault(&self) -> bool {
+        self.chunk_skip.is_some()
+            || self.chunk_repeat.is_some()
+            || self.chunk_reorder.is_some()
+            || self.chunk_short.is_some()
+            || self.chunk_no_final
+            || self.chunk_extra
+    }
+}
+
+/// `METHOD:N`.
+pub fn parse_unavailable(v: &str) -> anyhow::Result<(String, u32)> {
+    let (m, n) = v.split_once(':').ok_or_else(|| {
+        anyhow!("fault `unavailable` needs METHOD:N, e.g. GetThread:2 (got {v:?})")
+    })?;
+    let m = m.trim();
+    if m != "*" && !METHODS.contains(&m) {
+        bail!(
+            "fault `unavailable`: unknown method {m:?}; use * or one of {}",
+            METHODS.join(", ")
+        );
+    }
+    let n = n
+        .trim()
+        .parse()
+        .map_err(|_| anyhow!("fault `unavailable`: {n:?} is not a whole number"))?;
+    Ok((m.to_string(), n))
+}
+
+impl FromStr for Faults {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> anyhow::Result<Faults> {
+        Faults::parse(s)
+    }
+}
+
+impl fmt::Display for Faults {
+    /// The switches that are on, in the parse grammar.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut items: Vec<String> = Vec::new();
+        let mut on = |cond: bool, s: &str| {
+            if cond {
+                items.push(s.to_string());
+            }
+        };
+        on(self.watch_no_terminal, "watch-no-terminal");
+        on(self.watch_unimplemented, "watch-unimplemented");
+        on(self.page_repeat, "page-repeat");
+        on(self.chunk_no_final, "chunk-no-final");
+        on(self.chunk_extra, "chunk-extra");
+        on(self.meta_total_mismatch, "meta-total-mismatch");
+        on(self.result_total_mismatch, "result-total-mismatch");
+        on(self.bad_enums, "bad-enums");
+        on(self.hostile_names, "hostile-names");
+        on(self.huge_message, "huge-message");
+        let opt = [
+            ("watch-drop-after", self.watch_drop_after),
+            ("chunk-skip", self.chunk_skip),
+            ("chunk-repeat", self.chunk_repeat),
+            ("chunk-reorder", self.chunk_reorder),
+            ("chunk-short", self.chunk_short),
+        ];
+        for (name, v) in opt {
+            if let Some(v) = v {
+                items.push(format!("{name}={v}"));
+            }
+        }
+        if self.latency_ms > 0 {
+            items.push(format!("latency-ms={}", self.latency_ms));
+        }
+        for (m, n) in &self.unavailable {
+            items.push(format!("unavailable={m}:{n}"));
+        }
+        f.write_str(&items.join(","))
+    }
+}
+
+/// One message of a chunk stream, as the faults shape it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChunkOp {
+    /// The chunk's index (and which bytes it carries: `index * size ..`).
+    pub index: u32,
+    pub is_final: bool,
+    /// Send only half of the chunk's bytes.
+    pub short: bool,
+    /// A chunk that should not exist: 16 bytes past the end.
+    pub extra: bool,
+}
+
+/// The messages of a stream of `n` chunks (at least one, even for no bytes).
+pub fn chunk_plan(n: u32, f: &Faults) -> Vec<ChunkOp> {
+    let n = n.max(1);
+    let mut ops: Vec<ChunkOp> = (0..n)
+        .map(|index| ChunkOp {
+            index,
+            is_final: index + 1 == n && !f.chunk_no_final,
+            short: f.chunk_short == Some(index),
+            extra: false,
+        })
+        .collect();
+    if let Some(k) = f.chunk_reorder {
+        if k + 1 < n {
+            ops.swap(k as usize, k as usize + 1);
+        }
+    }
+    if let Some(k) = f.chunk_repeat {
+        if let Some(pos) = ops.iter().position(|o| o.index == k) {
+            let op = ops[pos];
+            ops.insert(pos + 1, op);
+        }
+    }
+    if let Some(k) = f.chunk_skip {
+        ops.retain(|o| o.index != k);
+    }
+    if f.chunk_extra {
+        ops.push(ChunkOp {
+            index: n,
+            is_final: false,
+            short: false,
+            extra: true,
+        });
+    }
+    ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grammar_round_trips() {
+        let f =
+            Faults::parse("watch-drop-after=3, unavailable=GetThread:2,latency-ms=200,bad-enums")
+                .unwrap();
+        assert_eq!(f.watch_drop_after, Some(3));
+        assert_eq!(f.unavailable_calls("GetThread"), 2);
+        assert_eq!(f.unavailable_calls("ListThreads"), 0);
+        assert_eq!(f.latency_ms, 200);
+        assert!(f.bad_enums);
+        assert_eq!(Faults::parse(&f.to_string()).unwrap(), f);
+    }
+
+    #[test]
+    fn bad_items_are_named() {
+        for (spec, needle) in [
+            ("nope", "unknown fault `nope`"),
+            ("watch-drop-after", "needs a value"),
+            ("chunk-skip=x", "not a whole number"),
+            ("unavailable=Foo:1", "unknown method"),
+            ("bad-enums=7", "takes no value"),
+        ] {
+            let e = Faults::parse(spec).unwrap_err().to_string();
+            assert!(e.contains(needle), "{spec}: {e}");
+        }
+    }
+
+    #[test]
+    fn chunk_plans() {
+        let idx = |f: &Faults| -> Vec<u32> { chunk_plan(4, f).iter().map(|o| o.index).collect() };
+        assert_eq!(idx(&Faults::default()), [0, 1, 2, 3]);
+        let f = |s: &str| Faults::parse(s).unwrap();
+        assert_eq!(idx(&f("chunk-skip=1")), [0, 2, 3]);
+        assert_eq!(idx(&f("chunk-repeat=2")), [0, 1, 2, 2, 3]);
+        assert_eq!(idx(&f("chunk-reorder=0")), [1, 0, 2, 3]);
+        assert_eq!(idx(&f("chunk-extra")), [0, 1, 2, 3, 4]);
+        assert!(chunk_plan(4, &f("chunk-no-final"))
+            .iter()
+            .all(|o| !o.is_final));
+        assert!(chunk_plan(4, &Faults::default())[3].is_final);
+        assert_eq!(chunk_plan(0, &Faults::default()).len(), 1);
+    }
+}
