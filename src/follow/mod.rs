@@ -634,7 +634,7 @@ fn state_of(thread: &Thread) -> (ThreadStatus, String, String) {
 
 /// Whether following may go on after this failure: the transient codes, and a transport that
 /// broke underneath (tonic reports a reset connection as UNKNOWN or INTERNAL).
-fn is_retryable(status: &tonic::Status) -> bool {
+pub fn is_retryable(status: &tonic::Status) -> bool {
     use tonic::Code;
     if is_transient(status.code()) || status.code() == Code::Aborted {
         return true;
@@ -660,7 +660,7 @@ fn is_retryable(status: &tonic::Status) -> bool {
 }
 
 /// The server said no: exit 5 (or as `error::report` classifies the status).
-fn refused(status: tonic::Status, method: &'static str, thread_id: &str) -> anyhow::Error {
+pub fn refused(status: tonic::Status, method: &'static str, thread_id: &str) -> anyhow::Error {
     let code = status.code();
     let err = anyhow::Error::new(status).context(method);
     if code == tonic::Code::NotFound {

@@ -227,10 +227,13 @@ impl FollowDisplay {
             ..
         }) = &outcome.terminal_event
         {
-            let error = if f.error.is_empty() {
-                outcome.thread.error.clone()
-            } else {
-                f.error.clone()
+            // The step's own error says it best; the thread's error often wraps it.
+            let error = match &self.last_step_failure {
+                Some((path, _, error)) if *path == f.failed_step_path && !error.is_empty() => {
+                    error.clone()
+                }
+                _ if f.error.is_empty() => outcome.thread.error.clone(),
+                _ => f.error.clone(),
             };
             return (
                 f.failed_step_path.clone(),

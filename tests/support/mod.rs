@@ -66,12 +66,20 @@ impl TestEnv {
             .args(extra)
             .output()
             .expect("run dodil");
-        assert!(out.status.success(), "create failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "create failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     }
 
     /// Polls `thread get -o json` until `done` says so (bounded, not a fixed sleep).
-    pub fn wait_for(&self, id: &str, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    pub fn wait_for(
+        &self,
+        id: &str,
+        done: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
         let deadline = std::time::Instant::now() + Duration::from_secs(60);
         loop {
             let out = self
@@ -83,7 +91,10 @@ impl TestEnv {
             if done(&value) {
                 return value;
             }
-            assert!(std::time::Instant::now() < deadline, "timed out waiting on {id}: {value}");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out waiting on {id}: {value}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }

@@ -14,8 +14,13 @@ use crate::output::progress::FollowDisplay;
 pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<ExitStatus> {
     let options = options(&args.follow);
     let client = ctx.client().await?;
-    let thread = client.get_thread(&args.thread_id).await?;
-    let outcome = if thread.status.is_terminal() {
+    // A transient failure here is the engine's business (retries within the budget).
+    let thread = match client.poll_thread(&args.thread_id).await {
+        Ok(thread) => Some(thread),
+        Err(status) if follow::is_retryable(&status) => None,
+        Err(status) => return Err(follow::refused(status, "GetThread", &args.thread_id)),
+    };
+    let outcome = if let Some(thread) = thread.filter(|t| t.status.is_terminal()) {
         // Nothing to follow: report how it ended.
         let mut display = FollowDisplay::new(&ctx.printer, ctx.output, &args.thread_id);
         display.event(&ThreadEvent {
