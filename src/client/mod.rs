@@ -4,8 +4,10 @@
 mod actions;
 mod convert;
 mod results;
+mod watch;
 
 pub use results::{OutputStream, ResultQuery, StepStream, STREAM_IDLE_TIMEOUT};
+pub use watch::EventStream;
 
 use std::future::Future;
 use std::time::{Duration, Instant};

@@ -7,7 +7,9 @@ mod get;
 mod list;
 pub mod result;
 mod resume;
+mod run;
 mod steps;
+pub(crate) mod watch;
 
 pub use get::now_ms;
 
@@ -25,5 +27,7 @@ pub async fn dispatch(ctx: &Context, command: ThreadCommand) -> anyhow::Result<E
         ThreadCommand::Resume(args) => resume::run(ctx, args).await,
         ThreadCommand::Cancel(args) => cancel::run(ctx, args).await,
         ThreadCommand::Artifacts(args) => artifacts::run(ctx, args).await,
+        ThreadCommand::Run(args) => run::run(ctx, args).await,
+        ThreadCommand::Watch(args) => watch::run(ctx, args).await,
     }
 }
