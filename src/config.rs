@@ -389,6 +389,29 @@ mod tests {
         assert!(!is_loopback("http://example.com:80"));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Arbitrary YAML-ish text never panics the loader, and every error carries a line.
+        #[test]
+        fn config_loader_never_panics(text in proptest::prop_oneof![
+            ".{0,80}",
+            r#"((default_profile|profiles|  [a-z]{1,5}|    (endpoint|org|org_id|token_file|bogus))(: ?[a-z0-9:/"'\[\]{}&*!|>-]{0,8})?\n){0,8}"#,
+        ]) {
+            if let Err(err) = parse_config(&text) {
+                proptest::prop_assert!(err.location().is_some(), "no line for {:?}: {}", text, err);
+            }
+        }
+
+        /// Whatever the file says, a profile's fields come back as written.
+        #[test]
+        fn profiles_round_trip(name in "[a-z][a-z0-9_-]{0,10}", org in "[A-Za-z0-9 ._-]{1,20}") {
+            let text = format!("profiles:\n  {name}:\n    org: {:?}\n", org);
+            let cfg = parse_config(&text).unwrap();
+            proptest::prop_assert_eq!(cfg.profiles[&name].org.as_deref(), Some(org.as_str()));
+        }
+    }
+
     #[test]
     fn config_errors_name_the_line() {
         let err = parse_config("profiles:\n  dev:\n    endpont: x\n").unwrap_err();

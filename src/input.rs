@@ -165,6 +165,92 @@ mod tests {
         assert_eq!(parse_duration("--t", "250ms").unwrap().as_millis(), 250);
     }
 
+    /// Any JSON value, nested a little: what `--input` must always accept.
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            ".{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec((".{0,6}", inner), 0..4)
+                    .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Valid JSON is always accepted, compact or pretty, and handed on unchanged.
+        #[test]
+        fn valid_json_is_always_accepted(value in json_value(), pretty in proptest::bool::ANY) {
+            let text = if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                serde_json::to_string(&value).unwrap()
+            };
+            proptest::prop_assert_eq!(read_json_arg("--input", &text).unwrap(), text);
+        }
+
+        /// Arbitrary text never panics; a rejection of non-blank text names line and column.
+        #[test]
+        fn json_errors_always_name_a_place(text in proptest::prop_oneof![".{0,64}", "[\\[\\]{}\",:0-9a-z \n]{0,64}"]) {
+            if let Err(err) = validate_json(&text) {
+                if !text.trim().is_empty() {
+                    proptest::prop_assert!(err.contains("line ") && err.contains("column "), "{}", err);
+                }
+            }
+        }
+
+        /// `--metadata` never panics; accepted pairs keep the value after the first `=` exactly.
+        #[test]
+        fn metadata_never_panics(pairs in proptest::collection::vec(".{0,16}", 0..6)) {
+            match parse_metadata(&pairs) {
+                Ok(map) => {
+                    for pair in &pairs {
+                        let (key, value) = pair.split_once('=').unwrap();
+                        proptest::prop_assert!(!key.trim().is_empty());
+                        // The last pair with this key wins.
+                        let last = pairs.iter().rev().find_map(|p| {
+                            p.split_once('=').filter(|(k, _)| k.trim() == key.trim()).map(|(_, v)| v)
+                        });
+                        proptest::prop_assert_eq!(map.get(key.trim()).map(String::as_str), last);
+                        let _ = value;
+                    }
+                }
+                Err(err) => proptest::prop_assert!(err.message.contains("KEY=VALUE")),
+            }
+        }
+
+        /// Durations: arbitrary text never panics, and what validates also parses.
+        #[test]
+        fn durations_never_panic(text in proptest::prop_oneof![".{0,16}", "([0-9]{1,22}(ms|s|m|h|d)?){0,4}"]) {
+            let valid = validate_duration("--timeout", &text).is_ok();
+            let parsed = parse_duration("--timeout", &text);
+            if !valid {
+                proptest::prop_assert!(parsed.is_err());
+            }
+        }
+
+        /// Number-unit pairs add up.
+        #[test]
+        fn durations_add_up(parts in proptest::collection::vec((0u64..100_000, 0usize..4), 1..4)) {
+            let units = [("ms", 1u64), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
+            let text: String = parts.iter().map(|(n, u)| format!("{n}{}", units[*u].0)).collect();
+            let expected: u64 = parts.iter().map(|(n, u)| n * units[*u].1).sum();
+            proptest::prop_assert_eq!(parse_duration("--t", &text).unwrap().as_millis() as u64, expected);
+        }
+    }
+
     #[test]
     fn urls() {
         assert!(validate_url("--callback-url", "https://example.com/hook").is_ok());

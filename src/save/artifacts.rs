@@ -12,22 +12,29 @@ use super::atomic::{blocking, hex, AtomicFile, FileEntry};
 use super::layout::SaveDir;
 
 /// The file name in DIR for an artifact: its name when that is one plain file name, else `x-` and
-/// the hex of its bytes, so a hostile name (`../x`, `/etc/passwd`, `a/b`, control characters)
-/// can never name a path outside DIR.
+/// the hex of its bytes (of their sha256 when long), so a hostile name (`../x`, `/etc/passwd`,
+/// `a/b`, control characters) can never name a path outside DIR. Distinct names get distinct
+/// files: a plain name never starts with `x-`, and a long name is not cut but hashed.
 pub fn artifact_file_name(name: &str) -> String {
     let plain = !name.is_empty()
         && name.len() <= 200
         && name != "."
         && name != ".."
+        && !name.starts_with("x-")
         && !name.starts_with(super::atomic::TEMP_PREFIX)
         && !name
             .chars()
             .any(|c| c == '/' || c == '\\' || c.is_control());
     if plain {
-        name.to_string()
+        return name.to_string();
+    }
+    let encoded = hex(name.as_bytes());
+    if encoded.len() <= 64 {
+        format!("x-{encoded}")
     } else {
-        let encoded = hex(name.as_bytes());
-        format!("x-{}", &encoded[..encoded.len().min(64)])
+        use sha2::Digest;
+        // `x-h…`: never the form of a short name's encoding, which is hex only.
+        format!("x-h{}", hex(&sha2::Sha256::digest(name.as_bytes())))
     }
 }
 
@@ -148,6 +155,44 @@ mod tests {
             let name = artifact_file_name(hostile);
             assert!(name.starts_with("x-"), "{hostile:?} -> {name}");
             assert!(name[2..].bytes().all(|b| b.is_ascii_hexdigit()));
+        }
+        // A plain name that looks like an encoding is encoded too, so the two cannot meet.
+        assert_eq!(artifact_file_name(".."), "x-2e2e");
+        assert_ne!(artifact_file_name("x-2e2e"), "x-2e2e");
+        // Long names that share a prefix are not cut to the same name.
+        let a = format!("{}a", "/".repeat(100));
+        let b = format!("{}b", "/".repeat(100));
+        assert_ne!(artifact_file_name(&a), artifact_file_name(&b));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Whatever the server calls an artifact, its file is one safe component of DIR.
+        #[test]
+        fn file_name_is_one_safe_component(name in proptest::prop_oneof![
+            ".{0,300}",
+            "[./\\\\x-]{0,12}",
+            "\\PC{0,40}",
+        ]) {
+            let file = artifact_file_name(&name);
+            proptest::prop_assert!(!file.is_empty() && file.len() <= 255, "{:?}", file);
+            proptest::prop_assert!(file != "." && file != "..");
+            proptest::prop_assert!(!file.contains('/') && !file.contains('\\') && !file.contains('\0'));
+            proptest::prop_assert!(!file.chars().any(char::is_control), "{:?}", file);
+            proptest::prop_assert!(!file.starts_with(super::super::atomic::TEMP_PREFIX));
+            let base = std::path::Path::new("/save");
+            let joined = base.join(&file);
+            proptest::prop_assert_eq!(joined.parent(), Some(base));
+            proptest::prop_assert_eq!(joined.components().count(), base.components().count() + 1);
+        }
+
+        /// Distinct names never share a file.
+        #[test]
+        fn distinct_names_distinct_files(a in ".{0,120}", b in ".{0,120}") {
+            if a != b {
+                proptest::prop_assert_ne!(artifact_file_name(&a), artifact_file_name(&b));
+            }
         }
     }
 }
