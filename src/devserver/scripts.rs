@@ -429,7 +429,8 @@ fn plan_of(def: &ScriptDef, input: &Value) -> Plan {
 }
 
 /// Renames steps with hostile names and paths (the `hostile-names` fault): terminal escape
-/// sequences, `..`, absolute and nested file paths, NUL. Paths stay unique.
+/// sequences, `..`, absolute and nested file paths, NUL. Paths stay unique. Tool names and step
+/// errors (and so the thread's error) carry escapes too.
 pub fn make_hostile(plan: &mut Plan) {
     const PATHS: [&str; 8] = [
         "..",
@@ -466,6 +467,12 @@ pub fn make_hostile(plan: &mut Plan) {
         s.path = mapped[i].clone();
         s.parent_path = parent_path;
         s.name = format!("{}{}", NAMES[i % NAMES.len()], s.name);
+        if !s.tool.is_empty() {
+            s.tool = format!("\u{1b}[2J{}\u{1b}[5m", s.tool);
+        }
+        if let Some(fail) = &mut s.fail {
+            *fail = format!("\u{1b}]0;pwned\u{7}{fail}\u{1b}[8m");
+        }
     }
 }
 

@@ -8,7 +8,7 @@ mod sanitize;
 
 pub use format::{age, duration_ms, local_time, size};
 pub use printer::{ColorChoice, Printer, Verbosity};
-pub use sanitize::terminal_safe;
+pub use sanitize::{shell_word, terminal_safe};
 
 use serde::Serialize;
 

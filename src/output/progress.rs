@@ -179,7 +179,7 @@ impl FollowDisplay {
                 if !path.is_empty() {
                     self.printer.hint(&format!(
                         "dodil scriptum thread steps {id} --step {}",
-                        terminal_safe(&path)
+                        crate::output::shell_word(&path)
                     ));
                 }
             }

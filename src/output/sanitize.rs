@@ -25,9 +25,55 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(safe)
 }
 
+/// Server text as one word of a shell command we suggest (a hint such as `dodil … --step PATH`):
+/// kept as is when it is made of safe characters, else single-quoted, so pasting the hint can
+/// never run what a hostile server put in a step path. Also [`terminal_safe`].
+pub fn shell_word(text: &str) -> Cow<'_, str> {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/:=@%+,-".contains(c));
+    if plain {
+        return Cow::Borrowed(text);
+    }
+    let quoted = format!("'{}'", text.replace('\'', r"'\''"));
+    Cow::Owned(terminal_safe(&quoted).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::terminal_safe;
+    use super::{shell_word, terminal_safe};
+
+    #[test]
+    fn shell_words_are_quoted_unless_plain() {
+        assert_eq!(shell_word("1.0.2"), "1.0.2");
+        assert_eq!(shell_word("../../etc"), "../../etc");
+        assert_eq!(shell_word("2; touch pwned"), "'2; touch pwned'");
+        assert_eq!(shell_word("$(id)"), "'$(id)'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
+        assert_eq!(shell_word("\x1b[31m"), "'\\x1b[31m'");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Whatever the text, the result has no control characters, and once unquoted by
+        /// POSIX single-quote rules (when quoted) gives back the terminal-safe text.
+        #[test]
+        fn shell_word_is_one_safe_word(text in "\\PC{0,30}|.{0,30}") {
+            let word = shell_word(&text);
+            proptest::prop_assert!(!word.chars().any(char::is_control));
+            if word.starts_with('\'') {
+                let inner = &word[1..word.len() - 1];
+                let unquoted = inner.replace(r"'\''", "'");
+                proptest::prop_assert!(!inner.replace(r"'\''", "").contains('\''));
+                proptest::prop_assert_eq!(unquoted, terminal_safe(&text).into_owned());
+            } else {
+                proptest::prop_assert_eq!(word.as_ref(), text.as_str());
+            }
+        }
+    }
 
     #[test]
     fn escapes_control_characters() {

@@ -253,7 +253,7 @@ pub fn print_summary(ctx: &Context, result: &ThreadResult) {
             ctx.printer.hint(&format!(
                 "dodil scriptum thread steps {} --step {}",
                 terminal_safe(&result.thread_id),
-                terminal_safe(&step.step_path)
+                crate::output::shell_word(&step.step_path)
             ));
         }
     }

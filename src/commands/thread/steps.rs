@@ -181,7 +181,7 @@ async fn one_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Result<
                 ctx.printer.hint(&format!(
                     "all of its input and output: dodil scriptum thread steps {} --step {} --detail --save DIR",
                     terminal_safe(thread_id),
-                    terminal_safe(path)
+                    crate::output::shell_word(path)
                 ));
             }
         }
