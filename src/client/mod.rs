@@ -30,6 +30,31 @@ pub(crate) type Service = ScriptumServiceClient<InterceptedService<Channel, Auth
 const UNARY_DEADLINE: Duration = Duration::from_secs(30);
 /// How long to wait for a TCP/TLS connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// `DODIL_CALL_TIMEOUT=DUR` replaces every per-call time limit (unary deadlines, GetThread polls,
+/// opening a stream, a result stream's idle timeout) — for tests and debugging a slow server;
+/// not in `--help`. Set once, by [`Client::new`].
+static CALL_TIMEOUT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+
+/// The time limit to use for a call whose normal limit is `default`.
+pub(crate) fn call_timeout(default: Duration) -> Duration {
+    CALL_TIMEOUT.get().copied().unwrap_or(default)
+}
+
+fn init_call_timeout() -> anyhow::Result<()> {
+    let Some(text) = std::env::var("DODIL_CALL_TIMEOUT")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Ok(());
+    };
+    let limit = crate::input::parse_duration("DODIL_CALL_TIMEOUT", &text)?;
+    if limit.is_zero() {
+        return Err(CliError::usage("DODIL_CALL_TIMEOUT must be longer than 0").into());
+    }
+    let _ = CALL_TIMEOUT.set(limit);
+    Ok(())
+}
+
 /// Largest message we accept: above the 16 MiB chunk clamp plus envelope, far below memory trouble.
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 
@@ -57,6 +82,7 @@ impl Client {
         settings: &Settings,
         printer: Printer,
     ) -> anyhow::Result<Client> {
+        init_call_timeout()?;
         let mut endpoint = Channel::from_shared(url.to_string())
             .map_err(|_| CliError::usage(format!("invalid endpoint {url:?}")))?
             .connect_timeout(CONNECT_TIMEOUT)
@@ -159,9 +185,11 @@ impl Client {
         let mut delay = Duration::from_millis(200);
         for attempt in 1..=attempts {
             let mut req = tonic::Request::new(request.clone());
-            req.set_timeout(UNARY_DEADLINE);
+            req.set_timeout(call_timeout(UNARY_DEADLINE));
             let started = Instant::now();
-            let result = call(self.service.clone(), req).await;
+            let result = call(self.service.clone(), req)
+                .await
+                .map_err(deadline_status);
             let elapsed = started.elapsed();
             match result {
                 Ok(response) => {
@@ -186,6 +214,15 @@ impl Client {
         }
         unreachable!("the last attempt always returns")
     }
+}
+
+/// tonic reports its own deadline (`set_timeout`) as CANCELLED "Timeout expired"; it is a
+/// DEADLINE_EXCEEDED — transient, retried, exit 6 — not a refusal by the server (exit 5).
+pub(crate) fn deadline_status(status: tonic::Status) -> tonic::Status {
+    if status.code() == tonic::Code::Cancelled && status.message().contains("Timeout expired") {
+        return tonic::Status::deadline_exceeded("no answer before the call's deadline");
+    }
+    status
 }
 
 fn fmt_elapsed(elapsed: Duration) -> String {

@@ -107,15 +107,16 @@ impl Client {
         let attempts = 3;
         for attempt in 1..=attempts {
             let started = Instant::now();
+            let open_deadline = super::call_timeout(STREAM_OPEN_DEADLINE);
             let opened = tokio::time::timeout(
-                STREAM_OPEN_DEADLINE,
+                open_deadline,
                 call(self.service.clone(), tonic::Request::new(request.clone())),
             )
             .await
             .unwrap_or_else(|_| {
                 Err(tonic::Status::deadline_exceeded(format!(
-                    "no answer within {}s",
-                    STREAM_OPEN_DEADLINE.as_secs()
+                    "no answer within {}",
+                    crate::output::duration_ms(open_deadline.as_millis() as i64)
                 )))
             });
             match opened {
@@ -189,12 +190,13 @@ impl<P> Incoming<P> {
     }
 
     async fn next(&mut self) -> Result<Option<P>, tonic::Status> {
-        let next = tokio::time::timeout(STREAM_IDLE_TIMEOUT, self.inner.message())
+        let idle = super::call_timeout(STREAM_IDLE_TIMEOUT);
+        let next = tokio::time::timeout(idle, self.inner.message())
             .await
             .unwrap_or_else(|_| {
                 Err(tonic::Status::deadline_exceeded(format!(
-                    "the stream was silent for {}s",
-                    STREAM_IDLE_TIMEOUT.as_secs()
+                    "the stream was silent for {}",
+                    crate::output::duration_ms(idle.as_millis() as i64)
                 )))
             });
         match &next {

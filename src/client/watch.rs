@@ -60,9 +60,14 @@ impl Client {
         let mut request = tonic::Request::new(proto::GetThreadRequest {
             thread_id: thread_id.to_string(),
         });
-        request.set_timeout(POLL_DEADLINE);
+        request.set_timeout(super::call_timeout(POLL_DEADLINE));
         let started = Instant::now();
-        let result = self.service.clone().get_thread(request).await;
+        let result = self
+            .service
+            .clone()
+            .get_thread(request)
+            .await
+            .map_err(super::deadline_status);
         let took = fmt_elapsed(started.elapsed());
         match &result {
             Ok(_) => self.printer.verbose(&format!("GetThread: OK in {took}")),

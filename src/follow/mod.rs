@@ -321,7 +321,8 @@ impl<S: Source> Engine<'_, S> {
 
     /// Opens WatchThread and reads it until it ends, breaks, or the thread ends or pauses.
     async fn stream_once(&mut self, first: bool) -> anyhow::Result<StreamEnd> {
-        let opened = match timeout(OPEN_TIMEOUT, self.source.watch(self.thread_id)).await {
+        let open_limit = crate::client::call_timeout(OPEN_TIMEOUT);
+        let opened = match timeout(open_limit, self.source.watch(self.thread_id)).await {
             Ok(result) => result,
             Err(_) => Err(tonic::Status::deadline_exceeded(
                 "the event stream did not open in time",
@@ -437,7 +438,7 @@ impl<S: Source> Engine<'_, S> {
             ));
             return Ok(StreamEnd::Unusable { retry: true });
         }
-        self.failed(&status)?;
+        self.failed(&status, true)?;
         Ok(StreamEnd::Dropped { new_events: 0 })
     }
 
@@ -457,7 +458,7 @@ impl<S: Source> Engine<'_, S> {
             "the event stream broke ({}); reconnecting",
             describe_status(&status)
         ));
-        self.failed(&status)?;
+        self.failed(&status, false)?;
         Ok(StreamEnd::Dropped { new_events })
     }
 
@@ -505,7 +506,7 @@ impl<S: Source> Engine<'_, S> {
         let thread = match self.source.get(self.thread_id).await {
             Ok(thread) => thread,
             Err(status) if is_retryable(&status) => {
-                self.failed(&status)?;
+                self.failed(&status, true)?;
                 return Ok(Check::Failed);
             }
             Err(status) => return Err(refused(status, "GetThread", self.thread_id)),
@@ -588,9 +589,18 @@ impl<S: Source> Engine<'_, S> {
         self.failing_since = None;
     }
 
-    /// Counts a transient failure against the budget; past it, gives up (exit 6).
-    fn failed(&mut self, status: &tonic::Status) -> anyhow::Result<()> {
+    /// Counts a transient failure against the budget; past it, gives up (exit 6). The first
+    /// failure of a run is announced once (`announce`, unless the caller already said it), not
+    /// once per retry: a server that is down for a while costs the user one line.
+    fn failed(&mut self, status: &tonic::Status, announce: bool) -> anyhow::Result<()> {
         let now = Instant::now();
+        if self.failing_since.is_none() && announce {
+            self.observer.notice(&format!(
+                "the server is failing ({}); retrying for up to {}",
+                describe_status(status),
+                duration_ms(self.options.retry_budget.as_millis() as i64)
+            ));
+        }
         let since = *self.failing_since.get_or_insert(now);
         if now.duration_since(since) >= self.options.retry_budget {
             let budget = duration_ms(self.options.retry_budget.as_millis() as i64);
