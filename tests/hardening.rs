@@ -217,6 +217,36 @@ fn a_refused_token_is_exit_5_with_a_hint_and_never_shown() {
     assert!(!stderr(&out).contains(secret), "{}", stderr(&out));
 }
 
+#[test]
+fn a_wrong_organization_is_exit_5_with_a_hint_naming_the_org_flags() {
+    let env = TestEnv::with(|s| {
+        s.token = Some("org-test-token".into());
+        s.faults.only_org = Some("acme".into());
+    });
+    for org in [None, Some("globex")] {
+        let mut cmd = env.cmd();
+        cmd.env("DODIL_TOKEN", "org-test-token")
+            .args(["scriptum", "thread", "list", "-v"]);
+        if let Some(org) = org {
+            cmd.args(["--org", org]);
+        }
+        let out = cmd.output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(code(&out), 5, "{org:?}: {err}");
+        assert!(err.contains("PERMISSION_DENIED"), "{err}");
+        assert!(err.contains("hint: ") && err.contains("--org"), "{err}");
+        assert!(!err.contains("org-test-token"), "{err}");
+    }
+    let out = env
+        .cmd()
+        .env("DODIL_TOKEN", "org-test-token")
+        .env("DODIL_ORG", "acme")
+        .args(["scriptum", "thread", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
 // ---- bearer token over plaintext to a non-loopback host --------------------------------------
 
 #[test]

@@ -206,6 +206,8 @@ impl DevServerArgs {
             huge_message: self.fault_huge_message,
             // Reached through --faults artifact-size-mismatch.
             artifact_size_mismatch: false,
+            // Reached through --faults only-org=NAME.
+            only_org: None,
         };
         if let Some(spec) = &self.faults {
             faults.merge(Faults::parse(spec).context("--faults")?);

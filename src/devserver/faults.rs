@@ -57,6 +57,9 @@ pub struct Faults {
     /// `result-total-mismatch`: GetThreadResult's `output_total_bytes` is 1000 more than the
     /// stream delivers.
     pub result_total_mismatch: bool,
+    /// `only-org=NAME`: every call whose `x-organization-name` is not NAME answers
+    /// PERMISSION_DENIED, as the service does for a token used with another organization.
+    pub only_org: Option<String>,
     /// `bad-enums`: every status is 42 (outside the contract), and WatchThread sends an extra
     /// event with no variant set after `started` (what a newer server's new variant looks like).
     pub bad_enums: bool,
@@ -120,12 +123,16 @@ impl Faults {
             "hostile-names" => self.hostile_names = flag()?,
             "huge-message" => self.huge_message = flag()?,
             "artifact-size-mismatch" => self.artifact_size_mismatch = flag()?,
+            "only-org" => match value.map(str::trim).filter(|v| !v.is_empty()) {
+                Some(org) => self.only_org = Some(org.to_string()),
+                None => bail!("fault `only-org` needs an organization name, e.g. only-org=acme"),
+            },
             _ => bail!(
                 "unknown fault `{name}`; known: watch-drop-after=N, watch-no-terminal, \
                  watch-unimplemented, unavailable=METHOD:N, latency-ms=MS, page-repeat, \
                  chunk-skip=K, chunk-repeat=K, chunk-reorder=K, chunk-short=K, chunk-no-final, \
                  chunk-extra, meta-total-mismatch, result-total-mismatch, bad-enums, \
-                 hostile-names, huge-message, artifact-size-mismatch"
+                 hostile-names, huge-message, artifact-size-mismatch, only-org=NAME"
             ),
         }
         Ok(())
@@ -152,6 +159,7 @@ impl Faults {
             hostile_names,
             huge_message,
             artifact_size_mismatch,
+            only_org,
         } = other;
         self.watch_drop_after = watch_drop_after.or(self.watch_drop_after);
         self.watch_no_terminal |= watch_no_terminal;
@@ -171,6 +179,7 @@ impl Faults {
         self.hostile_names |= hostile_names;
         self.huge_message |= huge_message;
         self.artifact_size_mismatch |= artifact_size_mismatch;
+        self.only_org = only_org.or(self.only_org.take());
     }
 
     /// How many first calls of `method` fail with UNAVAILABLE.
@@ -256,6 +265,9 @@ impl fmt::Display for Faults {
         }
         for (m, n) in &self.unavailable {
             items.push(format!("unavailable={m}:{n}"));
+        }
+        if let Some(org) = &self.only_org {
+            items.push(format!("only-org={org}"));
         }
         f.write_str(&items.join(","))
     }

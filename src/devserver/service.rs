@@ -231,6 +231,15 @@ impl Service {
                 return (call, Err(e));
             }
         }
+        if let Some(allowed) = &s.faults.only_org {
+            if call.org != *allowed {
+                let msg = format!(
+                    "dev-server fault: organization {:?} is not allowed for these credentials",
+                    call.org
+                );
+                return (call, Err(Status::permission_denied(msg)));
+            }
+        }
         if let Err(e) = s.store.refresh() {
             eprintln!("dev-server: {e:#}");
         }
