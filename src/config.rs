@@ -381,6 +381,25 @@ mod tests {
     }
 
     #[test]
+    fn settings_never_show_the_token() {
+        let settings = Settings {
+            endpoint: Endpoint::Embedded,
+            org: None,
+            org_id: None,
+            token: Some(Token("tok-5ecret".into())),
+            profile: None,
+            ca_cert: None,
+        };
+        for shown in [
+            format!("{settings:?}"),
+            format!("{settings:#?}"),
+            format!("{}", settings.token.as_ref().unwrap()),
+        ] {
+            assert!(!shown.contains("tok-5ecret"), "{shown}");
+        }
+    }
+
+    #[test]
     fn loopback_hosts() {
         assert!(is_loopback("http://127.0.0.1:50051"));
         assert!(is_loopback("http://localhost:80"));

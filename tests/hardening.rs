@@ -218,6 +218,31 @@ fn a_refused_token_is_exit_5_with_a_hint_and_never_shown() {
 }
 
 #[test]
+fn a_world_readable_token_file_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::with(|s| s.token = Some("file-token-42".into()));
+    let token_file = env.path("token");
+    std::fs::write(&token_file, "file-token-42\n").unwrap();
+    for (mode, warned) in [(0o644, true), (0o600, false)] {
+        std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = env
+            .cmd()
+            .args(["scriptum", "thread", "list", "--token-file"])
+            .arg(&token_file)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(code(&out), 0, "{err}");
+        assert_eq!(
+            err.contains("warning: token file") && err.contains("chmod 600"),
+            warned,
+            "mode {mode:o}: {err}"
+        );
+        assert!(!err.contains("file-token-42"), "{err}");
+    }
+}
+
+#[test]
 fn a_wrong_organization_is_exit_5_with_a_hint_naming_the_org_flags() {
     let env = TestEnv::with(|s| {
         s.token = Some("org-test-token".into());
