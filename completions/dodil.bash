@@ -67,8 +67,14 @@ _dodil() {
             dodil__subcmd__help__subcmd__scriptum__subcmd__thread,resume)
                 cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__resume"
                 ;;
+            dodil__subcmd__help__subcmd__scriptum__subcmd__thread,run)
+                cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__run"
+                ;;
             dodil__subcmd__help__subcmd__scriptum__subcmd__thread,steps)
                 cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__steps"
+                ;;
+            dodil__subcmd__help__subcmd__scriptum__subcmd__thread,watch)
+                cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__watch"
                 ;;
             dodil__subcmd__scriptum,dev-server)
                 cmd="dodil__subcmd__scriptum__subcmd__dev__subcmd__server"
@@ -109,8 +115,14 @@ _dodil() {
             dodil__subcmd__scriptum__subcmd__help__subcmd__thread,resume)
                 cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__resume"
                 ;;
+            dodil__subcmd__scriptum__subcmd__help__subcmd__thread,run)
+                cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__run"
+                ;;
             dodil__subcmd__scriptum__subcmd__help__subcmd__thread,steps)
                 cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__steps"
+                ;;
+            dodil__subcmd__scriptum__subcmd__help__subcmd__thread,watch)
+                cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__watch"
                 ;;
             dodil__subcmd__scriptum__subcmd__thread,artifacts)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__artifacts"
@@ -136,8 +148,14 @@ _dodil() {
             dodil__subcmd__scriptum__subcmd__thread,resume)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__resume"
                 ;;
+            dodil__subcmd__scriptum__subcmd__thread,run)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__run"
+                ;;
             dodil__subcmd__scriptum__subcmd__thread,steps)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__steps"
+                ;;
+            dodil__subcmd__scriptum__subcmd__thread,watch)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__watch"
                 ;;
             dodil__subcmd__scriptum__subcmd__thread__subcmd__help,artifacts)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__artifacts"
@@ -163,8 +181,14 @@ _dodil() {
             dodil__subcmd__scriptum__subcmd__thread__subcmd__help,resume)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__resume"
                 ;;
+            dodil__subcmd__scriptum__subcmd__thread__subcmd__help,run)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__run"
+                ;;
             dodil__subcmd__scriptum__subcmd__thread__subcmd__help,steps)
                 cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__steps"
+                ;;
+            dodil__subcmd__scriptum__subcmd__thread__subcmd__help,watch)
+                cmd="dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__watch"
                 ;;
             *)
                 ;;
@@ -357,7 +381,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__help__subcmd__scriptum__subcmd__thread)
-            opts="create get list result steps resume cancel artifacts"
+            opts="create run watch get list result steps resume cancel artifacts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -468,7 +492,35 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__steps)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -735,7 +787,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__help__subcmd__thread)
-            opts="create get list result steps resume cancel artifacts"
+            opts="create run watch get list result steps resume cancel artifacts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,6 +898,20 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__steps)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
@@ -860,8 +926,22 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__scriptum__subcmd__thread)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help create get list result steps resume cancel artifacts help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help create run watch get list result steps resume cancel artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1139,7 +1219,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__help)
-            opts="create get list result steps resume cancel artifacts help"
+            opts="create run watch get list result steps resume cancel artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1264,7 +1344,35 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__steps)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1345,13 +1453,21 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__result)
-            opts="-o -q -v -h --save --wait --force --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --save --wait --follow-timeout --wait-paused --retry-budget --force --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --follow-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1399,13 +1515,103 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__resume)
-            opts="-o -q -v -h --input --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --watch --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --follow-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__run)
+            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --result --save --force --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --callback-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --follow-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1464,6 +1670,64 @@ _dodil() {
                     return 0
                     ;;
                 --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__thread__subcmd__watch)
+            opts="-o -q -v -h --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --follow-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

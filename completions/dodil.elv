@@ -80,6 +80,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand create 'Start a thread and print its id at once, without waiting for it'
+            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
+            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
             cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
@@ -105,6 +107,57 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
             cand --env 'Load the tenant''s environment variables into the run'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;run'= {
+            cand --input 'Input: inline JSON, @FILE, or @- for stdin (validated before anything is sent)'
+            cand --version 'Script version to run (0 = the active version)'
+            cand --timeout 'Override the default timeout, e.g. 90s, 5m, 1h30m (accepted but not enforced by the service yet)'
+            cand --metadata 'A label for the thread, KEY=VALUE; repeat for more'
+            cand --callback-url 'Webhook called when the thread completes (accepted but not enforced by the service yet)'
+            cand --save 'Save the output and step files to DIR once the thread has ended'
+            cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
+            cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --env 'Load the tenant''s environment variables into the run'
+            cand --result 'Print the thread''s result once it has ended'
+            cand --force 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)'
+            cand --wait-paused 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;watch'= {
+            cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
+            cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --wait-paused 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4'
             cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
             cand -q 'Print less on stderr (errors only)'
             cand --quiet 'Print less on stderr (errors only)'
@@ -156,6 +209,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;thread;result'= {
             cand --save 'Write output.json, summary.json, yields.jsonl and steps/ into DIR (created if missing)'
+            cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
+            cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
@@ -165,7 +220,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
-            cand --wait 'Wait for the thread to finish first'
+            cand --wait 'Follow the thread to its end first (live progress on stderr)'
+            cand --wait-paused 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4'
             cand --force 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)'
             cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
             cand -q 'Print less on stderr (errors only)'
@@ -199,6 +255,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;thread;resume'= {
             cand --input 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin'
+            cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
+            cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
@@ -208,6 +266,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --watch 'Then follow the thread to its end, as `thread watch` does'
+            cand --wait-paused 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4'
             cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
             cand -q 'Print less on stderr (errors only)'
             cand --quiet 'Print less on stderr (errors only)'
@@ -257,6 +317,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;thread;help'= {
             cand create 'Start a thread and print its id at once, without waiting for it'
+            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
+            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
             cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
@@ -267,6 +329,10 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum;thread;help;create'= {
+        }
+        &'dodil;scriptum;thread;help;run'= {
+        }
+        &'dodil;scriptum;thread;help;watch'= {
         }
         &'dodil;scriptum;thread;help;get'= {
         }
@@ -335,6 +401,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;help;thread'= {
             cand create 'Start a thread and print its id at once, without waiting for it'
+            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
+            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
             cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
@@ -344,6 +412,10 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand artifacts 'List the files a thread produced, or download them'
         }
         &'dodil;scriptum;help;thread;create'= {
+        }
+        &'dodil;scriptum;help;thread;run'= {
+        }
+        &'dodil;scriptum;help;thread;watch'= {
         }
         &'dodil;scriptum;help;thread;get'= {
         }
@@ -412,6 +484,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;help;scriptum;thread'= {
             cand create 'Start a thread and print its id at once, without waiting for it'
+            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
+            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
             cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
@@ -421,6 +495,10 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand artifacts 'List the files a thread produced, or download them'
         }
         &'dodil;help;scriptum;thread;create'= {
+        }
+        &'dodil;help;scriptum;thread;run'= {
+        }
+        &'dodil;help;scriptum;thread;watch'= {
         }
         &'dodil;help;scriptum;thread;get'= {
         }

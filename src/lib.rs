@@ -10,6 +10,7 @@ pub mod config;
 pub mod context;
 pub mod devserver;
 pub mod error;
+pub mod follow;
 pub mod input;
 pub mod model;
 pub mod output;

@@ -6,6 +6,9 @@ mod convert;
 mod results;
 
 pub use results::{OutputStream, ResultQuery, StepStream, STREAM_IDLE_TIMEOUT};
+mod watch;
+
+pub use watch::EventStream;
 
 use std::future::Future;
 use std::time::{Duration, Instant};

@@ -2,6 +2,8 @@
 //! the printer and `--save` work with these. `Serialize` gives the API's JSON shape: camelCase
 //! names, full enum names, int64 as numbers, JSON payloads embedded as JSON values.
 
+pub mod event;
+
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -9,6 +11,7 @@ use serde::{Serialize, Serializer};
 
 mod result;
 
+pub use event::{EventKey, EventKind, ThreadEvent};
 pub use result::{
     DataChunk, OutputMessage, OutputMeta, StepDetail, StepDiagnostics, StepMessage, StepSummary,
     ThreadResult, YieldedValue,

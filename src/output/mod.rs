@@ -3,6 +3,7 @@
 
 mod format;
 mod printer;
+pub mod progress;
 mod sanitize;
 
 pub use format::{age, duration_ms, local_time, size};

@@ -10,6 +10,8 @@ mod resume;
 mod steps;
 
 pub use get::now_ms;
+mod run;
+pub(crate) mod watch;
 
 use crate::cli::ThreadCommand;
 use crate::context::Context;
@@ -25,5 +27,7 @@ pub async fn dispatch(ctx: &Context, command: ThreadCommand) -> anyhow::Result<E
         ThreadCommand::Resume(args) => resume::run(ctx, args).await,
         ThreadCommand::Cancel(args) => cancel::run(ctx, args).await,
         ThreadCommand::Artifacts(args) => artifacts::run(ctx, args).await,
+        ThreadCommand::Run(args) => run::run(ctx, args).await,
+        ThreadCommand::Watch(args) => watch::run(ctx, args).await,
     }
 }

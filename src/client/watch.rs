@@ -1,0 +1,129 @@
+//! The calls the following engine makes: WatchThread as a stream of `model` events, and a single
+//! GetThread attempt whose failure the engine classifies and retries itself.
+
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use tokio_stream::{Stream, StreamExt};
+
+use super::{fmt_elapsed, Client};
+use crate::error::describe_status;
+use crate::model::event::{
+    EventKind, StepCompleted, StepFailed, StepStarted, ThreadCancelled, ThreadCompleted,
+    ThreadEvent, ThreadFailed, ThreadStarted, YieldedValue,
+};
+use crate::model::Thread;
+use crate::proto;
+use crate::proto::thread_event::Event;
+
+/// Events as they arrive; an `Err` item is the stream breaking.
+pub type EventStream = Pin<Box<dyn Stream<Item = Result<ThreadEvent, tonic::Status>> + Send>>;
+
+/// How long one poll may take before it counts as a (transient) failure.
+const POLL_DEADLINE: Duration = Duration::from_secs(10);
+
+impl Client {
+    /// Opens WatchThread. Returns once the server has answered with its headers; events follow.
+    /// No deadline is set on the call: a stream lives as long as the thread.
+    pub async fn watch_thread(&self, thread_id: &str) -> Result<EventStream, tonic::Status> {
+        let request = proto::WatchThreadRequest {
+            thread_id: thread_id.to_string(),
+        };
+        let started = Instant::now();
+        let result = self.service.clone().watch_thread(request).await;
+        match &result {
+            Ok(_) => self.printer.verbose(&format!(
+                "WatchThread: stream open in {}",
+                fmt_elapsed(started.elapsed())
+            )),
+            Err(status) => self.printer.verbose(&format!(
+                "WatchThread: {} in {}",
+                describe_status(status),
+                fmt_elapsed(started.elapsed())
+            )),
+        }
+        let printer = self.printer.clone();
+        let stream = result?.into_inner().map(move |item| {
+            if let Err(status) = &item {
+                printer.verbose(&format!(
+                    "WatchThread: stream broke: {}",
+                    describe_status(status)
+                ));
+            }
+            item.map(ThreadEvent::from)
+        });
+        Ok(Box::pin(stream))
+    }
+
+    /// One GetThread attempt with a short deadline and no retries of its own.
+    pub async fn poll_thread(&self, thread_id: &str) -> Result<Thread, tonic::Status> {
+        let mut request = tonic::Request::new(proto::GetThreadRequest {
+            thread_id: thread_id.to_string(),
+        });
+        request.set_timeout(POLL_DEADLINE);
+        let started = Instant::now();
+        let result = self.service.clone().get_thread(request).await;
+        let took = fmt_elapsed(started.elapsed());
+        match &result {
+            Ok(_) => self.printer.verbose(&format!("GetThread: OK in {took}")),
+            Err(status) => self
+                .printer
+                .verbose(&format!("GetThread: {} in {took}", describe_status(status))),
+        }
+        result.map(|response| Thread::from(response.into_inner()))
+    }
+}
+
+impl From<proto::ThreadEvent> for ThreadEvent {
+    fn from(p: proto::ThreadEvent) -> Self {
+        let kind = match p.event {
+            Some(Event::Started(e)) => EventKind::Started(ThreadStarted {
+                script_name: e.script_name,
+                total_steps: e.total_steps,
+            }),
+            Some(Event::StepStarted(e)) => EventKind::StepStarted(StepStarted {
+                step_path: e.step_path,
+                name: e.name,
+                primitive: e.primitive,
+                tool: e.tool,
+            }),
+            Some(Event::StepCompleted(e)) => EventKind::StepCompleted(StepCompleted {
+                step_path: e.step_path,
+                name: e.name,
+                duration_ms: e.duration_ms,
+            }),
+            Some(Event::StepFailed(e)) => EventKind::StepFailed(StepFailed {
+                step_path: e.step_path,
+                name: e.name,
+                error: e.error,
+            }),
+            Some(Event::Completed(e)) => EventKind::Completed(ThreadCompleted {
+                duration_ms: e.duration_ms,
+                steps_executed: e.steps_executed,
+            }),
+            Some(Event::Failed(e)) => EventKind::Failed(ThreadFailed {
+                error: e.error,
+                failed_step_path: e.failed_step_path,
+                failed_step_name: e.failed_step_name,
+            }),
+            Some(Event::Cancelled(e)) => EventKind::Cancelled(ThreadCancelled {
+                reason: e.reason,
+                cancelled_step_path: e.cancelled_step_path,
+            }),
+            Some(Event::Yielded(e)) => EventKind::Yielded(YieldedValue {
+                step_path: e.step_path,
+                name: e.name,
+                value_data: e.value_data.to_vec(),
+                sequence: e.sequence,
+                timestamp_ms: e.timestamp_ms,
+            }),
+            // A oneof member this build does not know decodes as no member at all.
+            None => EventKind::Unknown,
+        };
+        ThreadEvent {
+            thread_id: p.thread_id,
+            timestamp_ms: p.timestamp_ms,
+            kind,
+        }
+    }
+}

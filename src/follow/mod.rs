@@ -1,0 +1,719 @@
+//! The following engine: follows one thread from wherever it is to a terminal state (or a pause),
+//! through anything a network or a server can do, and reports every event exactly once.
+//!
+//! 1. WatchThread first; each new event goes to the [`Observer`].
+//! 2. If the stream cannot be established (UNIMPLEMENTED, or it fails before its first event),
+//!    poll GetThread instead: 250 ms backing off towards 5 s while nothing changes, reset on a
+//!    change, jittered; changes are reported as `progress` events. After a transient failure
+//!    (not UNIMPLEMENTED) the stream is tried again now and then.
+//! 3. When the stream ends or breaks without a terminal event, GetThread confirms: terminal →
+//!    done; otherwise the stream is reopened with jittered exponential backoff, and the events the
+//!    new stream replays are dropped by identity ([`crate::model::EventKey`]).
+//! 4. A stream that stays silent is not an error: after a while GetThread is asked instead, which
+//!    finds a pause, a terminal state the stream never announced, or a stream gone stale.
+//! 5. Transient failures (UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, broken transport) are
+//!    retried while the retry budget lasts; it restarts with every success. Anything else the
+//!    server says (UNAUTHENTICATED, NOT_FOUND, …) ends the follow at once.
+//! 6. Ctrl-C and `--follow-timeout` stop following; the thread is never touched.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::time::{sleep, timeout, Instant};
+use tokio_stream::StreamExt;
+
+use crate::client::{Client, EventStream};
+use crate::context::Context;
+use crate::error::{describe_status, is_transient, CliError, ExitStatus};
+use crate::model::event::{now_ms, Progress};
+use crate::model::{EventKey, EventKind, Thread, ThreadEvent, ThreadStatus};
+use crate::output::duration_ms;
+
+/// How the caller wants the thread followed.
+#[derive(Clone, Debug)]
+pub struct FollowOptions {
+    /// Keep following through PAUSED instead of stopping there.
+    pub wait_paused: bool,
+    /// Give up following after this long (exit 6); `None` follows for as long as it takes.
+    pub timeout: Option<Duration>,
+    /// How long transient failures may go on, counted from the first of a run of failures.
+    pub retry_budget: Duration,
+    /// Stop on Ctrl-C (exit 130). Tests of the engine turn it off.
+    pub handle_ctrl_c: bool,
+}
+
+impl Default for FollowOptions {
+    fn default() -> Self {
+        FollowOptions {
+            wait_paused: false,
+            timeout: None,
+            retry_budget: DEFAULT_RETRY_BUDGET,
+            handle_ctrl_c: true,
+        }
+    }
+}
+
+pub const DEFAULT_RETRY_BUDGET: Duration = Duration::from_secs(60);
+
+/// Why following stopped without an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// COMPLETED, FAILED or CANCELLED.
+    Terminal,
+    /// PAUSED, waiting for ResumeThread (only without `wait_paused`).
+    Paused,
+    /// Ctrl-C: the thread goes on without us.
+    Interrupted,
+}
+
+#[derive(Clone, Debug)]
+pub struct FollowOutcome {
+    /// The thread as last seen; for a terminal end its status is the terminal one.
+    pub thread: Thread,
+    pub end: End,
+    /// The terminal event, when the stream delivered one.
+    pub terminal_event: Option<ThreadEvent>,
+}
+
+impl FollowOutcome {
+    /// The exit code `cli-contract.md` gives this outcome.
+    pub fn exit_status(&self) -> ExitStatus {
+        match self.end {
+            End::Interrupted => ExitStatus::Interrupted,
+            End::Paused => ExitStatus::ThreadPaused,
+            End::Terminal => ExitStatus::for_thread(self.thread.status),
+        }
+    }
+}
+
+/// Receives what the engine learns, in order. The live display and `-o jsonl` implement it.
+pub trait Observer {
+    /// A new event: never one already reported, whatever the streams replay.
+    fn event(&mut self, event: &ThreadEvent) -> anyhow::Result<()>;
+    /// A fresh view of the thread from GetThread.
+    fn thread(&mut self, _thread: &Thread) {}
+    /// Something about the connection worth a line (a reconnect, the switch to polling).
+    fn notice(&mut self, _message: &str) {}
+}
+
+/// Follows `thread_id` until it ends, pauses (see [`FollowOptions::wait_paused`]), the user
+/// interrupts, or following becomes impossible (an error whose exit code says why).
+pub async fn follow(
+    ctx: &Context,
+    thread_id: &str,
+    options: &FollowOptions,
+    observer: &mut dyn Observer,
+) -> anyhow::Result<FollowOutcome> {
+    let client = ctx.client().await?;
+    follow_with(client, thread_id, options, observer).await
+}
+
+/// What the engine needs from a server; [`Client`] in the program, a script in unit tests.
+pub(crate) trait Source {
+    fn watch(&self, thread_id: &str) -> impl Future<Output = Result<EventStream, tonic::Status>>;
+    fn get(&self, thread_id: &str) -> impl Future<Output = Result<Thread, tonic::Status>>;
+}
+
+impl Source for Client {
+    fn watch(&self, thread_id: &str) -> impl Future<Output = Result<EventStream, tonic::Status>> {
+        self.watch_thread(thread_id)
+    }
+    fn get(&self, thread_id: &str) -> impl Future<Output = Result<Thread, tonic::Status>> {
+        self.poll_thread(thread_id)
+    }
+}
+
+// Timing. Polling: from POLL_MIN towards POLL_MAX while nothing changes.
+const POLL_MIN: Duration = Duration::from_millis(250);
+const POLL_MAX: Duration = Duration::from_secs(5);
+// Reopening a dropped stream: exponential from REOPEN_MIN, capped at REOPEN_MAX.
+const REOPEN_MIN: Duration = Duration::from_millis(100);
+const REOPEN_MAX: Duration = Duration::from_secs(5);
+// A silent stream: ask GetThread after SILENCE_MIN, then less and less often up to SILENCE_MAX.
+const SILENCE_MIN: Duration = Duration::from_secs(1);
+const SILENCE_MAX: Duration = Duration::from_secs(15);
+// Right after an `ask` step starts, a pause is likely: look sooner.
+const SILENCE_AFTER_ASK: Duration = Duration::from_millis(250);
+// GetThread says a silent stream is behind this many checks in a row: reopen it.
+const STALE_CHECKS: u32 = 3;
+// How long opening a stream may take before it counts as a transient failure.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(15);
+// GetThread found the end first: how long to wait for the stream's own terminal event.
+const TERMINAL_GRACE: Duration = Duration::from_millis(300);
+// GetThread keeps contradicting the stream's terminal event this many times: trust the event.
+const MAX_DOUBTS: u32 = 5;
+// While polling after a transient stream failure, try the stream again this often.
+const STREAM_RETRY_EVERY: Duration = Duration::from_secs(15);
+
+pub(crate) async fn follow_with<S: Source>(
+    source: &S,
+    thread_id: &str,
+    options: &FollowOptions,
+    observer: &mut dyn Observer,
+) -> anyhow::Result<FollowOutcome> {
+    let mut engine = Engine {
+        source,
+        thread_id,
+        options,
+        observer,
+        seen: HashSet::new(),
+        last: None,
+        terminal_event: None,
+        failing_since: None,
+        paused_noted: false,
+        doubts: 0,
+        end_reported: false,
+        stream_step: String::new(),
+    };
+    let deadline = options.timeout.map(|d| Instant::now() + d);
+    let result = {
+        let work = engine.run();
+        tokio::pin!(work);
+        let ctrl_c = async {
+            if options.handle_ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
+                return;
+            }
+            std::future::pending::<()>().await
+        };
+        let timed_out = async {
+            match deadline {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            result = &mut work => result,
+            () = ctrl_c => Ok(End::Interrupted),
+            () = timed_out => Err(CliError::new(
+                ExitStatus::Unreachable,
+                format!(
+                    "stopped following thread {thread_id} after {} (--follow-timeout); it goes on running on the server",
+                    duration_ms(options.timeout.unwrap_or_default().as_millis() as i64)
+                ),
+            )
+            .with_hint(watch_hint(thread_id))
+            .into()),
+        }
+    };
+    let end = result?;
+    let mut thread = engine.last.take().unwrap_or_else(|| placeholder(thread_id));
+    if let (End::Terminal, Some(event)) = (end, &engine.terminal_event) {
+        // The stream's word on the outcome stands when GetThread could not confirm it.
+        if !thread.status.is_terminal() {
+            thread.status = event.kind.terminal_status().unwrap_or(thread.status);
+        }
+    }
+    Ok(FollowOutcome {
+        thread,
+        end,
+        terminal_event: engine.terminal_event.take(),
+    })
+}
+
+/// The `thread watch` command line that picks following up again.
+pub fn watch_hint(thread_id: &str) -> String {
+    format!(
+        "follow it again with: dodil scriptum thread watch {}",
+        crate::output::terminal_safe(thread_id)
+    )
+}
+
+/// A thread known only by its id (nothing could be read about it).
+fn placeholder(thread_id: &str) -> Thread {
+    Thread {
+        thread_id: thread_id.to_string(),
+        script_name: String::new(),
+        script_version: 0,
+        status: ThreadStatus::Unspecified,
+        current_step_path: String::new(),
+        total_steps: 0,
+        current_step_name: String::new(),
+        metadata: Default::default(),
+        error: String::new(),
+        created_at_ms: 0,
+        started_at_ms: 0,
+        finished_at_ms: 0,
+        organization_name: String::new(),
+    }
+}
+
+struct Engine<'a, S> {
+    source: &'a S,
+    thread_id: &'a str,
+    options: &'a FollowOptions,
+    observer: &'a mut dyn Observer,
+    /// Identity of every event reported so far.
+    seen: HashSet<EventKey>,
+    /// The thread as GetThread last described it.
+    last: Option<Thread>,
+    terminal_event: Option<ThreadEvent>,
+    /// Start of the current run of transient failures.
+    failing_since: Option<Instant>,
+    paused_noted: bool,
+    /// GetThread calls in a row that said "not ended" after the stream said it had.
+    doubts: u32,
+    /// A terminal `progress` event has been reported.
+    end_reported: bool,
+    /// The step the stream last said started (to notice a stale stream).
+    stream_step: String,
+}
+
+/// How one stream ended.
+enum StreamEnd {
+    Done(End),
+    /// Not usable: poll instead. `retry` when the cause may pass (a transient failure).
+    Unusable {
+        retry: bool,
+    },
+    /// Ended or broke without a terminal event, after delivering this many new events.
+    Dropped {
+        new_events: usize,
+    },
+}
+
+/// What a GetThread check concluded.
+enum Check {
+    Done(End),
+    Going,
+    /// The call failed transiently (within the budget).
+    Failed,
+}
+
+impl<S: Source> Engine<'_, S> {
+    async fn run(&mut self) -> anyhow::Result<End> {
+        let end = self.follow().await?;
+        if end == End::Terminal && self.terminal_event.is_none() && !self.end_reported {
+            // GetThread found the end the stream never announced: say it as an event.
+            self.report_state_as_event()?;
+        }
+        Ok(end)
+    }
+
+    async fn follow(&mut self) -> anyhow::Result<End> {
+        let mut reopen = Backoff::new(REOPEN_MIN, REOPEN_MAX);
+        let mut first = true;
+        loop {
+            match self.stream_once(first).await? {
+                StreamEnd::Done(end) => return Ok(end),
+                StreamEnd::Unusable { retry } => match self.poll(retry).await? {
+                    Some(end) => return Ok(end),
+                    None => {
+                        // Polling saw the stream work again: back to streaming.
+                        first = false;
+                        continue;
+                    }
+                },
+                StreamEnd::Dropped { new_events } => {
+                    first = false;
+                    if new_events > 0 {
+                        reopen.reset();
+                    }
+                    if let Check::Done(end) = self.check(None).await? {
+                        return Ok(end);
+                    }
+                    let delay = self.capped(reopen.next());
+                    sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// Opens WatchThread and reads it until it ends, breaks, or the thread ends or pauses.
+    async fn stream_once(&mut self, first: bool) -> anyhow::Result<StreamEnd> {
+        let opened = match timeout(OPEN_TIMEOUT, self.source.watch(self.thread_id)).await {
+            Ok(result) => result,
+            Err(_) => Err(tonic::Status::deadline_exceeded(
+                "the event stream did not open in time",
+            )),
+        };
+        let mut stream = match opened {
+            Ok(stream) => stream,
+            Err(status) => return self.stream_failed(status, first, false),
+        };
+        let mut new_events = 0usize;
+        let mut got_any = false;
+        let mut silence = Backoff::new(SILENCE_MIN, SILENCE_MAX);
+        let mut stale_checks = 0u32;
+        let mut last_was_ask = false;
+        loop {
+            let wait = if last_was_ask {
+                SILENCE_AFTER_ASK
+            } else {
+                silence.peek()
+            };
+            let item = match timeout(wait, stream.next()).await {
+                Ok(item) => item,
+                Err(_) => {
+                    // Silence: ask GetThread what is going on.
+                    last_was_ask = false;
+                    silence.next();
+                    match self.check(None).await? {
+                        Check::Done(End::Terminal) => {
+                            // The stream may still be about to say it: give it a moment.
+                            self.drain(&mut stream).await?;
+                            return Ok(StreamEnd::Done(End::Terminal));
+                        }
+                        Check::Done(end) => return Ok(StreamEnd::Done(end)),
+                        Check::Failed => {}
+                        Check::Going => {
+                            let polled = self.last.as_ref().map(|t| t.current_step_path.as_str());
+                            if polled.is_some_and(|p| !p.is_empty() && p != self.stream_step) {
+                                stale_checks += 1;
+                            } else {
+                                stale_checks = 0;
+                            }
+                            if stale_checks >= STALE_CHECKS {
+                                self.observer.notice(
+                                    "the event stream has fallen behind the thread; reopening it",
+                                );
+                                return Ok(StreamEnd::Dropped { new_events });
+                            }
+                        }
+                    }
+                    continue;
+                }
+            };
+            match item {
+                None => return Ok(StreamEnd::Dropped { new_events }),
+                Some(Err(status)) => {
+                    if got_any {
+                        return self.stream_broke(status, new_events);
+                    }
+                    return self.stream_failed(status, first, true);
+                }
+                Some(Ok(event)) => {
+                    got_any = true;
+                    self.succeeded();
+                    silence.reset();
+                    stale_checks = 0;
+                    if let EventKind::StepStarted(step) = &event.kind {
+                        self.stream_step = step.step_path.clone();
+                        last_was_ask = step.primitive.eq_ignore_ascii_case("ask");
+                    } else {
+                        last_was_ask = false;
+                    }
+                    if self.report(&event)? {
+                        new_events += 1;
+                    }
+                    if event.kind.terminal_status().is_some() {
+                        self.terminal_event = Some(event);
+                        // Confirm: a replayed `failed` of a thread resumed since is history.
+                        match self.check(None).await? {
+                            Check::Going => continue,
+                            Check::Done(end) => return Ok(StreamEnd::Done(end)),
+                            Check::Failed => return Ok(StreamEnd::Done(End::Terminal)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The stream failed before its first event (or could not be opened).
+    fn stream_failed(
+        &mut self,
+        status: tonic::Status,
+        first: bool,
+        opened: bool,
+    ) -> anyhow::Result<StreamEnd> {
+        if status.code() == tonic::Code::Unimplemented {
+            self.observer
+                .notice("this server does not stream events (WatchThread is UNIMPLEMENTED); polling GetThread instead");
+            return Ok(StreamEnd::Unusable { retry: false });
+        }
+        if !is_retryable(&status) {
+            return Err(refused(status, "WatchThread", self.thread_id));
+        }
+        if first {
+            let what = if opened {
+                "broke before its first event"
+            } else {
+                "could not be opened"
+            };
+            self.observer.notice(&format!(
+                "the event stream {what} ({}); polling GetThread instead",
+                describe_status(&status)
+            ));
+            return Ok(StreamEnd::Unusable { retry: true });
+        }
+        self.failed(&status)?;
+        Ok(StreamEnd::Dropped { new_events: 0 })
+    }
+
+    /// The stream broke after delivering events.
+    fn stream_broke(
+        &mut self,
+        status: tonic::Status,
+        new_events: usize,
+    ) -> anyhow::Result<StreamEnd> {
+        if status.code() == tonic::Code::Unimplemented {
+            return Ok(StreamEnd::Unusable { retry: false });
+        }
+        if !is_retryable(&status) {
+            return Err(refused(status, "WatchThread", self.thread_id));
+        }
+        self.observer.notice(&format!(
+            "the event stream broke ({}); reconnecting",
+            describe_status(&status)
+        ));
+        self.failed(&status)?;
+        Ok(StreamEnd::Dropped { new_events })
+    }
+
+    /// After GetThread found the thread ended: give the stream a moment to say so itself.
+    async fn drain(&mut self, stream: &mut EventStream) -> anyhow::Result<()> {
+        let until = Instant::now() + TERMINAL_GRACE;
+        while let Ok(Some(Ok(event))) = tokio::time::timeout_at(until, stream.next()).await {
+            self.report(&event)?;
+            if event.kind.terminal_status().is_some() {
+                self.terminal_event = Some(event);
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Polls GetThread until the thread ends or pauses. Returns `None` when the stream should be
+    /// tried again (only with `retry_stream`).
+    async fn poll(&mut self, retry_stream: bool) -> anyhow::Result<Option<End>> {
+        let mut interval = Backoff::new(POLL_MIN, POLL_MAX);
+        let stream_retry_at = Instant::now() + STREAM_RETRY_EVERY;
+        loop {
+            let before = self.last.as_ref().map(state_of);
+            match self.check(Some(())).await? {
+                Check::Done(end) => return Ok(Some(end)),
+                Check::Failed => {}
+                Check::Going => {
+                    let after = self.last.as_ref().map(state_of);
+                    if before != after {
+                        interval.reset();
+                    }
+                    if retry_stream && Instant::now() >= stream_retry_at {
+                        return Ok(None);
+                    }
+                }
+            }
+            let delay = self.capped(interval.next());
+            sleep(delay).await;
+        }
+    }
+
+    /// Asks GetThread. Reports a change of state as a `progress` event when polling (`Some`),
+    /// ends on a terminal state or (unless waiting through pauses) a pause.
+    async fn check(&mut self, polling: Option<()>) -> anyhow::Result<Check> {
+        let thread = match self.source.get(self.thread_id).await {
+            Ok(thread) => thread,
+            Err(status) if is_retryable(&status) => {
+                self.failed(&status)?;
+                return Ok(Check::Failed);
+            }
+            Err(status) => return Err(refused(status, "GetThread", self.thread_id)),
+        };
+        self.succeeded();
+        let changed = self.last.as_ref().map(state_of) != Some(state_of(&thread));
+        self.observer.thread(&thread);
+        self.last = Some(thread);
+        if polling.is_some() && changed {
+            self.report_state_as_event()?;
+        }
+        let status = self
+            .last
+            .as_ref()
+            .map_or(ThreadStatus::Unspecified, |t| t.status);
+        if status.is_terminal() {
+            return Ok(Check::Done(End::Terminal));
+        }
+        if self.terminal_event.is_some() {
+            // The stream said the thread ended; GetThread says not (yet). A resumed thread shows
+            // new events soon; a lagging GetThread catches up. Either way, not forever.
+            self.doubts += 1;
+            if self.doubts >= MAX_DOUBTS {
+                return Ok(Check::Done(End::Terminal));
+            }
+        }
+        if status == ThreadStatus::Paused {
+            if !self.options.wait_paused {
+                return Ok(Check::Done(End::Paused));
+            }
+            if !self.paused_noted {
+                self.paused_noted = true;
+                self.observer.notice(&format!(
+                    "the thread is paused, waiting for `dodil scriptum thread resume {}`; still following (--wait-paused)",
+                    crate::output::terminal_safe(self.thread_id)
+                ));
+            }
+        } else {
+            self.paused_noted = false;
+        }
+        Ok(Check::Going)
+    }
+
+    /// Reports the last GetThread state as a `progress` event (when polling, or when GetThread
+    /// found an end the stream never announced).
+    fn report_state_as_event(&mut self) -> anyhow::Result<()> {
+        let Some(thread) = &self.last else {
+            return Ok(());
+        };
+        if thread.status.is_terminal() {
+            self.end_reported = true;
+        }
+        let event = ThreadEvent {
+            thread_id: thread.thread_id.clone(),
+            timestamp_ms: now_ms(),
+            kind: EventKind::Progress(Progress {
+                status: thread.status,
+                current_step_path: thread.current_step_path.clone(),
+                current_step_name: thread.current_step_name.clone(),
+            }),
+        };
+        self.observer.event(&event)
+    }
+
+    /// Reports an event unless it was reported before. Returns whether it was new.
+    fn report(&mut self, event: &ThreadEvent) -> anyhow::Result<bool> {
+        if !self.seen.insert(event.key()) {
+            return Ok(false);
+        }
+        if event.kind.terminal_status().is_none() && self.terminal_event.is_some() {
+            // Life after an end: that end was history (the thread was resumed).
+            self.terminal_event = None;
+            self.doubts = 0;
+        }
+        self.observer.event(event)?;
+        Ok(true)
+    }
+
+    fn succeeded(&mut self) {
+        self.failing_since = None;
+    }
+
+    /// Counts a transient failure against the budget; past it, gives up (exit 6).
+    fn failed(&mut self, status: &tonic::Status) -> anyhow::Result<()> {
+        let now = Instant::now();
+        let since = *self.failing_since.get_or_insert(now);
+        if now.duration_since(since) >= self.options.retry_budget {
+            let budget = duration_ms(self.options.retry_budget.as_millis() as i64);
+            return Err(CliError::new(
+                ExitStatus::Unreachable,
+                format!(
+                    "gave up following thread {} after {budget} of failures: {}",
+                    crate::output::terminal_safe(self.thread_id),
+                    describe_status(status)
+                ),
+            )
+            .with_hint(format!(
+                "the thread goes on running on the server; {}",
+                watch_hint(self.thread_id)
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
+    /// A delay shortened so that a run of failures ends no later than the budget allows.
+    fn capped(&self, delay: Duration) -> Duration {
+        match self.failing_since {
+            Some(since) => {
+                let left =
+                    (since + self.options.retry_budget).saturating_duration_since(Instant::now());
+                delay.min(left)
+            }
+            None => delay,
+        }
+    }
+}
+
+fn state_of(thread: &Thread) -> (ThreadStatus, String, String) {
+    (
+        thread.status,
+        thread.current_step_path.clone(),
+        thread.current_step_name.clone(),
+    )
+}
+
+/// Whether following may go on after this failure: the transient codes, and a transport that
+/// broke underneath (tonic reports a reset connection as UNKNOWN or INTERNAL).
+pub fn is_retryable(status: &tonic::Status) -> bool {
+    use tonic::Code;
+    if is_transient(status.code()) || status.code() == Code::Aborted {
+        return true;
+    }
+    if matches!(
+        status.code(),
+        Code::Unknown | Code::Internal | Code::Cancelled
+    ) {
+        let text = status.message().to_ascii_lowercase();
+        return [
+            "transport",
+            "connect",
+            "connection",
+            "reset",
+            "broken pipe",
+            "h2 protocol",
+            "stream",
+        ]
+        .iter()
+        .any(|word| text.contains(word));
+    }
+    false
+}
+
+/// The server said no: exit 5 (or as `error::report` classifies the status).
+pub fn refused(status: tonic::Status, method: &'static str, thread_id: &str) -> anyhow::Error {
+    let code = status.code();
+    let err = anyhow::Error::new(status).context(method);
+    if code == tonic::Code::NotFound {
+        return err.context(
+            CliError::new(
+                ExitStatus::ServerRefused,
+                format!(
+                    "thread {} not found",
+                    crate::output::terminal_safe(thread_id)
+                ),
+            )
+            .with_hint("list recent threads with: dodil scriptum thread list"),
+        );
+    }
+    err
+}
+
+/// Exponential backoff with ±20 % jitter.
+struct Backoff {
+    min: Duration,
+    max: Duration,
+    current: Duration,
+}
+
+impl Backoff {
+    fn new(min: Duration, max: Duration) -> Self {
+        Backoff {
+            min,
+            max,
+            current: min,
+        }
+    }
+
+    fn reset(&mut self) {
+        self.current = self.min;
+    }
+
+    /// The delay to use now (jittered), without advancing.
+    fn peek(&self) -> Duration {
+        jitter(self.current)
+    }
+
+    /// The delay to use now (jittered); the next one is twice as long, up to the maximum.
+    fn next(&mut self) -> Duration {
+        let delay = jitter(self.current);
+        self.current = (self.current * 2).min(self.max);
+        delay
+    }
+}
+
+fn jitter(delay: Duration) -> Duration {
+    delay.mul_f64(0.8 + 0.4 * fastrand::f64())
+}
+
+#[cfg(test)]
+mod tests;

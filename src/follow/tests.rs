@@ -1,0 +1,412 @@
+//! The engine against a scripted server, on tokio's paused clock (backoffs cost no wall time).
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+
+use tokio_stream::StreamExt;
+
+use super::*;
+use crate::error::report;
+use crate::model::event::{StepCompleted, StepStarted, ThreadCompleted, ThreadStarted};
+
+/// What one WatchThread call does.
+#[derive(Clone)]
+enum Open {
+    Fail(tonic::Status),
+    /// Replays the timeline from the start up to `upto` events, then `then`.
+    Events {
+        upto: usize,
+        then: Then,
+    },
+}
+
+#[derive(Clone)]
+enum Then {
+    End,
+    Break(tonic::Status),
+    Silent,
+}
+
+struct Fake {
+    timeline: Vec<ThreadEvent>,
+    opens: RefCell<VecDeque<Open>>,
+    /// Used once `opens` is empty.
+    default_open: Open,
+    /// GetThread answers in order; the last one repeats.
+    gets: RefCell<VecDeque<Result<Thread, tonic::Status>>>,
+    watch_calls: Cell<usize>,
+}
+
+impl Fake {
+    fn new(timeline: Vec<ThreadEvent>) -> Fake {
+        let all = timeline.len();
+        Fake {
+            timeline,
+            opens: RefCell::new(VecDeque::new()),
+            default_open: Open::Events {
+                upto: all,
+                then: Then::End,
+            },
+            gets: RefCell::new(VecDeque::new()),
+            watch_calls: Cell::new(0),
+        }
+    }
+
+    fn opens(self, opens: Vec<Open>) -> Fake {
+        *self.opens.borrow_mut() = opens.into();
+        self
+    }
+
+    fn gets(self, gets: Vec<Result<Thread, tonic::Status>>) -> Fake {
+        *self.gets.borrow_mut() = gets.into();
+        self
+    }
+}
+
+impl Source for Fake {
+    async fn watch(&self, _thread_id: &str) -> Result<EventStream, tonic::Status> {
+        self.watch_calls.set(self.watch_calls.get() + 1);
+        let open = self
+            .opens
+            .borrow_mut()
+            .pop_front()
+            .unwrap_or_else(|| self.default_open.clone());
+        match open {
+            Open::Fail(status) => Err(status),
+            Open::Events { upto, then } => {
+                let events: Vec<Result<ThreadEvent, tonic::Status>> =
+                    self.timeline[..upto].iter().cloned().map(Ok).collect();
+                let head = tokio_stream::iter(events);
+                Ok(match then {
+                    Then::End => Box::pin(head),
+                    Then::Break(status) => Box::pin(head.chain(tokio_stream::once(Err(status)))),
+                    Then::Silent => Box::pin(head.chain(tokio_stream::pending())),
+                })
+            }
+        }
+    }
+
+    async fn get(&self, _thread_id: &str) -> Result<Thread, tonic::Status> {
+        let mut gets = self.gets.borrow_mut();
+        if gets.len() > 1 {
+            gets.pop_front().unwrap()
+        } else {
+            gets.front()
+                .cloned()
+                .unwrap_or_else(|| Ok(thread(ThreadStatus::Running, "")))
+        }
+    }
+}
+
+#[derive(Default)]
+struct Recorder {
+    events: Vec<ThreadEvent>,
+    notices: Vec<String>,
+}
+
+impl Observer for Recorder {
+    fn event(&mut self, event: &ThreadEvent) -> anyhow::Result<()> {
+        self.events.push(event.clone());
+        Ok(())
+    }
+    fn notice(&mut self, message: &str) {
+        self.notices.push(message.to_string());
+    }
+}
+
+fn thread(status: ThreadStatus, step: &str) -> Thread {
+    Thread {
+        status,
+        current_step_path: step.to_string(),
+        ..placeholder("thr_1")
+    }
+}
+
+fn event(ts: i64, kind: EventKind) -> ThreadEvent {
+    ThreadEvent {
+        thread_id: "thr_1".into(),
+        timestamp_ms: ts,
+        kind,
+    }
+}
+
+/// started, two steps (start + completion each), completed.
+fn hello() -> Vec<ThreadEvent> {
+    let start = |ts, path: &str| {
+        event(
+            ts,
+            EventKind::StepStarted(StepStarted {
+                step_path: path.into(),
+                name: format!("step{path}"),
+                primitive: "execute".into(),
+                tool: "t".into(),
+            }),
+        )
+    };
+    let done = |ts, path: &str| {
+        event(
+            ts,
+            EventKind::StepCompleted(StepCompleted {
+                step_path: path.into(),
+                name: format!("step{path}"),
+                duration_ms: 5,
+            }),
+        )
+    };
+    vec![
+        event(
+            1,
+            EventKind::Started(ThreadStarted {
+                script_name: "demo/hello".into(),
+                total_steps: 2,
+            }),
+        ),
+        start(2, "1"),
+        done(7, "1"),
+        start(7, "2"),
+        done(12, "2"),
+        event(
+            12,
+            EventKind::Completed(ThreadCompleted {
+                duration_ms: 11,
+                steps_executed: 2,
+            }),
+        ),
+    ]
+}
+
+fn options() -> FollowOptions {
+    FollowOptions {
+        handle_ctrl_c: false,
+        retry_budget: Duration::from_secs(5),
+        ..FollowOptions::default()
+    }
+}
+
+async fn follow_fake(
+    fake: &Fake,
+    options: &FollowOptions,
+) -> (anyhow::Result<FollowOutcome>, Recorder) {
+    let mut recorder = Recorder::default();
+    let result = follow_with(fake, "thr_1", options, &mut recorder).await;
+    (result, recorder)
+}
+
+fn progress_statuses(recorder: &Recorder) -> Vec<ThreadStatus> {
+    recorder
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Progress(p) => Some(p.status),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn resumes_after_drops_and_reports_each_event_once() {
+    let unavailable = tonic::Status::unavailable("connection reset");
+    let fake = Fake::new(hello())
+        .opens(vec![
+            Open::Events {
+                upto: 2,
+                then: Then::End,
+            },
+            Open::Events {
+                upto: 4,
+                then: Then::Break(unavailable),
+            },
+            // Nothing new in this one: it ends again.
+            Open::Events {
+                upto: 3,
+                then: Then::End,
+            },
+        ])
+        .gets(vec![
+            Ok(thread(ThreadStatus::Running, "1")),
+            Ok(thread(ThreadStatus::Running, "2")),
+            Ok(thread(ThreadStatus::Running, "2")),
+            Ok(thread(ThreadStatus::Completed, "2")),
+        ]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    let outcome = result.unwrap();
+    assert_eq!(recorder.events, hello());
+    assert_eq!(outcome.end, End::Terminal);
+    assert_eq!(outcome.thread.status, ThreadStatus::Completed);
+    assert_eq!(outcome.exit_status(), ExitStatus::Success);
+    assert_eq!(fake.watch_calls.get(), 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn stream_end_without_terminal_event_is_confirmed_by_get_thread() {
+    let fake = Fake::new(hello())
+        .opens(vec![Open::Events {
+            upto: 5,
+            then: Then::End,
+        }])
+        .gets(vec![Ok(thread(ThreadStatus::Completed, "2"))]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    let outcome = result.unwrap();
+    assert_eq!(outcome.exit_status(), ExitStatus::Success);
+    assert_eq!(recorder.events[..5], hello()[..5]);
+    assert_eq!(progress_statuses(&recorder), vec![ThreadStatus::Completed]);
+    assert_eq!(fake.watch_calls.get(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn unimplemented_stream_falls_back_to_polling() {
+    let fake = Fake::new(hello())
+        .opens(vec![Open::Fail(tonic::Status::unimplemented("no"))])
+        .gets(vec![
+            Ok(thread(ThreadStatus::Pending, "")),
+            Ok(thread(ThreadStatus::Running, "1")),
+            Ok(thread(ThreadStatus::Running, "1")),
+            Err(tonic::Status::unavailable("blip")),
+            Ok(thread(ThreadStatus::Running, "2")),
+            Ok(thread(ThreadStatus::Failed, "2")),
+        ]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    let outcome = result.unwrap();
+    assert_eq!(outcome.exit_status(), ExitStatus::ThreadFailed);
+    use ThreadStatus::*;
+    assert_eq!(
+        progress_statuses(&recorder),
+        vec![Pending, Running, Running, Failed]
+    );
+    assert!(
+        recorder.notices[0].contains("polling"),
+        "{:?}",
+        recorder.notices
+    );
+    assert_eq!(fake.watch_calls.get(), 1, "UNIMPLEMENTED is not retried");
+}
+
+#[tokio::test(start_paused = true)]
+async fn silent_stream_finds_a_pause() {
+    let fake = Fake::new(hello())
+        .opens(vec![Open::Events {
+            upto: 2,
+            then: Then::Silent,
+        }])
+        .gets(vec![Ok(thread(ThreadStatus::Paused, "1"))]);
+    let started = Instant::now();
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    let outcome = result.unwrap();
+    assert_eq!(outcome.end, End::Paused);
+    assert_eq!(outcome.exit_status(), ExitStatus::ThreadPaused);
+    assert_eq!(recorder.events.len(), 2);
+    assert!(started.elapsed() <= Duration::from_secs(2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_paused_keeps_following_to_the_end() {
+    let fake = Fake::new(hello())
+        .opens(vec![Open::Events {
+            upto: 2,
+            then: Then::Silent,
+        }])
+        .gets(vec![
+            Ok(thread(ThreadStatus::Paused, "1")),
+            Ok(thread(ThreadStatus::Paused, "1")),
+            Ok(thread(ThreadStatus::Running, "1")),
+            Ok(thread(ThreadStatus::Completed, "2")),
+        ]);
+    let options = FollowOptions {
+        wait_paused: true,
+        ..options()
+    };
+    let (result, recorder) = follow_fake(&fake, &options).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
+    assert_eq!(recorder.notices.len(), 1, "{:?}", recorder.notices);
+}
+
+#[tokio::test(start_paused = true)]
+async fn server_gone_gives_up_within_the_budget() {
+    let down = tonic::Status::unavailable("tcp connect error: Connection refused");
+    let mut fake = Fake::new(hello()).gets(vec![Err(down.clone())]);
+    fake.default_open = Open::Fail(down);
+    let started = Instant::now();
+    let (result, _) = follow_fake(&fake, &options()).await;
+    let took = started.elapsed();
+    let err = result.unwrap_err();
+    let report = report(&err).unwrap();
+    assert_eq!(report.status, ExitStatus::Unreachable);
+    assert!(report.message.contains("thr_1"), "{}", report.message);
+    assert!(report.hint.unwrap().contains("thread watch thr_1"));
+    assert!(
+        took >= Duration::from_secs(5) && took < Duration::from_secs(6),
+        "{took:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn refusals_end_at_once() {
+    let fake =
+        Fake::new(hello()).opens(vec![Open::Fail(tonic::Status::unauthenticated("no token"))]);
+    let (result, _) = follow_fake(&fake, &options()).await;
+    assert_eq!(
+        report(&result.unwrap_err()).unwrap().status,
+        ExitStatus::ServerRefused
+    );
+
+    let fake = Fake::new(hello())
+        .opens(vec![Open::Events {
+            upto: 2,
+            then: Then::End,
+        }])
+        .gets(vec![Err(tonic::Status::not_found("no such thread"))]);
+    let (result, _) = follow_fake(&fake, &options()).await;
+    let report = report(&result.unwrap_err()).unwrap();
+    assert_eq!(report.status, ExitStatus::ServerRefused);
+    assert!(
+        report.message.contains("thread thr_1 not found"),
+        "{}",
+        report.message
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn unknown_status_is_never_terminal() {
+    let fake = Fake::new(hello())
+        .opens(vec![Open::Fail(tonic::Status::unimplemented("no"))])
+        .gets(vec![
+            Ok(thread(ThreadStatus::from_i32(42), "1")),
+            Ok(thread(ThreadStatus::Cancelled, "1")),
+        ]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::ThreadCancelled);
+    assert_eq!(
+        progress_statuses(&recorder),
+        vec![ThreadStatus::Unknown(42), ThreadStatus::Cancelled]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn transient_failure_before_first_event_polls_then_streams_again() {
+    // GetThread lags behind the stream's `completed` for good: the event wins, in bounded time.
+    let fake = Fake::new(hello())
+        .opens(vec![Open::Fail(tonic::Status::unavailable("starting up"))])
+        .gets(vec![Ok(thread(ThreadStatus::Running, "1"))]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
+    // Polled first, then the stream came back and told the whole story.
+    assert_eq!(progress_statuses(&recorder), vec![ThreadStatus::Running]);
+    assert_eq!(recorder.events[1..], hello()[..]);
+    assert!(fake.watch_calls.get() >= 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn follow_timeout_is_exit_6_with_a_hint() {
+    let fake = Fake::new(hello()).opens(vec![Open::Events {
+        upto: 2,
+        then: Then::Silent,
+    }]);
+    let options = FollowOptions {
+        timeout: Some(Duration::from_secs(3)),
+        ..options()
+    };
+    let (result, _) = follow_fake(&fake, &options).await;
+    let report = report(&result.unwrap_err()).unwrap();
+    assert_eq!(report.status, ExitStatus::Unreachable);
+    assert!(report.hint.unwrap().contains("thread watch thr_1"));
+}

@@ -1,0 +1,262 @@
+//! Events of a followed thread: what WatchThread streams, plus the `progress` events that the
+//! following engine derives from GetThread when it has to poll.
+//!
+//! JSON shape (one object per event in `-o jsonl`): the gateway's camelCase envelope with the
+//! variant under its own key, and the kind repeated as `event` so `jq 'select(.event == …)'` works:
+//! `{"threadId":"thr_1","timestampMs":1748390400000,"event":"stepStarted","stepStarted":{…}}`.
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use super::{json_payload, ThreadStatus};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ThreadEvent {
+    pub thread_id: String,
+    pub timestamp_ms: i64,
+    pub kind: EventKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    Started(ThreadStarted),
+    StepStarted(StepStarted),
+    StepCompleted(StepCompleted),
+    StepFailed(StepFailed),
+    Completed(ThreadCompleted),
+    Failed(ThreadFailed),
+    Cancelled(ThreadCancelled),
+    Yielded(YieldedValue),
+    /// Not sent by the server: a change seen by polling GetThread (status or current step).
+    Progress(Progress),
+    /// A variant this client does not know (a newer server). Shown, never acted upon.
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadStarted {
+    pub script_name: String,
+    pub total_steps: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepStarted {
+    pub step_path: String,
+    pub name: String,
+    pub primitive: String,
+    pub tool: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepCompleted {
+    pub step_path: String,
+    pub name: String,
+    pub duration_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepFailed {
+    pub step_path: String,
+    pub name: String,
+    pub error: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadCompleted {
+    pub duration_ms: i64,
+    pub steps_executed: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadFailed {
+    pub error: String,
+    pub failed_step_path: String,
+    pub failed_step_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadCancelled {
+    pub reason: String,
+    pub cancelled_step_path: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct YieldedValue {
+    pub step_path: String,
+    pub name: String,
+    /// JSON bytes, embedded as a JSON value.
+    #[serde(serialize_with = "embed_json")]
+    pub value_data: Vec<u8>,
+    pub sequence: i64,
+    pub timestamp_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    pub status: ThreadStatus,
+    pub current_step_path: String,
+    pub current_step_name: String,
+}
+
+/// Milliseconds since the epoch, now (for events the client itself derives).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn embed_json<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+    json_payload(bytes).serialize(serializer)
+}
+
+/// What makes an event itself, so a replayed copy is recognised whatever stream brought it:
+/// the kind, the step path, and the yield's sequence number or else the event's timestamp.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EventKey {
+    kind: &'static str,
+    step_path: String,
+    order: i64,
+}
+
+impl EventKind {
+    /// The kind as it appears in JSON (`stepStarted`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Started(_) => "started",
+            EventKind::StepStarted(_) => "stepStarted",
+            EventKind::StepCompleted(_) => "stepCompleted",
+            EventKind::StepFailed(_) => "stepFailed",
+            EventKind::Completed(_) => "completed",
+            EventKind::Failed(_) => "failed",
+            EventKind::Cancelled(_) => "cancelled",
+            EventKind::Yielded(_) => "yielded",
+            EventKind::Progress(_) => "progress",
+            EventKind::Unknown => "unknown",
+        }
+    }
+
+    /// The thread status this event ends the thread in, if it is a terminal event.
+    pub fn terminal_status(&self) -> Option<ThreadStatus> {
+        match self {
+            EventKind::Completed(_) => Some(ThreadStatus::Completed),
+            EventKind::Failed(_) => Some(ThreadStatus::Failed),
+            EventKind::Cancelled(_) => Some(ThreadStatus::Cancelled),
+            _ => None,
+        }
+    }
+
+    pub fn step_path(&self) -> &str {
+        match self {
+            EventKind::StepStarted(e) => &e.step_path,
+            EventKind::StepCompleted(e) => &e.step_path,
+            EventKind::StepFailed(e) => &e.step_path,
+            EventKind::Failed(e) => &e.failed_step_path,
+            EventKind::Cancelled(e) => &e.cancelled_step_path,
+            EventKind::Yielded(e) => &e.step_path,
+            EventKind::Progress(e) => &e.current_step_path,
+            EventKind::Started(_) | EventKind::Completed(_) | EventKind::Unknown => "",
+        }
+    }
+}
+
+impl ThreadEvent {
+    pub fn key(&self) -> EventKey {
+        let order = match &self.kind {
+            // `sequence` is a monotonic per-thread counter: the strongest identity a yield has.
+            EventKind::Yielded(y) => y.sequence,
+            _ => self.timestamp_ms,
+        };
+        EventKey {
+            kind: self.kind.name(),
+            step_path: self.kind.step_path().to_string(),
+            order,
+        }
+    }
+}
+
+impl Serialize for ThreadEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("timestampMs", &self.timestamp_ms)?;
+        let name = self.kind.name();
+        map.serialize_entry("event", name)?;
+        match &self.kind {
+            EventKind::Started(e) => map.serialize_entry(name, e)?,
+            EventKind::StepStarted(e) => map.serialize_entry(name, e)?,
+            EventKind::StepCompleted(e) => map.serialize_entry(name, e)?,
+            EventKind::StepFailed(e) => map.serialize_entry(name, e)?,
+            EventKind::Completed(e) => map.serialize_entry(name, e)?,
+            EventKind::Failed(e) => map.serialize_entry(name, e)?,
+            EventKind::Cancelled(e) => map.serialize_entry(name, e)?,
+            EventKind::Yielded(e) => map.serialize_entry(name, e)?,
+            EventKind::Progress(e) => map.serialize_entry(name, e)?,
+            EventKind::Unknown => {}
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_has_kind_field_and_embedded_data() {
+        let event = ThreadEvent {
+            thread_id: "thr_1".into(),
+            timestamp_ms: 5,
+            kind: EventKind::Yielded(YieldedValue {
+                step_path: "1.0".into(),
+                name: "fetch".into(),
+                value_data: br#"{"rows":3}"#.to_vec(),
+                sequence: 2,
+                timestamp_ms: 5,
+            }),
+        };
+        let json = serde_json::to_value(&event).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "threadId": "thr_1", "timestampMs": 5, "event": "yielded",
+                "yielded": {"stepPath": "1.0", "name": "fetch", "valueData": {"rows": 3},
+                            "sequence": 2, "timestampMs": 5}
+            })
+        );
+        let unknown = ThreadEvent {
+            kind: EventKind::Unknown,
+            ..event
+        };
+        assert_eq!(
+            serde_json::to_string(&unknown).unwrap(),
+            r#"{"threadId":"thr_1","timestampMs":5,"event":"unknown"}"#
+        );
+    }
+
+    #[test]
+    fn identity_ignores_the_stream_but_not_the_step_or_time() {
+        let started = |path: &str, ts| ThreadEvent {
+            thread_id: "t".into(),
+            timestamp_ms: ts,
+            kind: EventKind::StepStarted(StepStarted {
+                step_path: path.into(),
+                name: "n".into(),
+                primitive: "execute".into(),
+                tool: String::new(),
+            }),
+        };
+        assert_eq!(started("1", 10).key(), started("1", 10).key());
+        assert_ne!(started("1", 10).key(), started("2", 10).key());
+        // The same step run again after a resume is a new event.
+        assert_ne!(started("1", 10).key(), started("1", 99).key());
+    }
+}
