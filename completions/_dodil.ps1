@@ -154,6 +154,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             break
         }
         'dodil;scriptum;thread;watch' {
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'Follow one step instead (e.g. 1.0.2): its snapshot, decision, and end; the exit code comes from the step')
             [CompletionResult]::new('--follow-timeout', '--follow-timeout', [CompletionResultType]::ParameterName, 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)')
             [CompletionResult]::new('--retry-budget', '--retry-budget', [CompletionResultType]::ParameterName, 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')

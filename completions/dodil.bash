@@ -1717,12 +1717,16 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__watch)
-            opts="-o -q -v -h --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --step --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --step)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --follow-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

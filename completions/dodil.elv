@@ -146,6 +146,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --help 'Print help'
         }
         &'dodil;scriptum;thread;watch'= {
+            cand --step 'Follow one step instead (e.g. 1.0.2): its snapshot, decision, and end; the exit code comes from the step'
             cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
             cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'

@@ -185,6 +185,7 @@ Exit codes: 0 completed, 1 failed, 3 cancelled, 4 paused (waiting for `thread re
   dodil scriptum thread watch thr_abc123
   dodil scriptum thread watch thr_abc123 --wait-paused --follow-timeout 2h
   dodil scriptum thread watch thr_abc123 -o jsonl > events.jsonl
+  dodil scriptum thread watch thr_abc123 --step 2
 
 Exit codes as for `thread run`: 0 completed, 1 failed, 3 cancelled, 4 paused, 6 gave up, 130 interrupted.")]
     Watch(WatchArgs),
@@ -343,6 +344,11 @@ pub struct WatchArgs {
     /// Thread to follow
     #[arg(value_name = "THREAD_ID")]
     pub thread_id: String,
+
+    /// Follow one step instead (e.g. 1.0.2): its snapshot, decision, and end; the exit code
+    /// comes from the step
+    #[arg(long, value_name = "PATH")]
+    pub step: Option<String>,
 
     #[command(flatten)]
     pub follow: FollowArgs,

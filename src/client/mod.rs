@@ -8,7 +8,7 @@ mod results;
 pub use results::{OutputStream, ResultQuery, StepStream, STREAM_IDLE_TIMEOUT};
 mod watch;
 
-pub use watch::EventStream;
+pub use watch::{EventStream, StepEventStream};
 
 use std::future::Future;
 use std::time::{Duration, Instant};

@@ -491,7 +491,7 @@ fn step_label(path: &str, name: &str) -> String {
 }
 
 /// `10:40:01.123` in local time, for plain lines.
-fn clock(ms: i64) -> String {
+pub(crate) fn clock(ms: i64) -> String {
     let ms = if ms > 0 {
         ms
     } else {
