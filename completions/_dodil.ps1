@@ -85,6 +85,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a thread and follow it to the end; the exit code tells how it ended')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow an existing thread to the end (or report it, if it has ended)')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
             [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
@@ -92,8 +94,6 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
             [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced, or download them')
-            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a thread and follow it to the end; the exit code tells how it ended')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow an existing thread to the end (or report it, if it has ended)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -113,6 +113,60 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Load the tenant''s environment variables into the run')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;scriptum;thread;run' {
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Input: inline JSON, @FILE, or @- for stdin (validated before anything is sent)')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Script version to run (0 = the active version)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Override the default timeout, e.g. 90s, 5m, 1h30m (accepted but not enforced by the service yet)')
+            [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'A label for the thread, KEY=VALUE; repeat for more')
+            [CompletionResult]::new('--callback-url', '--callback-url', [CompletionResultType]::ParameterName, 'Webhook called when the thread completes (accepted but not enforced by the service yet)')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Save the output and step files to DIR once the thread has ended')
+            [CompletionResult]::new('--follow-timeout', '--follow-timeout', [CompletionResultType]::ParameterName, 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)')
+            [CompletionResult]::new('--retry-budget', '--retry-budget', [CompletionResultType]::ParameterName, 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Load the tenant''s environment variables into the run')
+            [CompletionResult]::new('--result', '--result', [CompletionResultType]::ParameterName, 'Print the thread''s result once it has ended')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)')
+            [CompletionResult]::new('--wait-paused', '--wait-paused', [CompletionResultType]::ParameterName, 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4')
+            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'dodil;scriptum;thread;watch' {
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'Follow one step instead (e.g. 1.0.2): its snapshot, decision, and end; the exit code comes from the step')
+            [CompletionResult]::new('--follow-timeout', '--follow-timeout', [CompletionResultType]::ParameterName, 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)')
+            [CompletionResult]::new('--retry-budget', '--retry-budget', [CompletionResultType]::ParameterName, 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
+            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--wait-paused', '--wait-paused', [CompletionResultType]::ParameterName, 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4')
             [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
@@ -167,6 +221,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         }
         'dodil;scriptum;thread;result' {
             [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write output.json, summary.json, yields.jsonl and steps/ into DIR (created if missing)')
+            [CompletionResult]::new('--follow-timeout', '--follow-timeout', [CompletionResultType]::ParameterName, 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)')
+            [CompletionResult]::new('--retry-budget', '--retry-budget', [CompletionResultType]::ParameterName, 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
             [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
@@ -176,7 +232,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the thread to finish first')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Follow the thread to its end first (live progress on stderr)')
+            [CompletionResult]::new('--wait-paused', '--wait-paused', [CompletionResultType]::ParameterName, 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)')
             [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
@@ -212,6 +269,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         }
         'dodil;scriptum;thread;resume' {
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin')
+            [CompletionResult]::new('--follow-timeout', '--follow-timeout', [CompletionResultType]::ParameterName, 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)')
+            [CompletionResult]::new('--retry-budget', '--retry-budget', [CompletionResultType]::ParameterName, 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
             [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
@@ -221,6 +280,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Then follow the thread to its end, as `thread watch` does')
+            [CompletionResult]::new('--wait-paused', '--wait-paused', [CompletionResultType]::ParameterName, 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4')
             [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
@@ -271,60 +332,10 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
-        'dodil;scriptum;thread;run' {
-            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Input: inline JSON, @FILE, or @- for stdin (validated before anything is sent)')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Script version to run (0 = the active version)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Override the default timeout, e.g. 90s, 5m, 1h30m (accepted but not enforced by the service yet)')
-            [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'A label for the thread, KEY=VALUE; repeat for more')
-            [CompletionResult]::new('--callback-url', '--callback-url', [CompletionResultType]::ParameterName, 'Webhook called when the thread completes (accepted but not enforced by the service yet)')
-            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Save the output and step files to DIR once the thread has ended')
-            [CompletionResult]::new('--follow-timeout', '--follow-timeout', [CompletionResultType]::ParameterName, 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)')
-            [CompletionResult]::new('--retry-budget', '--retry-budget', [CompletionResultType]::ParameterName, 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6')
-            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
-            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
-            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
-            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Load the tenant''s environment variables into the run')
-            [CompletionResult]::new('--result', '--result', [CompletionResultType]::ParameterName, 'Print the thread''s result once it has ended')
-            [CompletionResult]::new('--wait-paused', '--wait-paused', [CompletionResultType]::ParameterName, 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4')
-            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'dodil;scriptum;thread;watch' {
-            [CompletionResult]::new('--follow-timeout', '--follow-timeout', [CompletionResultType]::ParameterName, 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)')
-            [CompletionResult]::new('--retry-budget', '--retry-budget', [CompletionResultType]::ParameterName, 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6')
-            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
-            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')
-            [CompletionResult]::new('--org-id', '--org-id', [CompletionResultType]::ParameterName, 'Organization id, sent as x-organization-id')
-            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)')
-            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA to trust for TLS, in addition to the system''s roots')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
-            [CompletionResult]::new('--wait-paused', '--wait-paused', [CompletionResultType]::ParameterName, 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4')
-            [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr: each call, its status and time (tokens redacted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
         'dodil;scriptum;thread;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a thread and follow it to the end; the exit code tells how it ended')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow an existing thread to the end (or report it, if it has ended)')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
             [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
@@ -332,12 +343,16 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
             [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced, or download them')
-            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a thread and follow it to the end; the exit code tells how it ended')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow an existing thread to the end (or report it, if it has ended)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'dodil;scriptum;thread;help;create' {
+            break
+        }
+        'dodil;scriptum;thread;help;run' {
+            break
+        }
+        'dodil;scriptum;thread;help;watch' {
             break
         }
         'dodil;scriptum;thread;help;get' {
@@ -359,12 +374,6 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             break
         }
         'dodil;scriptum;thread;help;artifacts' {
-            break
-        }
-        'dodil;scriptum;thread;help;run' {
-            break
-        }
-        'dodil;scriptum;thread;help;watch' {
             break
         }
         'dodil;scriptum;thread;help;help' {
@@ -423,6 +432,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         }
         'dodil;scriptum;help;thread' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a thread and follow it to the end; the exit code tells how it ended')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow an existing thread to the end (or report it, if it has ended)')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
             [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
@@ -430,11 +441,15 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
             [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced, or download them')
-            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a thread and follow it to the end; the exit code tells how it ended')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow an existing thread to the end (or report it, if it has ended)')
             break
         }
         'dodil;scriptum;help;thread;create' {
+            break
+        }
+        'dodil;scriptum;help;thread;run' {
+            break
+        }
+        'dodil;scriptum;help;thread;watch' {
             break
         }
         'dodil;scriptum;help;thread;get' {
@@ -456,12 +471,6 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             break
         }
         'dodil;scriptum;help;thread;artifacts' {
-            break
-        }
-        'dodil;scriptum;help;thread;run' {
-            break
-        }
-        'dodil;scriptum;help;thread;watch' {
             break
         }
         'dodil;scriptum;help;dev-server' {
@@ -523,6 +532,8 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         }
         'dodil;help;scriptum;thread' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Start a thread and print its id at once, without waiting for it')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a thread and follow it to the end; the exit code tells how it ended')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow an existing thread to the end (or report it, if it has ended)')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a thread''s status and progress')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List recent threads, newest first')
             [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a thread''s final output (streamed in full when large), or save it with its steps')
@@ -530,11 +541,15 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused thread (or retry a failed one), optionally with a new input for its step')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a running thread')
             [CompletionResult]::new('artifacts', 'artifacts', [CompletionResultType]::ParameterValue, 'List the files a thread produced, or download them')
-            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a thread and follow it to the end; the exit code tells how it ended')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow an existing thread to the end (or report it, if it has ended)')
             break
         }
         'dodil;help;scriptum;thread;create' {
+            break
+        }
+        'dodil;help;scriptum;thread;run' {
+            break
+        }
+        'dodil;help;scriptum;thread;watch' {
             break
         }
         'dodil;help;scriptum;thread;get' {
@@ -556,12 +571,6 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             break
         }
         'dodil;help;scriptum;thread;artifacts' {
-            break
-        }
-        'dodil;help;scriptum;thread;run' {
-            break
-        }
-        'dodil;help;scriptum;thread;watch' {
             break
         }
         'dodil;help;scriptum;dev-server' {

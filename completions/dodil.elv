@@ -80,6 +80,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand create 'Start a thread and print its id at once, without waiting for it'
+            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
+            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
             cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
@@ -87,8 +89,6 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
             cand artifacts 'List the files a thread produced, or download them'
-            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
-            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum;thread;create'= {
@@ -107,6 +107,58 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
             cand --env 'Load the tenant''s environment variables into the run'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;run'= {
+            cand --input 'Input: inline JSON, @FILE, or @- for stdin (validated before anything is sent)'
+            cand --version 'Script version to run (0 = the active version)'
+            cand --timeout 'Override the default timeout, e.g. 90s, 5m, 1h30m (accepted but not enforced by the service yet)'
+            cand --metadata 'A label for the thread, KEY=VALUE; repeat for more'
+            cand --callback-url 'Webhook called when the thread completes (accepted but not enforced by the service yet)'
+            cand --save 'Save the output and step files to DIR once the thread has ended'
+            cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
+            cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --env 'Load the tenant''s environment variables into the run'
+            cand --result 'Print the thread''s result once it has ended'
+            cand --force 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)'
+            cand --wait-paused 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only)'
+            cand --quiet 'Print less on stderr (errors only)'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;scriptum;thread;watch'= {
+            cand --step 'Follow one step instead (e.g. 1.0.2): its snapshot, decision, and end; the exit code comes from the step'
+            cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
+            cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --wait-paused 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4'
             cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
             cand -q 'Print less on stderr (errors only)'
             cand --quiet 'Print less on stderr (errors only)'
@@ -158,6 +210,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;thread;result'= {
             cand --save 'Write output.json, summary.json, yields.jsonl and steps/ into DIR (created if missing)'
+            cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
+            cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
@@ -167,7 +221,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
-            cand --wait 'Wait for the thread to finish first'
+            cand --wait 'Follow the thread to its end first (live progress on stderr)'
+            cand --wait-paused 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4'
             cand --force 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)'
             cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
             cand -q 'Print less on stderr (errors only)'
@@ -201,6 +256,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;thread;resume'= {
             cand --input 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin'
+            cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
+            cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
@@ -210,6 +267,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
             cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --watch 'Then follow the thread to its end, as `thread watch` does'
+            cand --wait-paused 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4'
             cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
             cand -q 'Print less on stderr (errors only)'
             cand --quiet 'Print less on stderr (errors only)'
@@ -257,58 +316,10 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'dodil;scriptum;thread;run'= {
-            cand --input 'Input: inline JSON, @FILE, or @- for stdin (validated before anything is sent)'
-            cand --version 'Script version to run (0 = the active version)'
-            cand --timeout 'Override the default timeout, e.g. 90s, 5m, 1h30m (accepted but not enforced by the service yet)'
-            cand --metadata 'A label for the thread, KEY=VALUE; repeat for more'
-            cand --callback-url 'Webhook called when the thread completes (accepted but not enforced by the service yet)'
-            cand --save 'Save the output and step files to DIR once the thread has ended'
-            cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
-            cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
-            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
-            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
-            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
-            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
-            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
-            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
-            cand --env 'Load the tenant''s environment variables into the run'
-            cand --result 'Print the thread''s result once it has ended'
-            cand --wait-paused 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4'
-            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
-            cand -q 'Print less on stderr (errors only)'
-            cand --quiet 'Print less on stderr (errors only)'
-            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
-            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'dodil;scriptum;thread;watch'= {
-            cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
-            cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
-            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
-            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
-            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
-            cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
-            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
-            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
-            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
-            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
-            cand --wait-paused 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4'
-            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
-            cand -q 'Print less on stderr (errors only)'
-            cand --quiet 'Print less on stderr (errors only)'
-            cand -v 'Print more on stderr: each call, its status and time (tokens redacted)'
-            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
         &'dodil;scriptum;thread;help'= {
             cand create 'Start a thread and print its id at once, without waiting for it'
+            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
+            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
             cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
@@ -316,11 +327,13 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
             cand artifacts 'List the files a thread produced, or download them'
-            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
-            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum;thread;help;create'= {
+        }
+        &'dodil;scriptum;thread;help;run'= {
+        }
+        &'dodil;scriptum;thread;help;watch'= {
         }
         &'dodil;scriptum;thread;help;get'= {
         }
@@ -335,10 +348,6 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;scriptum;thread;help;cancel'= {
         }
         &'dodil;scriptum;thread;help;artifacts'= {
-        }
-        &'dodil;scriptum;thread;help;run'= {
-        }
-        &'dodil;scriptum;thread;help;watch'= {
         }
         &'dodil;scriptum;thread;help;help'= {
         }
@@ -393,6 +402,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;help;thread'= {
             cand create 'Start a thread and print its id at once, without waiting for it'
+            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
+            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
             cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
@@ -400,10 +411,12 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
             cand artifacts 'List the files a thread produced, or download them'
-            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
-            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
         }
         &'dodil;scriptum;help;thread;create'= {
+        }
+        &'dodil;scriptum;help;thread;run'= {
+        }
+        &'dodil;scriptum;help;thread;watch'= {
         }
         &'dodil;scriptum;help;thread;get'= {
         }
@@ -418,10 +431,6 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;scriptum;help;thread;cancel'= {
         }
         &'dodil;scriptum;help;thread;artifacts'= {
-        }
-        &'dodil;scriptum;help;thread;run'= {
-        }
-        &'dodil;scriptum;help;thread;watch'= {
         }
         &'dodil;scriptum;help;dev-server'= {
         }
@@ -476,6 +485,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;help;scriptum;thread'= {
             cand create 'Start a thread and print its id at once, without waiting for it'
+            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
+            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
             cand get 'Show a thread''s status and progress'
             cand list 'List recent threads, newest first'
             cand result 'Print a thread''s final output (streamed in full when large), or save it with its steps'
@@ -483,10 +494,12 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand resume 'Resume a paused thread (or retry a failed one), optionally with a new input for its step'
             cand cancel 'Cancel a running thread'
             cand artifacts 'List the files a thread produced, or download them'
-            cand run 'Start a thread and follow it to the end; the exit code tells how it ended'
-            cand watch 'Follow an existing thread to the end (or report it, if it has ended)'
         }
         &'dodil;help;scriptum;thread;create'= {
+        }
+        &'dodil;help;scriptum;thread;run'= {
+        }
+        &'dodil;help;scriptum;thread;watch'= {
         }
         &'dodil;help;scriptum;thread;get'= {
         }
@@ -501,10 +514,6 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;help;scriptum;thread;cancel'= {
         }
         &'dodil;help;scriptum;thread;artifacts'= {
-        }
-        &'dodil;help;scriptum;thread;run'= {
-        }
-        &'dodil;help;scriptum;thread;watch'= {
         }
         &'dodil;help;scriptum;dev-server'= {
         }

@@ -170,6 +170,26 @@ pub enum ThreadCommand {
   id=$(dodil scriptum thread create etl --input '{\"day\": \"2026-11-23\"}' --metadata run=nightly)")]
     Create(CreateArgs),
 
+    /// Start a thread and follow it to the end; the exit code tells how it ended
+    #[command(after_help = "Examples:
+  dodil scriptum thread run demo/etl --endpoint embedded
+  dodil scriptum thread run invoice-parser --input @./input.json --follow-timeout 30m
+  dodil scriptum thread run etl -o jsonl | jq -c 'select(.event == \"yielded\")'
+
+Exit codes: 0 completed, 1 failed, 3 cancelled, 4 paused (waiting for `thread resume`),
+5 refused by the server, 6 unreachable or --follow-timeout, 130 interrupted (the thread goes on).")]
+    Run(RunArgs),
+
+    /// Follow an existing thread to the end (or report it, if it has ended)
+    #[command(after_help = "Examples:
+  dodil scriptum thread watch thr_abc123
+  dodil scriptum thread watch thr_abc123 --wait-paused --follow-timeout 2h
+  dodil scriptum thread watch thr_abc123 -o jsonl > events.jsonl
+  dodil scriptum thread watch thr_abc123 --step 2
+
+Exit codes as for `thread run`: 0 completed, 1 failed, 3 cancelled, 4 paused, 6 gave up, 130 interrupted.")]
+    Watch(WatchArgs),
+
     /// Show a thread's status and progress
     #[command(after_help = "Examples:
   dodil scriptum thread get thr_abc123
@@ -204,7 +224,7 @@ pub enum ThreadCommand {
     #[command(after_help = "Examples:
   dodil scriptum thread resume thr_abc123
   dodil scriptum thread resume thr_abc123 --input '{\"approved\": true}'
-  dodil scriptum thread resume thr_abc123 --input @decision.json")]
+  dodil scriptum thread resume thr_abc123 --input @decision.json --watch")]
     Resume(ResumeArgs),
 
     /// Cancel a running thread
@@ -219,25 +239,6 @@ pub enum ThreadCommand {
   dodil scriptum thread artifacts thr_abc123 --save ./out/artifacts
   dodil scriptum thread artifacts thr_abc123 -o json | jq -r '.[].name'")]
     Artifacts(ArtifactsArgs),
-
-    /// Start a thread and follow it to the end; the exit code tells how it ended
-    #[command(after_help = "Examples:
-  dodil scriptum thread run demo/etl --endpoint embedded
-  dodil scriptum thread run invoice-parser --input @./input.json --follow-timeout 30m
-  dodil scriptum thread run etl -o jsonl | jq -c 'select(.event == \"yielded\")'
-
-Exit codes: 0 completed, 1 failed, 3 cancelled, 4 paused (waiting for `thread resume`),
-5 refused by the server, 6 unreachable or --follow-timeout, 130 interrupted (the thread goes on).")]
-    Run(RunArgs),
-
-    /// Follow an existing thread to the end (or report it, if it has ended)
-    #[command(after_help = "Examples:
-  dodil scriptum thread watch thr_abc123
-  dodil scriptum thread watch thr_abc123 --wait-paused --follow-timeout 2h
-  dodil scriptum thread watch thr_abc123 -o jsonl > events.jsonl
-
-Exit codes as for `thread run`: 0 completed, 1 failed, 3 cancelled, 4 paused, 6 gave up, 130 interrupted.")]
-    Watch(WatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -249,6 +250,13 @@ pub struct ResumeArgs {
     /// New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin
     #[arg(long, value_name = "JSON|@FILE|@-")]
     pub input: Option<String>,
+
+    /// Then follow the thread to its end, as `thread watch` does
+    #[arg(long)]
+    pub watch: bool,
+
+    #[command(flatten)]
+    pub follow: FollowArgs,
 }
 
 #[derive(Debug, Args)]
@@ -275,50 +283,6 @@ pub struct ArtifactsArgs {
     /// Allow --save into a non-empty DIR, replacing files of the same names
     #[arg(long, requires = "save")]
     pub force: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    #[command(flatten)]
-    pub create: CreateArgs,
-
-    /// Print the thread's result once it has ended
-    #[arg(long)]
-    pub result: bool,
-
-    /// Save the output and step files to DIR once the thread has ended
-    #[arg(long, value_name = "DIR")]
-    pub save: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub follow: FollowArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct WatchArgs {
-    /// Thread to follow
-    #[arg(value_name = "THREAD_ID")]
-    pub thread_id: String,
-
-    #[command(flatten)]
-    pub follow: FollowArgs,
-}
-
-/// How a thread is followed (shared by `run` and `watch`).
-#[derive(Debug, Args)]
-pub struct FollowArgs {
-    /// Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)
-    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
-    pub follow_timeout: Option<Duration>,
-
-    /// Keep following while the thread is paused for `thread resume`, instead of exiting with 4
-    #[arg(long)]
-    pub wait_paused: bool,
-
-    /// How long to keep retrying while the server cannot be reached or keeps failing, before
-    /// giving up with exit 6
-    #[arg(long, value_name = "DUR", default_value = "60s", value_parser = parse_duration)]
-    pub retry_budget: Duration,
 }
 
 /// The flags that describe a new thread (shared by `create` and `run`).
@@ -352,6 +316,59 @@ pub struct CreateArgs {
     /// Webhook called when the thread completes (accepted but not enforced by the service yet)
     #[arg(long, value_name = "URL")]
     pub callback_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub create: CreateArgs,
+
+    /// Print the thread's result once it has ended
+    #[arg(long)]
+    pub result: bool,
+
+    /// Save the output and step files to DIR once the thread has ended
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<PathBuf>,
+
+    /// Let --save use a non-empty DIR, replacing dodil's files in it (other files are left alone)
+    #[arg(long, requires = "save")]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub follow: FollowArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Thread to follow
+    #[arg(value_name = "THREAD_ID")]
+    pub thread_id: String,
+
+    /// Follow one step instead (e.g. 1.0.2): its snapshot, decision, and end; the exit code
+    /// comes from the step
+    #[arg(long, value_name = "PATH")]
+    pub step: Option<String>,
+
+    #[command(flatten)]
+    pub follow: FollowArgs,
+}
+
+/// How a thread is followed (shared by `run` and `watch`).
+#[derive(Debug, Args)]
+pub struct FollowArgs {
+    /// Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub follow_timeout: Option<Duration>,
+
+    /// Keep following while the thread is paused for `thread resume`, instead of exiting with 4
+    #[arg(long)]
+    pub wait_paused: bool,
+
+    /// How long to keep retrying while the server cannot be reached or keeps failing, before
+    /// giving up with exit 6
+    #[arg(long, value_name = "DUR", default_value = "60s", value_parser = parse_duration)]
+    pub retry_budget: Duration,
 }
 
 #[derive(Debug, Args)]
@@ -395,9 +412,12 @@ pub struct ResultArgs {
     #[arg(long, value_name = "DIR")]
     pub save: Option<PathBuf>,
 
-    /// Wait for the thread to finish first
+    /// Follow the thread to its end first (live progress on stderr)
     #[arg(long)]
     pub wait: bool,
+
+    #[command(flatten)]
+    pub follow: FollowArgs,
 
     /// Let --save use a non-empty DIR, replacing dodil's files in it (other files are left alone)
     #[arg(long, requires = "save")]

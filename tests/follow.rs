@@ -242,18 +242,8 @@ fn follow_timeout_gives_up_with_a_hint() {
 fn sigint_stops_following_and_leaves_the_thread_running() {
     // Real time: the thread runs for seconds, long after we stop following it.
     let env = TestEnv::with(|s| s.speed = 1.0);
-    let home = env.dir.path();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dodil"))
+    let mut child = env_command(&env)
         .args(["scriptum", "thread", "run", "demo/etl"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("DODIL_ENDPOINT", &env.url)
-        .env("DODIL_CONFIG", home.join("config.yaml"))
-        .env("DODIL_DATA_DIR", home.join("data"))
-        .env("HOME", home)
-        .env("NO_COLOR", "1")
-        .env("TZ", "UTC")
-        .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -290,4 +280,59 @@ fn sigint_stops_following_and_leaves_the_thread_running() {
         .unwrap();
     let thread: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(thread["status"], "THREAD_STATUS_RUNNING", "{thread}");
+}
+
+#[test]
+fn a_cancelled_thread_is_exit_3() {
+    use dodil::proto::scriptum_service_client::ScriptumServiceClient;
+    let env = TestEnv::with(|s| s.implement_cancel = true);
+    let id = env.create("demo/approval", &[]);
+    env.wait_for(&id, |t| t["status"] == "THREAD_STATUS_PAUSED");
+    // Follow it through the pause, and cancel it once the follower is attached.
+    let mut child = env_command(&env)
+        .args(["scriptum", "thread", "watch", &id, "--wait-paused"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().contains("--wait-paused") {
+            break;
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut client = ScriptumServiceClient::connect(env.url.clone())
+            .await
+            .unwrap();
+        client
+            .cancel_thread(dodil::proto::CancelThreadRequest {
+                thread_id: id.clone(),
+                reason: "test".into(),
+            })
+            .await
+            .unwrap();
+    });
+    let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    assert_eq!(child.wait().unwrap().code(), Some(3), "{rest:?}");
+    assert!(rest.join("\n").contains("cancelled"), "{rest:?}");
+}
+
+/// The binary as a plain `std::process::Command` (for tests that talk to it while it runs).
+fn env_command(env: &TestEnv) -> Command {
+    let home = env.dir.path();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dodil"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DODIL_ENDPOINT", &env.url)
+        .env("DODIL_CONFIG", home.join("config.yaml"))
+        .env("DODIL_DATA_DIR", home.join("data"))
+        .env("HOME", home)
+        .env("NO_COLOR", "1")
+        .env("TZ", "UTC")
+        .stdout(Stdio::null());
+    cmd
 }

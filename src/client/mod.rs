@@ -4,10 +4,11 @@
 mod actions;
 mod convert;
 mod results;
-mod watch;
 
 pub use results::{OutputStream, ResultQuery, StepStream, STREAM_IDLE_TIMEOUT};
-pub use watch::EventStream;
+mod watch;
+
+pub use watch::{EventStream, StepEventStream};
 
 use std::future::Future;
 use std::time::{Duration, Instant};

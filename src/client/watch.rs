@@ -12,7 +12,8 @@ use crate::model::event::{
     EventKind, StepCompleted, StepFailed, StepStarted, ThreadCancelled, ThreadCompleted,
     ThreadEvent, ThreadFailed, ThreadStarted, YieldedValue,
 };
-use crate::model::Thread;
+use crate::model::step_event::{DecisionMade, StepDone, StepEvent, StepEventKind, StepSnapshot};
+use crate::model::{StepStatus, Thread};
 use crate::proto;
 use crate::proto::thread_event::Event;
 
@@ -127,6 +128,111 @@ impl From<proto::ThreadEvent> for ThreadEvent {
         };
         ThreadEvent {
             thread_id: p.thread_id,
+            timestamp_ms: p.timestamp_ms,
+            kind,
+        }
+    }
+}
+
+/// Step events as they arrive; an `Err` item is the stream breaking.
+pub type StepEventStream = Pin<Box<dyn Stream<Item = Result<StepEvent, tonic::Status>> + Send>>;
+
+impl Client {
+    /// Opens WatchStep for one step. No deadline: the stream lives as long as the step.
+    pub async fn watch_step(
+        &self,
+        thread_id: &str,
+        step_path: &str,
+    ) -> Result<StepEventStream, tonic::Status> {
+        let request = proto::WatchStepRequest {
+            thread_id: thread_id.to_string(),
+            step_path: step_path.to_string(),
+        };
+        let started = Instant::now();
+        let result = self.service.clone().watch_step(request).await;
+        let took = fmt_elapsed(started.elapsed());
+        match &result {
+            Ok(_) => self
+                .printer
+                .verbose(&format!("WatchStep: stream open in {took}")),
+            Err(status) => self
+                .printer
+                .verbose(&format!("WatchStep: {} in {took}", describe_status(status))),
+        }
+        Ok(Box::pin(
+            result?.into_inner().map(|item| item.map(StepEvent::from)),
+        ))
+    }
+
+    /// One GetThreadResult attempt for one step's status, with a short deadline and no retries:
+    /// the step watcher classifies failures itself.
+    pub async fn poll_step(
+        &self,
+        thread_id: &str,
+        step_path: &str,
+    ) -> Result<StepStatus, tonic::Status> {
+        let mut request = tonic::Request::new(proto::GetThreadResultRequest {
+            thread_id: thread_id.to_string(),
+            step_path: Some(step_path.to_string()),
+            output_only: None,
+            metadata_only: None,
+        });
+        request.set_timeout(POLL_DEADLINE);
+        let started = Instant::now();
+        let result = self.service.clone().get_thread_result(request).await;
+        let took = fmt_elapsed(started.elapsed());
+        match &result {
+            Ok(_) => self
+                .printer
+                .verbose(&format!("GetThreadResult: OK in {took}")),
+            Err(status) => self.printer.verbose(&format!(
+                "GetThreadResult: {} in {took}",
+                describe_status(status)
+            )),
+        }
+        let response = result?.into_inner();
+        let detail = response
+            .step_details
+            .into_iter()
+            .find(|d| d.step_path == step_path)
+            .ok_or_else(|| {
+                tonic::Status::not_found(format!("no step {step_path} in the result"))
+            })?;
+        Ok(StepStatus::from_i32(detail.status))
+    }
+}
+
+impl From<proto::StepEvent> for StepEvent {
+    fn from(p: proto::StepEvent) -> Self {
+        use proto::step_event::Event;
+        let kind = match p.event {
+            Some(Event::Snapshot(s)) => StepEventKind::Snapshot(StepSnapshot {
+                status: StepStatus::from_i32(s.status),
+                name: s.name,
+                primitive: s.primitive,
+                started_at_ms: s.started_at_ms,
+                sample_input: s.sample_input.to_vec(),
+                sample_output: s.sample_output.to_vec(),
+            }),
+            Some(Event::Decision(d)) => StepEventKind::Decision(DecisionMade {
+                strategy: d.strategy,
+                chosen_branch: d.chosen_branch,
+                reasoning: d.reasoning,
+            }),
+            Some(Event::Done(d)) => StepEventKind::Done(StepDone {
+                duration_ms: d.duration_ms,
+                output_bytes: d.output_bytes,
+            }),
+            Some(Event::StepFailed(f)) => StepEventKind::Failed(StepFailed {
+                step_path: f.step_path,
+                name: f.name,
+                error: f.error,
+            }),
+            None => StepEventKind::Unknown,
+        };
+        StepEvent {
+            thread_id: p.thread_id,
+            step_path: p.step_path,
             timestamp_ms: p.timestamp_ms,
             kind,
         }

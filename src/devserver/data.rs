@@ -3,6 +3,8 @@
 //! Large payloads are never held whole in memory: [`Data::read`] produces any byte range of them
 //! from the offset alone, so a 1 GiB output streams in constant memory.
 
+use std::sync::Mutex;
+
 use bytes::{Bytes, BytesMut};
 
 /// Bytes per block of the filler pattern (see [`filler_fill`]).
@@ -46,9 +48,15 @@ impl Data {
         match self {
             Data::Inline(b) => b.slice(start as usize..end as usize),
             Data::Filler(n) => {
-                let mut buf = BytesMut::zeroed((end - start) as usize);
-                filler_fill(*n, start, &mut buf);
-                buf.freeze()
+                let len = (end - start) as usize;
+                if len < POOLED_MIN {
+                    let mut buf = BytesMut::zeroed(len);
+                    filler_fill(*n, start, &mut buf);
+                    return buf.freeze();
+                }
+                let mut buf = pooled(len);
+                filler_fill(*n, start, &mut buf.0);
+                Bytes::from_owner(buf)
             }
         }
     }
@@ -65,6 +73,40 @@ impl Data {
             Data::Filler(_) => None,
         }
     }
+}
+
+/// Chunks at least this large come from (and go back to) a small pool of buffers, so streaming
+/// a large output reuses a few warm buffers instead of faulting in fresh pages for every chunk.
+const POOLED_MIN: usize = 64 * 1024;
+const POOL_MAX_BUFFERS: usize = 4;
+
+static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
+/// A generated chunk's buffer; dropping it (once the transport is done) returns it to the pool.
+struct Pooled(Vec<u8>);
+
+impl AsRef<[u8]> for Pooled {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for Pooled {
+    fn drop(&mut self) {
+        let buf = std::mem::take(&mut self.0);
+        let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() < POOL_MAX_BUFFERS {
+            pool.push(buf);
+        }
+    }
+}
+
+/// A buffer of exactly `len` (initialized) bytes, from the pool when one is there.
+fn pooled(len: usize) -> Pooled {
+    let reused = POOL.lock().unwrap_or_else(|e| e.into_inner()).pop();
+    let mut buf = reused.unwrap_or_default();
+    buf.resize(len, 0);
+    Pooled(buf)
 }
 
 /// Writes bytes `offset..offset+out.len()` of the filler document of `total` bytes.

@@ -19,7 +19,7 @@ use crate::proto;
 /// Sleeps until `deadline_ms` (wall clock), at most `cap`.
 async fn sleep_until_ms(deadline_ms: Option<i64>, cap: Duration) {
     let d = match deadline_ms {
-        Some(t) => Duration::from_millis((t - now_ms()).max(0) as u64).min(cap),
+        Some(t) => Duration::from_millis(t.saturating_sub(now_ms()).max(0) as u64).min(cap),
         None => cap,
     };
     tokio::time::sleep(d).await;

@@ -166,37 +166,13 @@ pub(crate) async fn follow_with<S: Source>(
         end_reported: false,
         stream_step: String::new(),
     };
-    let deadline = options.timeout.map(|d| Instant::now() + d);
-    let result = {
-        let work = engine.run();
-        tokio::pin!(work);
-        let ctrl_c = async {
-            if options.handle_ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
-                return;
-            }
-            std::future::pending::<()>().await
-        };
-        let timed_out = async {
-            match deadline {
-                Some(deadline) => tokio::time::sleep_until(deadline).await,
-                None => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            result = &mut work => result,
-            () = ctrl_c => Ok(End::Interrupted),
-            () = timed_out => Err(CliError::new(
-                ExitStatus::Unreachable,
-                format!(
-                    "stopped following thread {thread_id} after {} (--follow-timeout); it goes on running on the server",
-                    duration_ms(options.timeout.unwrap_or_default().as_millis() as i64)
-                ),
-            )
-            .with_hint(watch_hint(thread_id))
-            .into()),
-        }
-    };
-    let end = result?;
+    let end = guarded(
+        engine.run(),
+        options,
+        &format!("thread {thread_id}"),
+        watch_hint(thread_id),
+    )
+    .await?;
     let mut thread = engine.last.take().unwrap_or_else(|| placeholder(thread_id));
     if let (End::Terminal, Some(event)) = (end, &engine.terminal_event) {
         // The stream's word on the outcome stands when GetThread could not confirm it.
@@ -209,6 +185,44 @@ pub(crate) async fn follow_with<S: Source>(
         end,
         terminal_event: engine.terminal_event.take(),
     })
+}
+
+/// Runs `work` until it ends, the user presses Ctrl-C (`End::Interrupted`), or `--follow-timeout`
+/// passes (exit 6 with `hint`). `what` names what was being followed.
+pub(crate) async fn guarded(
+    work: impl Future<Output = anyhow::Result<End>>,
+    options: &FollowOptions,
+    what: &str,
+    hint: String,
+) -> anyhow::Result<End> {
+    let deadline = options.timeout.map(|d| Instant::now() + d);
+    tokio::pin!(work);
+    let ctrl_c = async {
+        if options.handle_ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
+            return;
+        }
+        std::future::pending::<()>().await
+    };
+    let timed_out = async {
+        match deadline {
+            Some(deadline) => tokio::time::sleep_until(deadline).await,
+            None => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        result = &mut work => result,
+        () = ctrl_c => Ok(End::Interrupted),
+        () = timed_out => Err(CliError::new(
+            ExitStatus::Unreachable,
+            format!(
+                "stopped following {} after {} (--follow-timeout); it goes on running on the server",
+                crate::output::terminal_safe(what),
+                duration_ms(options.timeout.unwrap_or_default().as_millis() as i64)
+            ),
+        )
+        .with_hint(hint)
+        .into()),
+    }
 }
 
 /// The `thread watch` command line that picks following up again.
@@ -724,6 +738,8 @@ impl Backoff {
 fn jitter(delay: Duration) -> Duration {
     delay.mul_f64(0.8 + 0.4 * fastrand::f64())
 }
+
+pub mod step;
 
 #[cfg(test)]
 mod tests;

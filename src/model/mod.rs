@@ -3,6 +3,7 @@
 //! names, full enum names, int64 as numbers, JSON payloads embedded as JSON values.
 
 pub mod event;
+pub mod step_event;
 
 use std::collections::BTreeMap;
 use std::fmt;

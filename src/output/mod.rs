@@ -5,6 +5,7 @@ mod format;
 mod printer;
 pub mod progress;
 mod sanitize;
+pub mod step_display;
 
 pub use format::{age, duration_ms, local_time, size};
 pub use printer::{ColorChoice, Printer, Verbosity};

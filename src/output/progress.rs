@@ -48,6 +48,20 @@ enum Style {
 struct LiveState {
     label: String,
     step_started: Option<Instant>,
+    /// Steps started and not finished, innermost last: (path, label, started).
+    running: Vec<(String, String, Instant)>,
+}
+
+impl LiveState {
+    /// Shows the innermost step still running (after one finished, its parent).
+    fn show_running(&mut self) {
+        if let Some((_, label, started)) = self.running.last() {
+            self.label = label.clone();
+            self.step_started = Some(*started);
+        } else {
+            self.step_started = None;
+        }
+    }
 }
 
 impl FollowDisplay {
@@ -57,7 +71,7 @@ impl FollowDisplay {
             // (-v writes call logs to stderr, which would tear a live display apart.)
             let now = Arc::new(Mutex::new(LiveState {
                 label: "waiting for the first event".into(),
-                step_started: None,
+                ..LiveState::default()
             }));
             let shared = now.clone();
             let template = ProgressStyle::with_template("{spinner} {live}")
@@ -130,10 +144,13 @@ impl FollowDisplay {
                 .map_or(String::new(), |t| format!(" {word} {t}"))
         };
         match (outcome.end, thread.status) {
-            (End::Interrupted, _) => {
+            (End::Interrupted, status) => {
+                let known = match status {
+                    ThreadStatus::Unspecified => String::new(),
+                    status => format!(" ({status})"),
+                };
                 self.printer.status(&format!(
-                    "stopped following thread {id} ({}); it goes on running on the server",
-                    thread.status
+                    "stopped following thread {id}{known}; it goes on running on the server"
                 ));
                 self.printer
                     .hint(&format!("dodil scriptum thread watch {id}"));
@@ -273,6 +290,23 @@ impl FollowDisplay {
         }
     }
 
+    fn step_started(&self, path: &str, label: String) {
+        if let Style::Live { now, .. } = &self.style {
+            let mut live = now.lock().expect("live state");
+            live.running.retain(|(p, _, _)| p != path);
+            live.running.push((path.to_string(), label, Instant::now()));
+            live.show_running();
+        }
+    }
+
+    fn step_finished(&self, path: &str) {
+        if let Style::Live { now, .. } = &self.style {
+            let mut live = now.lock().expect("live state");
+            live.running.retain(|(p, _, _)| p != path);
+            live.show_running();
+        }
+    }
+
     fn set_live(&self, label: Option<String>, step_started: Option<Option<Instant>>) {
         if let Style::Live { now, .. } = &self.style {
             let mut live = now.lock().expect("live state");
@@ -306,10 +340,7 @@ impl FollowDisplay {
                 };
                 self.steps.insert(s.step_path.clone(), kind.clone());
                 let label = step_label(&s.step_path, &s.name);
-                self.set_live(
-                    Some(format!("{label} ({kind})")),
-                    Some(Some(Instant::now())),
-                );
+                self.step_started(&s.step_path, format!("{label} ({kind})"));
                 let mark = if live {
                     self.paint("▸", "2")
                 } else {
@@ -323,7 +354,7 @@ impl FollowDisplay {
             }
             EventKind::StepCompleted(s) => {
                 self.finished_steps += 1;
-                self.set_live(None, Some(None));
+                self.step_finished(&s.step_path);
                 let kind = self
                     .steps
                     .get(&s.step_path)
@@ -341,7 +372,7 @@ impl FollowDisplay {
                 self.finished_steps += 1;
                 self.last_step_failure =
                     Some((s.step_path.clone(), s.name.clone(), s.error.clone()));
-                self.set_live(None, Some(None));
+                self.step_finished(&s.step_path);
                 Some(format!(
                     "{}{} {}: {}",
                     indent(&s.step_path),
@@ -460,7 +491,7 @@ fn step_label(path: &str, name: &str) -> String {
 }
 
 /// `10:40:01.123` in local time, for plain lines.
-fn clock(ms: i64) -> String {
+pub(crate) fn clock(ms: i64) -> String {
     let ms = if ms > 0 {
         ms
     } else {

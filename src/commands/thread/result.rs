@@ -2,18 +2,20 @@
 //! a summary on stderr, and with `--save DIR` the files of `cli-contract.md`.
 
 use std::path::Path;
-use std::time::Duration;
 
 use crate::cli::{OutputFormat, ResultArgs};
 use crate::client::ResultQuery;
 use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
+use crate::follow::End;
 use crate::model::{StepStatus, Thread, ThreadResult, ThreadStatus};
 use crate::output::{duration_ms, print_document, size, terminal_safe};
 use crate::save::download::{download_output, DownloadError};
 use crate::save::layout::SaveDir;
 use crate::save::sink::{terminal_bytes, too_large, ByteSink, MemorySink, StdoutSink};
 use crate::save::{save_result, Saved};
+
+use super::watch::{follow_and_report, options};
 
 /// The most output `-o json|yaml` embeds in a document (it must be held in memory to parse).
 pub const EMBED_LIMIT: u64 = 64 * 1024 * 1024;
@@ -24,7 +26,10 @@ const TERMINAL_ECHO_LIMIT: u64 = 1024 * 1024;
 
 pub async fn run(ctx: &Context, args: ResultArgs) -> anyhow::Result<ExitStatus> {
     if args.wait {
-        wait_until_terminal(ctx, &args.thread_id).await?;
+        let outcome = follow_and_report(ctx, &args.thread_id, &options(&args.follow)).await?;
+        if outcome.end == End::Interrupted {
+            return Ok(outcome.exit_status());
+        }
     }
     after_run(ctx, &args.thread_id, true, args.save.as_deref(), args.force).await
 }
@@ -348,45 +353,5 @@ fn print_small_output(ctx: &Context, data: &[u8]) -> anyhow::Result<()> {
             }
             Ok(())
         }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// TEMPORARY: `--wait` until the following engine (branch `follow`) lands. At merge, replace the
-// body of this one function with the engine (stream first, resume, polling fallback).
-// ---------------------------------------------------------------------------------------------
-/// Polls GetThread until the thread is terminal or paused (250 ms, backing off to 2 s).
-pub async fn wait_until_terminal(ctx: &Context, thread_id: &str) -> anyhow::Result<Thread> {
-    const FIRST: Duration = Duration::from_millis(250);
-    const MOST: Duration = Duration::from_secs(2);
-    let client = ctx.client().await?;
-    let mut delay = FIRST;
-    let mut last: Option<(ThreadStatus, String)> = None;
-    loop {
-        let thread = client.get_thread(thread_id).await?;
-        if thread.status.is_terminal() || thread.status == ThreadStatus::Paused {
-            return Ok(thread);
-        }
-        let now = (thread.status, thread.current_step_path.clone());
-        if last.as_ref() != Some(&now) {
-            ctx.printer.status(&format!(
-                "waiting: thread {} is {}{}",
-                terminal_safe(thread_id),
-                thread.status,
-                if thread.current_step_path.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " (step {} {})",
-                        terminal_safe(&thread.current_step_path),
-                        terminal_safe(&thread.current_step_name)
-                    )
-                }
-            ));
-            last = Some(now);
-            delay = FIRST;
-        }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(MOST);
     }
 }

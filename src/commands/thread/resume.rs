@@ -1,10 +1,12 @@
-//! `thread resume`: ResumeThread on a paused (or failed) thread.
+//! `thread resume`: ResumeThread on a paused (or failed) thread, then (with `--watch`) follow it.
 
 use crate::cli::{OutputFormat, ResumeArgs};
 use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
 use crate::input;
 use crate::output::{print_document, terminal_safe};
+
+use super::watch::{follow_and_report, options, print_final};
 
 pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> {
     let input_override = match &args.input {
@@ -33,6 +35,13 @@ pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> 
         Err(err) => return Err(err),
     };
     let id = terminal_safe(&args.thread_id);
+    if args.watch {
+        ctx.printer
+            .status(&format!("resumed thread {id}: now {status}; following it"));
+        let outcome = follow_and_report(ctx, &args.thread_id, &options(&args.follow)).await?;
+        print_final(ctx, &outcome)?;
+        return Ok(outcome.exit_status());
+    }
     match ctx.output {
         OutputFormat::Table => {
             ctx.printer.data_line(&status.to_string())?;

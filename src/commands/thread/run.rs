@@ -1,5 +1,5 @@
 //! `thread run`: CreateThread, then follow the thread to its end, then (with `--result` /
-//! `--save`) its result.
+//! `--save`) its result, exactly as `thread result` gives it.
 
 use crate::cli::RunArgs;
 use crate::context::Context;
@@ -7,11 +7,18 @@ use crate::error::ExitStatus;
 use crate::follow::End;
 use crate::output::terminal_safe;
 
+use crate::save::layout::SaveDir;
+
 use super::create::create_thread;
+use super::result::after_run;
 use super::watch::{follow_and_report, options, print_final};
 
 pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
     let options = options(&args.follow);
+    // A DIR we may not use is refused before a thread is created for nothing.
+    if let Some(dir) = &args.save {
+        SaveDir::prepare(dir, args.force)?;
+    }
     let created = create_thread(ctx, &args.create).await?;
     let id = created.thread_id;
     // At once, so an interrupted run can be found again.
@@ -22,23 +29,10 @@ pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
     ));
     let outcome = follow_and_report(ctx, &id, &options).await?;
 
-    // ---- RESULTS CALL SITE -----------------------------------------------------------------
-    // The lead replaces this block after merging the `results` branch with:
-    //   if args.result || args.save.is_some() {
-    //       super::result::after_run(ctx, &id, args.result, args.save.as_deref()).await?;
-    //   }
-    // (and `-o json` then prints the thread and its result as one document).
     if outcome.end == End::Terminal && (args.result || args.save.is_some()) {
-        ctx.printer.warn(
-            "--result and --save are not available in this build; the thread was followed only",
-        );
-        ctx.printer.hint(&format!(
-            "fetch the result later with: dodil scriptum thread result {}",
-            terminal_safe(&id)
-        ));
+        // With --result, `-o json|yaml` prints the result document alone (it carries the status).
+        return after_run(ctx, &id, args.result, args.save.as_deref(), args.force).await;
     }
-    // ----------------------------------------------------------------------------------------
-
     print_final(ctx, &outcome)?;
     Ok(outcome.exit_status())
 }

@@ -10,9 +10,13 @@ use crate::model::event::{now_ms, Progress};
 use crate::model::{EventKind, ThreadEvent};
 use crate::output::print_document;
 use crate::output::progress::FollowDisplay;
+use crate::output::step_display::StepDisplay;
 
 pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<ExitStatus> {
     let options = options(&args.follow);
+    if let Some(step_path) = &args.step {
+        return watch_step(ctx, &args.thread_id, step_path, &options).await;
+    }
     let client = ctx.client().await?;
     // A transient failure here is the engine's business (retries within the budget).
     let thread = match client.poll_thread(&args.thread_id).await {
@@ -43,6 +47,20 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<ExitStatus> {
         follow_and_report(ctx, &args.thread_id, &options).await?
     };
     print_final(ctx, &outcome)?;
+    Ok(outcome.exit_status())
+}
+
+/// `--step PATH`: one step's events, and the exit code of its outcome.
+async fn watch_step(
+    ctx: &Context,
+    thread_id: &str,
+    step_path: &str,
+    options: &FollowOptions,
+) -> anyhow::Result<ExitStatus> {
+    let mut display = StepDisplay::new(&ctx.printer, ctx.output, thread_id, step_path);
+    let outcome =
+        follow::step::follow_step(ctx, thread_id, step_path, options, &mut display).await?;
+    display.finish(&outcome)?;
     Ok(outcome.exit_status())
 }
 
