@@ -173,6 +173,115 @@ fn calls_to_a_stalled_server_hit_their_deadline() {
     );
 }
 
+/// A TCP proxy on 127.0.0.1:0 to `backend` that passes the client's bytes through but only the
+/// first `limit` bytes of the server's, then holds the connection open and silent.
+fn start_stalling_proxy(runtime: &tokio::runtime::Runtime, backend: String, limit: u64) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let backend = backend.trim_start_matches("http://").to_string();
+    runtime.spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let Ok(server) = tokio::net::TcpStream::connect(&backend).await else {
+                return;
+            };
+            let (mut client_read, mut client_write) = client.into_split();
+            let (mut server_read, mut server_write) = server.into_split();
+            tokio::spawn(async move {
+                let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
+            });
+            tokio::spawn(async move {
+                let mut passed = 0u64;
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let Ok(n) = server_read.read(&mut buf).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    let pass = (limit.saturating_sub(passed)).min(n as u64) as usize;
+                    if pass > 0 && client_write.write_all(&buf[..pass]).await.is_err() {
+                        return;
+                    }
+                    passed += n as u64;
+                    // Past the limit: keep reading (so the server is not blocked) and drop it.
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn a_result_stream_that_goes_silent_is_broken_off() {
+    // 12 MB of output: GetThreadResult brings 4 MiB, then StreamThreadResult goes silent
+    // after about 1.5 MB more, on a connection that stays open.
+    let env = TestEnv::start();
+    let id = finished_big(&env, 12_000_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let port = start_stalling_proxy(&runtime, env.url.clone(), 6_000_000);
+    let started = Instant::now();
+    let out = env
+        .cmd()
+        .env("DODIL_ENDPOINT", format!("http://127.0.0.1:{port}"))
+        .env("DODIL_CALL_TIMEOUT", "1s")
+        .env("DODIL_RESULT_CHUNK_BYTES", "65536")
+        .args(["scriptum", "thread", "result", &id, "--save"])
+        .arg(env.path("out"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_ne!(code(&out), 0, "{err}");
+    assert!(err.contains("silent for 1.0s"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30), "{err}");
+    assert!(!env.path("out").join("output.json").exists());
+    runtime.shutdown_background();
+}
+
+#[test]
+fn a_watch_on_a_connection_gone_silent_gives_up_within_the_budget() {
+    // A long thread; the connection delivers the first 50 kB, then nothing, and never closes.
+    let env = TestEnv::start();
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "create", "demo/big", "--input"])
+        .arg(r#"{"bytes": 1024, "steps": 5000}"#)
+        .output()
+        .unwrap();
+    let id = created_id(&out);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let port = start_stalling_proxy(&runtime, env.url.clone(), 50_000);
+    let started = Instant::now();
+    let out = env
+        .cmd()
+        .env("DODIL_ENDPOINT", format!("http://127.0.0.1:{port}"))
+        .env("DODIL_CALL_TIMEOUT", "1s")
+        .args(["scriptum", "thread", "watch", &id, "-o", "jsonl"])
+        .args(["--retry-budget", "3s"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(code(&out), 6, "{err}");
+    assert!(
+        err.contains(&format!("dodil scriptum thread watch {id}")),
+        "{err}"
+    );
+    assert!(!stdout(&out).is_empty(), "events came before the silence");
+    assert!(started.elapsed() < Duration::from_secs(30), "{err}");
+    runtime.shutdown_background();
+}
+
 // ---- auth refused: exit 5, a hint, the token never echoed (not even with -v) -----------------
 
 #[test]
