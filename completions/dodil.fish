@@ -38,8 +38,8 @@ complete -c dodil -n "__fish_dodil_needs_command" -l color -d 'When to use colou
 always\t''
 never\t''"
 complete -c dodil -n "__fish_dodil_needs_command" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
-complete -c dodil -n "__fish_dodil_needs_command" -s q -l quiet -d 'Print less on stderr (errors only)'
-complete -c dodil -n "__fish_dodil_needs_command" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
+complete -c dodil -n "__fish_dodil_needs_command" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_needs_command" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
 complete -c dodil -n "__fish_dodil_needs_command" -s h -l help -d 'Print help'
 complete -c dodil -n "__fish_dodil_needs_command" -s V -l version -d 'Print version'
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "scriptum" -d 'Scripts and their threads on Dodil Scriptum'
@@ -60,8 +60,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_see
 always\t''
 never\t''"
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -s q -l quiet -d 'Print less on stderr (errors only)'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -s h -l help -d 'Print help'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -f -a "thread" -d 'Create, follow and inspect threads (executions of a script)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -f -a "dev-server" -d 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
@@ -80,8 +80,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 always\t''
 never\t''"
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s q -l quiet -d 'Print less on stderr (errors only)'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s h -l help -d 'Print help'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "create" -d 'Start a thread and print its id at once, without waiting for it'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -f -a "run" -d 'Start a thread and follow it to the end; the exit code tells how it ended'
@@ -134,8 +134,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-hostile-names -d 'Step paths and names carry terminal escapes, `..`, `/abs`, `a/b` and NUL'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-huge-message -d 'GetThreadResult returns the whole output uncapped and StreamThreadResult sends it as one message (for max-message-size tests)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s q -l quiet -d 'Print less on stderr (errors only)'
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s h -l help -d 'Print help'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from help" -f -a "thread" -d 'Create, follow and inspect threads (executions of a script)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from help" -f -a "dev-server" -d 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
@@ -154,8 +154,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand completions" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
-complete -c dodil -n "__fish_dodil_using_subcommand completions" -s q -l quiet -d 'Print less on stderr (errors only)'
-complete -c dodil -n "__fish_dodil_using_subcommand completions" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l dir -d 'Write dodil.1 and one page per command (dodil-scriptum-thread-get.1, ...) into DIR' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
@@ -172,8 +172,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand man" -l color -d 'When to us
 always\t''
 never\t''"
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
-complete -c dodil -n "__fish_dodil_using_subcommand man" -s q -l quiet -d 'Print less on stderr (errors only)'
-complete -c dodil -n "__fish_dodil_using_subcommand man" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted)'
+complete -c dodil -n "__fish_dodil_using_subcommand man" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_using_subcommand man" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s h -l help -d 'Print help'
 complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum completions man help" -f -a "scriptum" -d 'Scripts and their threads on Dodil Scriptum'
 complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum completions man help" -f -a "completions" -d 'Print a shell completion script'

@@ -1,6 +1,7 @@
 //! Every clap type of the command line, and nothing else. Help text, the man page and shell
 //! completions are all generated from these definitions.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -85,11 +86,12 @@ pub struct GlobalArgs {
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
-    /// Print less on stderr (errors only)
+    /// Print less on stderr (errors only) [env: RUST_LOG=error]
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print more on stderr: each call, its status and time (tokens redacted)
+    /// Print more on stderr: each call, its status and time (tokens redacted) [env:
+    /// RUST_LOG=debug]
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
@@ -158,7 +160,7 @@ pub enum ScriptumCommand {
   dodil scriptum dev-server --listen 127.0.0.1:50051 --speed 10
   dodil scriptum dev-server --listen 127.0.0.1:0 --scripts ./scenarios --fault-watch-drop-after 3
   DODIL_ENDPOINT=http://127.0.0.1:50051 dodil scriptum thread run demo/hello")]
-    DevServer(Box<crate::devserver::DevServerArgs>),
+    DevServer(Box<DevServerArgs>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -459,4 +461,128 @@ fn parse_status(text: &str) -> Result<ThreadStatus, String> {
             ThreadStatus::known_short_names().join(", ")
         )
     })
+}
+
+/// Runs a local Scriptum simulator: scripted demo threads, scenario files, fault switches.
+#[derive(Clone, Debug, Args)]
+pub struct DevServerArgs {
+    /// Address to listen on; port 0 picks a free one (the first stdout line says which)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:50051")]
+    pub listen: SocketAddr,
+
+    /// Require `authorization: Bearer <token>` on every call, the token read from this file
+    /// [env: DODIL_DEVSERVER_TOKEN holds the token itself]
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Require this bearer token. For local testing only: other users can read argv; prefer
+    /// --token-file or DODIL_DEVSERVER_TOKEN
+    #[arg(long, value_name = "T", conflicts_with = "token_file")]
+    pub token: Option<crate::devserver::Secret>,
+
+    /// Persist threads in this directory [default: $DODIL_DATA_DIR, else
+    /// <platform data dir>/dodil/devserver, shared with --endpoint embedded]
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Keep threads in memory only; they vanish when the server stops
+    #[arg(long, conflicts_with = "data_dir")]
+    pub ephemeral: bool,
+
+    /// Time scale: 10 runs every script ten times faster
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
+    pub speed: f64,
+
+    /// Load scenario files (*.yaml) from this directory (see the README for the format)
+    #[arg(long, value_name = "DIR")]
+    pub scripts: Option<PathBuf>,
+
+    /// Make CancelThread work (the real service answers UNIMPLEMENTED)
+    #[arg(long)]
+    pub implement_cancel: bool,
+
+    /// Make ListArtifacts list this directory's files, downloadable from a local HTTP server
+    /// (the real service answers UNIMPLEMENTED)
+    #[arg(long, value_name = "DIR")]
+    pub artifacts: Option<PathBuf>,
+
+    /// Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g.
+    /// `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags
+    #[arg(long, value_name = "SPEC", help_heading = "Fault switches")]
+    pub faults: Option<String>,
+
+    /// Every watch stream ends (no terminal event) after N live events past its catch-up
+    #[arg(long, value_name = "N", help_heading = "Fault switches")]
+    pub fault_watch_drop_after: Option<u32>,
+
+    /// Watch streams end where the terminal event would be, without sending it
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_watch_no_terminal: bool,
+
+    /// WatchThread and WatchStep answer UNIMPLEMENTED
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_watch_unimplemented: bool,
+
+    /// The first N calls of METHOD (an RPC name, or * for each) answer UNAVAILABLE; repeatable
+    #[arg(long, value_name = "METHOD:N", help_heading = "Fault switches",
+          value_parser = crate::devserver::check_unavailable)]
+    pub fault_unavailable: Vec<String>,
+
+    /// Every call waits this many milliseconds before it is answered
+    #[arg(long, value_name = "MS", help_heading = "Fault switches")]
+    pub fault_latency_ms: Option<u64>,
+
+    /// ListThreads hands back the page token it was given instead of the next one
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_page_repeat: bool,
+
+    /// Result streams never send chunk K
+    #[arg(long, value_name = "K", help_heading = "Fault switches")]
+    pub fault_chunk_skip: Option<u32>,
+
+    /// Result streams send chunk K twice
+    #[arg(long, value_name = "K", help_heading = "Fault switches")]
+    pub fault_chunk_repeat: Option<u32>,
+
+    /// Result streams send chunk K+1 before chunk K
+    #[arg(long, value_name = "K", help_heading = "Fault switches")]
+    pub fault_chunk_reorder: Option<u32>,
+
+    /// Result streams send only half of chunk K's bytes
+    #[arg(long, value_name = "K", help_heading = "Fault switches")]
+    pub fault_chunk_short: Option<u32>,
+
+    /// Result streams never set is_final
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_chunk_no_final: bool,
+
+    /// Result streams send one more chunk after the final one
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_chunk_extra: bool,
+
+    /// StreamThreadResult's meta total_bytes is 1000 more than the chunks carry
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_meta_total_mismatch: bool,
+
+    /// GetThreadResult's output_total_bytes is 1000 more than the stream delivers
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_result_total_mismatch: bool,
+
+    /// Every status is 42 (outside the contract); WatchThread adds an event with no variant
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_bad_enums: bool,
+
+    /// Step paths and names carry terminal escapes, `..`, `/abs`, `a/b` and NUL
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_hostile_names: bool,
+
+    /// GetThreadResult returns the whole output uncapped and StreamThreadResult sends it as
+    /// one message (for max-message-size tests)
+    #[arg(long, help_heading = "Fault switches")]
+    pub fault_huge_message: bool,
 }

@@ -67,7 +67,7 @@ pub fn printer_for(global: &GlobalArgs) -> Printer {
     } else if global.verbose {
         Verbosity::Verbose
     } else {
-        Verbosity::Normal
+        verbosity_from_rust_log(std::env::var("RUST_LOG").ok().as_deref())
     };
     let color = match global.color {
         ColorWhen::Auto => ColorChoice::Auto,
@@ -75,4 +75,50 @@ pub fn printer_for(global: &GlobalArgs) -> Printer {
         ColorWhen::Never => ColorChoice::Never,
     };
     Printer::new(verbosity, color)
+}
+
+/// `RUST_LOG` (as cli-contract.md names it) when neither `-q` nor `-v` is given: `debug`/`trace`
+/// (or `info`) turn on the `-v` detail, `error`/`off` quieten as `-q` does. Filters such as
+/// `dodil=debug` count by their most verbose level.
+fn verbosity_from_rust_log(value: Option<&str>) -> Verbosity {
+    let Some(value) = value else {
+        return Verbosity::Normal;
+    };
+    let levels: Vec<String> = value
+        .split(',')
+        .map(|part| {
+            part.rsplit('=')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .collect();
+    if levels
+        .iter()
+        .any(|l| matches!(l.as_str(), "trace" | "debug" | "info"))
+    {
+        Verbosity::Verbose
+    } else if !levels.is_empty() && levels.iter().all(|l| matches!(l.as_str(), "error" | "off")) {
+        Verbosity::Quiet
+    } else {
+        Verbosity::Normal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rust_log_maps_to_verbosity() {
+        assert_eq!(verbosity_from_rust_log(None), Verbosity::Normal);
+        assert_eq!(verbosity_from_rust_log(Some("debug")), Verbosity::Verbose);
+        assert_eq!(
+            verbosity_from_rust_log(Some("warn,dodil=trace")),
+            Verbosity::Verbose
+        );
+        assert_eq!(verbosity_from_rust_log(Some("error")), Verbosity::Quiet);
+        assert_eq!(verbosity_from_rust_log(Some("warn")), Verbosity::Normal);
+    }
 }

@@ -32,7 +32,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_stream::StreamExt as _;
 
-pub use args::{run_standalone, DevServerArgs, Secret};
+pub use args::{check_unavailable, run_standalone, DevServerArgs, Secret};
 pub use faults::Faults;
 pub use scripts::{parse_def as parse_scenario, ScriptDef, StepDef};
 pub use service::{
