@@ -1,7 +1,7 @@
 //! Local validation of what the user hands us, so bad input is caught before anything is sent:
 //! `--input` (inline JSON, @FILE, @-), `--metadata K=V`, `--timeout DUR`, `--callback-url`.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::io::Read;
 
 use crate::error::CliError;
@@ -46,8 +46,8 @@ pub fn validate_json(text: &str) -> Result<(), String> {
 }
 
 /// `--metadata K=V` pairs into a map; a repeated key keeps the last value.
-pub fn parse_metadata(pairs: &[String]) -> Result<HashMap<String, String>, CliError> {
-    let mut map = HashMap::new();
+pub fn parse_metadata(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+    let mut map = BTreeMap::new();
     for pair in pairs {
         match pair.split_once('=') {
             Some((key, value)) if !key.trim().is_empty() => {

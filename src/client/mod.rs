@@ -20,7 +20,7 @@ use tonic::transport::{Certificate, Channel, ClientTlsConfig};
 
 use crate::config::{Settings, Token};
 use crate::error::{describe_status, is_transient, CliError};
-use crate::model::{CreatedThread, Thread, ThreadStatus};
+use crate::model::{CreatedThread, NewThread, Thread, ThreadStatus};
 use crate::output::Printer;
 use crate::proto;
 use crate::proto::scriptum_service_client::ScriptumServiceClient;
@@ -117,10 +117,16 @@ impl Client {
         Ok(Client { service, printer })
     }
 
-    pub async fn create_thread(
-        &self,
-        request: proto::CreateThreadRequest,
-    ) -> anyhow::Result<CreatedThread> {
+    pub async fn create_thread(&self, thread: NewThread) -> anyhow::Result<CreatedThread> {
+        let request = proto::CreateThreadRequest {
+            script_name: thread.script_name,
+            version: thread.version,
+            input_json: thread.input_json,
+            timeout: thread.timeout,
+            metadata: thread.metadata.into_iter().collect(),
+            callback_url: thread.callback_url,
+            load_env: thread.load_env,
+        };
         let response = self
             .unary(
                 "CreateThread",

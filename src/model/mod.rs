@@ -126,6 +126,20 @@ impl ThreadStatus {
     }
 }
 
+/// A thread to create, as the user described it (input already validated as JSON).
+#[derive(Clone, Debug, Default)]
+pub struct NewThread {
+    pub script_name: String,
+    /// 0 = the script's active version.
+    pub version: i32,
+    /// JSON text; empty for none.
+    pub input_json: String,
+    pub timeout: String,
+    pub metadata: BTreeMap<String, String>,
+    pub callback_url: String,
+    pub load_env: bool,
+}
+
 /// What CreateThread answers.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

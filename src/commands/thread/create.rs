@@ -4,9 +4,8 @@ use crate::cli::{CreateArgs, OutputFormat};
 use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
 use crate::input;
-use crate::model::CreatedThread;
+use crate::model::{CreatedThread, NewThread};
 use crate::output::{print_document, terminal_safe};
-use crate::proto;
 
 pub async fn run(ctx: &Context, args: CreateArgs) -> anyhow::Result<ExitStatus> {
     let created = create_thread(ctx, &args).await?;
@@ -36,7 +35,7 @@ pub async fn create_thread(ctx: &Context, args: &CreateArgs) -> anyhow::Result<C
     ctx.client().await?.create_thread(request).await
 }
 
-fn build_request(args: &CreateArgs) -> Result<proto::CreateThreadRequest, CliError> {
+fn build_request(args: &CreateArgs) -> Result<NewThread, CliError> {
     if args.script.trim().is_empty() {
         return Err(CliError::usage("the script name is empty"));
     }
@@ -50,7 +49,7 @@ fn build_request(args: &CreateArgs) -> Result<proto::CreateThreadRequest, CliErr
     if let Some(url) = &args.callback_url {
         input::validate_url("--callback-url", url)?;
     }
-    Ok(proto::CreateThreadRequest {
+    Ok(NewThread {
         script_name: args.script.clone(),
         version: args.version,
         input_json,
