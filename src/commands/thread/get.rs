@@ -3,6 +3,7 @@
 use crate::cli::{GetArgs, OutputFormat};
 use crate::context::Context;
 use crate::error::ExitStatus;
+use crate::model::event::now_ms;
 use crate::model::Thread;
 use crate::output::{self, age, duration_ms, local_time, print_document, terminal_safe};
 
@@ -90,10 +91,4 @@ fn or_dash(text: &str) -> String {
     } else {
         terminal_safe(text).into_owned()
     }
-}
-
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }

@@ -9,7 +9,9 @@ use crate::error::ExitStatus;
 use crate::model::Thread;
 use crate::output::{self, age, duration_ms, terminal_safe};
 
-use super::get::{now_ms, status_cell};
+use crate::model::event::now_ms;
+
+use super::get::status_cell;
 
 pub async fn run(ctx: &Context, args: ListArgs) -> anyhow::Result<ExitStatus> {
     let client = ctx.client().await?;

@@ -11,7 +11,7 @@ mod run;
 mod steps;
 pub(crate) mod watch;
 
-pub use get::now_ms;
+pub use crate::model::event::now_ms;
 
 use crate::cli::ThreadCommand;
 use crate::context::Context;
