@@ -321,7 +321,7 @@ pub async fn save_result(
         files: files.clone(),
         errors: problems.iter().map(|p| p.message.clone()).collect(),
         complete: problems.is_empty(),
-        saved_at_ms: crate::commands::thread::now_ms(),
+        saved_at_ms: crate::model::event::now_ms(),
         saved_by: format!("dodil {}", env!("CARGO_PKG_VERSION")),
     };
     let mut text = serde_json::to_string_pretty(&summary)?;
