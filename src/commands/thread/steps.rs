@@ -110,27 +110,31 @@ pub fn tree_order(steps: &[StepSummary]) -> Vec<(usize, &StepSummary)> {
     }
     let mut out = Vec::with_capacity(steps.len());
     let mut seen: BTreeSet<*const StepSummary> = BTreeSet::new();
+    // Depth-first with a stack of its own rather than recursion: a server can send a chain of
+    // parents as deep as it likes, and the call stack is only a few MiB.
     fn walk<'a>(
-        step: &'a StepSummary,
-        depth: usize,
+        root: &'a StepSummary,
         children: &BTreeMap<&str, Vec<&'a StepSummary>>,
         seen: &mut BTreeSet<*const StepSummary>,
         out: &mut Vec<(usize, &'a StepSummary)>,
     ) {
-        if !seen.insert(step as *const _) {
-            return;
-        }
-        out.push((depth, step));
-        for child in children.get(step.step_path.as_str()).into_iter().flatten() {
-            walk(child, depth + 1, children, seen, out);
+        let mut stack = vec![(0, root)];
+        while let Some((depth, step)) = stack.pop() {
+            if !seen.insert(step as *const _) {
+                continue;
+            }
+            out.push((depth, step));
+            // Reversed, so the first child is taken next.
+            let kids = children.get(step.step_path.as_str()).into_iter().flatten();
+            stack.extend(kids.rev().map(|child| (depth + 1, *child)));
         }
     }
     for root in roots {
-        walk(root, 0, &children, &mut seen, &mut out);
+        walk(root, &children, &mut seen, &mut out);
     }
     // Steps caught in a parent loop: shown at the top level rather than lost.
     for step in steps {
-        walk(step, 0, &children, &mut seen, &mut out);
+        walk(step, &children, &mut seen, &mut out);
     }
     out
 }
@@ -542,6 +546,30 @@ mod tests {
                 (1, "9"),
             ]
         );
+    }
+
+    #[test]
+    fn a_very_deep_parent_chain_does_not_overflow_the_stack() {
+        // Recursing once per level overflowed a 2 MiB test-thread stack long before this depth.
+        const DEPTH: usize = 200_000;
+        let steps: Vec<StepSummary> = (0..DEPTH)
+            .map(|i| {
+                let parent = if i == 0 {
+                    String::new()
+                } else {
+                    (i - 1).to_string()
+                };
+                s(&i.to_string(), &parent)
+            })
+            .collect();
+        let order = tree_order(&steps);
+        assert_eq!(order.len(), DEPTH);
+        for (n, (depth, step)) in order.iter().enumerate() {
+            assert_eq!(
+                (*depth, step.step_path.as_str()),
+                (n, n.to_string().as_str())
+            );
+        }
     }
 
     #[test]
