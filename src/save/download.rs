@@ -246,6 +246,12 @@ pub trait PayloadStore {
 
     /// A fresh payload for one field of a step.
     fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<Self::Payload>;
+
+    /// Every byte of `payload` is in (its inline data, or its final chunk): release what only
+    /// writing needs (e.g. close the file). A chunked restart may still drop it later.
+    fn complete(&mut self, _payload: &mut Self::Payload) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// One step with its reassembled input and output (the inline data moved out of `detail`).
@@ -353,6 +359,7 @@ pub async fn download_steps<S: PayloadStore>(
                     step_path,
                     field,
                     restart,
+                    last,
                     data,
                 } => {
                     let step = &mut steps[index[&step_path]];
@@ -375,6 +382,11 @@ pub async fn download_steps<S: PayloadStore>(
                     let payload = slot.as_mut().expect("chunk 0 opened the payload");
                     payload.sink.write(&data).map_err(DownloadError::Fatal)?;
                     payload.bytes += data.len() as u64;
+                    if last {
+                        store
+                            .complete(&mut payload.sink)
+                            .map_err(DownloadError::Fatal)?;
+                    }
                 }
             }
         }
@@ -393,6 +405,7 @@ fn inline<S: PayloadStore>(
     }
     let mut sink = store.open(detail, field).map_err(DownloadError::Fatal)?;
     sink.write(data).map_err(DownloadError::Fatal)?;
+    store.complete(&mut sink).map_err(DownloadError::Fatal)?;
     Ok(Some(Payload {
         sink,
         bytes: data.len() as u64,

@@ -200,6 +200,12 @@ impl PayloadStore for DiskStore<'_> {
         };
         AtomicFile::create(&dir, dir.join(file), format!("{rel}/{file}"), true)
     }
+
+    /// Closes the file as soon as its bytes are in: it waits for the commit as a temporary path
+    /// only, so a thread of thousands of steps does not hold thousands of open files.
+    fn complete(&mut self, payload: &mut AtomicFile) -> anyhow::Result<()> {
+        payload.seal()
+    }
 }
 
 /// Writes one small file atomically.
