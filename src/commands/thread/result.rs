@@ -9,10 +9,10 @@ use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
 use crate::follow::End;
 use crate::model::{StepStatus, Thread, ThreadResult, ThreadStatus};
-use crate::output::{duration_ms, print_document, size, terminal_safe};
+use crate::output::{duration_ms, print_document, size, terminal_bytes, terminal_safe};
 use crate::save::download::{download_output, DownloadError};
 use crate::save::layout::SaveDir;
-use crate::save::sink::{terminal_bytes, too_large, ByteSink, MemorySink, StdoutSink};
+use crate::save::sink::{too_large, ByteSink, MemorySink, StdoutSink};
 use crate::save::{save_result, Saved};
 
 use super::watch::{follow_and_report, options};
