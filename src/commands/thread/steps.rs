@@ -1,7 +1,9 @@
 //! `thread steps`: the step tree, one step's detail (`--step`), or every step's full input and
 //! output (`--detail`, reassembled from StreamStepResult; `--save DIR` writes them as files).
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use crate::cli::{OutputFormat, StepsArgs};
 use crate::client::ResultQuery;
@@ -12,7 +14,7 @@ use crate::output::{self, duration_ms, local_time, print_document, size, termina
 use crate::save::assemble::Field;
 use crate::save::download::{download_steps, DownloadError, PayloadStore};
 use crate::save::layout::SaveDir;
-use crate::save::sink::{MemorySink, PreviewSink};
+use crate::save::sink::{ByteSink, MemorySink, PreviewSink};
 
 use super::result::EMBED_LIMIT;
 
@@ -399,16 +401,76 @@ impl PayloadStore for PreviewStore {
     }
 }
 
-/// Holds each payload whole in memory, up to [`EMBED_LIMIT`], for a JSON/YAML document.
-struct MemoryStore;
+/// All step payloads held at once for `--detail -o json|yaml|jsonl`: beyond it, the command is
+/// told to use `--save` (each payload alone may take up to [`EMBED_LIMIT`]).
+pub const DETAIL_TOTAL_LIMIT: u64 = 2 * EMBED_LIMIT;
+
+/// Holds each payload whole in memory, up to [`EMBED_LIMIT`] each and `limit` in all, for a
+/// JSON/YAML document or JSON lines.
+struct MemoryStore {
+    left: Rc<Cell<u64>>,
+    limit: u64,
+}
+
+impl MemoryStore {
+    fn new(limit: u64) -> Self {
+        MemoryStore {
+            left: Rc::new(Cell::new(limit)),
+            limit,
+        }
+    }
+}
 
 impl PayloadStore for MemoryStore {
-    type Payload = MemorySink;
-    fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<MemorySink> {
-        Ok(MemorySink::new(
-            format!("step {} {}", terminal_safe(&step.step_path), field.name()),
-            EMBED_LIMIT as usize,
-        ))
+    type Payload = BudgetSink;
+    fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<BudgetSink> {
+        Ok(BudgetSink {
+            memory: MemorySink::new(
+                format!("step {} {}", terminal_safe(&step.step_path), field.name()),
+                EMBED_LIMIT as usize,
+            ),
+            left: Rc::clone(&self.left),
+            limit: self.limit,
+        })
+    }
+}
+
+/// A [`MemorySink`] that also draws on the budget all payloads share, and gives its bytes back
+/// when dropped (a payload replaced by chunks, or one already printed).
+struct BudgetSink {
+    memory: MemorySink,
+    left: Rc<Cell<u64>>,
+    limit: u64,
+}
+
+impl BudgetSink {
+    fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.memory.data)
+    }
+}
+
+impl ByteSink for BudgetSink {
+    fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        let n = data.len() as u64;
+        let Some(left) = self.left.get().checked_sub(n) else {
+            return Err(CliError::usage(format!(
+                "the steps' inputs and outputs together are larger than {} and cannot all be held \
+                 in memory for -o json/yaml/jsonl",
+                size(self.limit as i64)
+            ))
+            .with_hint("save them to files with --save DIR, or see them cut short with -o table")
+            .into());
+        };
+        self.memory.write(data)?;
+        self.left.set(left);
+        Ok(())
+    }
+}
+
+impl Drop for BudgetSink {
+    fn drop(&mut self) {
+        self.left
+            .set(self.left.get() + self.memory.data.len() as u64);
     }
 }
 
@@ -473,7 +535,8 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
             }
         }
         format => {
-            let steps = download_steps(client, &args.thread_id, only, &mut MemoryStore)
+            let mut store = MemoryStore::new(DETAIL_TOTAL_LIMIT);
+            let steps = download_steps(client, &args.thread_id, only, &mut store)
                 .await
                 .map_err(DownloadError::into_anyhow)?;
             let details: Vec<StepDetail> = steps
@@ -481,12 +544,12 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
                 .into_iter()
                 .map(|step| {
                     let mut detail = step.detail;
-                    if let Some(input) = step.input {
-                        detail.input_data = input.sink.data.into();
+                    if let Some(mut input) = step.input {
+                        detail.input_data = input.sink.take().into();
                     }
-                    if let Some(output) = step.output {
+                    if let Some(mut output) = step.output {
                         detail.output_total_bytes = output.bytes as i64;
-                        detail.output_data = output.sink.data.into();
+                        detail.output_data = output.sink.take().into();
                     }
                     // What the document carries is each payload whole.
                     detail.output_truncated = false;
@@ -570,6 +633,31 @@ mod tests {
                 (n, n.to_string().as_str())
             );
         }
+    }
+
+    #[test]
+    fn detail_payloads_share_one_memory_budget() {
+        let step = StepDetail {
+            step_path: "1".into(),
+            ..StepDetail::default()
+        };
+        let mut store = MemoryStore::new(10);
+        let mut a = store.open(&step, Field::Input).unwrap();
+        let mut b = store.open(&step, Field::Output).unwrap();
+        a.write(b"123456").unwrap();
+        // Each payload is small, but together they pass the budget: exit 2 with a hint.
+        let err = b.write(b"12345").unwrap_err();
+        let cli = err.downcast_ref::<CliError>().expect("a CliError");
+        assert_eq!(cli.status, ExitStatus::Usage);
+        assert!(
+            format!("{err:#}").contains("together are larger than"),
+            "{err:#}"
+        );
+        b.write(b"1234").unwrap();
+        // A payload dropped (replaced by chunks, or printed) gives its bytes back.
+        drop(a);
+        b.write(b"123456").unwrap();
+        assert_eq!(b.take().len(), 10);
     }
 
     #[test]
