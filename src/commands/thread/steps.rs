@@ -12,7 +12,7 @@ use crate::error::{CliError, ExitStatus};
 use crate::model::{StepDetail, StepSummary};
 use crate::output::{self, duration_ms, local_time, print_document, size, terminal_safe};
 use crate::save::assemble::Field;
-use crate::save::download::{download_steps, DownloadError, PayloadStore};
+use crate::save::download::{download_steps, DownloadError, PayloadStore, StepPayloads};
 use crate::save::layout::SaveDir;
 use crate::save::sink::{ByteSink, MemorySink, PreviewSink};
 
@@ -410,6 +410,8 @@ pub const DETAIL_TOTAL_LIMIT: u64 = 2 * EMBED_LIMIT;
 struct MemoryStore {
     left: Rc<Cell<u64>>,
     limit: u64,
+    /// `-o jsonl`: each step is printed here as soon as it is complete, not held to the end.
+    lines: Option<crate::output::Printer>,
 }
 
 impl MemoryStore {
@@ -417,6 +419,7 @@ impl MemoryStore {
         MemoryStore {
             left: Rc::new(Cell::new(limit)),
             limit,
+            lines: None,
         }
     }
 }
@@ -433,6 +436,32 @@ impl PayloadStore for MemoryStore {
             limit: self.limit,
         })
     }
+
+    fn streams_steps(&self) -> bool {
+        self.lines.is_some()
+    }
+
+    fn step_done(&mut self, step: StepPayloads<BudgetSink>) -> anyhow::Result<()> {
+        match &self.lines {
+            Some(printer) => printer.data_line(&serde_json::to_string(&whole_detail(step))?),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A step with its payloads back in place, whole, for a document.
+fn whole_detail(step: StepPayloads<BudgetSink>) -> StepDetail {
+    let mut detail = step.detail;
+    if let Some(mut input) = step.input {
+        detail.input_data = input.sink.take().into();
+    }
+    if let Some(mut output) = step.output {
+        detail.output_total_bytes = output.bytes as i64;
+        detail.output_data = output.sink.take().into();
+    }
+    // What the document carries is each payload whole.
+    detail.output_truncated = false;
+    detail
 }
 
 /// A [`MemorySink`] that also draws on the budget all payloads share, and gives its bytes back
@@ -536,31 +565,15 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
         }
         format => {
             let mut store = MemoryStore::new(DETAIL_TOTAL_LIMIT);
+            if format == OutputFormat::Jsonl {
+                store.lines = Some(ctx.printer.clone());
+            }
             let steps = download_steps(client, &args.thread_id, only, &mut store)
                 .await
                 .map_err(DownloadError::into_anyhow)?;
-            let details: Vec<StepDetail> = steps
-                .steps
-                .into_iter()
-                .map(|step| {
-                    let mut detail = step.detail;
-                    if let Some(mut input) = step.input {
-                        detail.input_data = input.sink.take().into();
-                    }
-                    if let Some(mut output) = step.output {
-                        detail.output_total_bytes = output.bytes as i64;
-                        detail.output_data = output.sink.take().into();
-                    }
-                    // What the document carries is each payload whole.
-                    detail.output_truncated = false;
-                    detail
-                })
-                .collect();
-            if format == OutputFormat::Jsonl {
-                for detail in &details {
-                    ctx.printer.data_line(&serde_json::to_string(detail)?)?;
-                }
-            } else {
+            // JSON lines: every step has been printed already.
+            if format != OutputFormat::Jsonl {
+                let details: Vec<StepDetail> = steps.steps.into_iter().map(whole_detail).collect();
                 print_document(&ctx.printer, format, &details)?;
             }
         }
