@@ -896,3 +896,52 @@ mod tls {
         runtime.shutdown_background();
     }
 }
+
+// ---- Many steps under a low open-file limit ------------------------------------------------------
+
+#[test]
+fn saving_many_steps_holds_few_files_open() {
+    // 600 steps, each with an input and an output: 1,200 payload files. Each used to stay open
+    // (with a 64 KiB buffer) until the whole stream had validated; under `ulimit -n 256` the save
+    // failed with "too many open files".
+    const STEPS: usize = 600;
+    let scripts = tempfile::tempdir().unwrap();
+    let mut yaml = String::from("name: t/many\nsteps:\n");
+    for i in 1..=STEPS {
+        yaml.push_str(&format!(
+            "  - path: \"{i}\"\n    name: s{i}\n    duration_ms: 1\n    input: {{n: {i}}}\n"
+        ));
+    }
+    std::fs::write(scripts.path().join("many.yaml"), yaml).unwrap();
+    let dir = scripts.path().to_path_buf();
+    let env = TestEnv::with(move |s| {
+        s.speed = 1000.0;
+        s.scripts_dir = Some(dir);
+    });
+    let id = env.create("t/many", &[]);
+    env.wait_for(&id, |t| t["status"] == "THREAD_STATUS_COMPLETED");
+
+    let save = env.path("many");
+    let err_file = env.path("many.stderr");
+    let mut cmd = std_cmd(&env, "sh");
+    cmd.args(["-c", r#"ulimit -n 256 && exec "$0" "$@""#, DODIL])
+        .args(["scriptum", "thread", "result", &id, "--save"])
+        .arg(&save)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&err_file).unwrap());
+    let mut child = cmd.spawn().unwrap();
+    let status = wait_bounded(&mut child, Duration::from_secs(120));
+    let err = std::fs::read_to_string(&err_file).unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(save.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["complete"], true);
+    assert_eq!(summary["steps"].as_array().unwrap().len(), STEPS);
+    for i in [1, STEPS / 2, STEPS] {
+        let step = save.join("steps").join(i.to_string());
+        let input: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(step.join("input.json")).unwrap()).unwrap();
+        assert_eq!(input["n"], i);
+        assert!(step.join("output.json").is_file());
+    }
+}

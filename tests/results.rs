@@ -514,6 +514,23 @@ fn steps_tree_one_step_and_unknown_path() {
         .find(|d| d["stepPath"] == "3")
         .unwrap();
     assert_eq!(step3["outputData"].as_str().unwrap().len(), 300_000 - 2);
+
+    // --detail -o jsonl: each step printed once complete, the same steps whole, in order (small
+    // chunks, so step 3's output comes in several).
+    let out = env
+        .cmd()
+        .env("DODIL_RESULT_CHUNK_BYTES", "65536")
+        .args([
+            "scriptum", "thread", "steps", &id, "--detail", "-o", "jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&Value::Array(lines), &details);
 }
 
 #[test]

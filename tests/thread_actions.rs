@@ -201,3 +201,30 @@ fn artifact_whose_size_disagrees_is_exit_7_and_no_file() {
         "no file, not even a temporary one: {left:?}"
     );
 }
+
+#[test]
+fn artifact_body_past_its_size_is_stopped_exit_7_and_no_file() {
+    // Announced 1000 bytes smaller than served: the download stops as soon as it runs past the
+    // announced size (an endless body cannot fill the disk), and leaves no file.
+    let (env, _files) = artifact_env(|s| s.faults.artifact_size_smaller = true);
+    let id = env.create("demo/hello", &[]);
+    let out_dir = env.path("artifacts");
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "artifacts", &id, "--save"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(7), "{err}");
+    assert!(err.contains("2 artifact(s) not saved"), "{err}");
+    assert!(
+        err.contains("ran past the 2999000 bytes the server announced"),
+        "{err}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "no file, not even a temporary one: {left:?}"
+    );
+}

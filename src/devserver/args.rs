@@ -80,8 +80,9 @@ impl DevServerArgs {
             bad_enums: self.fault_bad_enums,
             hostile_names: self.fault_hostile_names,
             huge_message: self.fault_huge_message,
-            // Reached through --faults artifact-size-mismatch.
+            // Reached through --faults artifact-size-mismatch / artifact-size-smaller.
             artifact_size_mismatch: false,
+            artifact_size_smaller: false,
             // Reached through --faults only-org=NAME.
             only_org: None,
         };

@@ -72,6 +72,9 @@ pub struct Faults {
     /// `artifact-size-mismatch`: ListArtifacts announces every artifact 1000 bytes larger than
     /// its download delivers.
     pub artifact_size_mismatch: bool,
+    /// `artifact-size-smaller`: ListArtifacts announces every artifact 1000 bytes smaller (not
+    /// below 0) than its download delivers, so the body runs past the announced size.
+    pub artifact_size_smaller: bool,
 }
 
 impl Faults {
@@ -123,6 +126,7 @@ impl Faults {
             "hostile-names" => self.hostile_names = flag()?,
             "huge-message" => self.huge_message = flag()?,
             "artifact-size-mismatch" => self.artifact_size_mismatch = flag()?,
+            "artifact-size-smaller" => self.artifact_size_smaller = flag()?,
             "only-org" => match value.map(str::trim).filter(|v| !v.is_empty()) {
                 Some(org) => self.only_org = Some(org.to_string()),
                 None => bail!("fault `only-org` needs an organization name, e.g. only-org=acme"),
@@ -132,7 +136,8 @@ impl Faults {
                  watch-unimplemented, unavailable=METHOD:N, latency-ms=MS, page-repeat, \
                  chunk-skip=K, chunk-repeat=K, chunk-reorder=K, chunk-short=K, chunk-no-final, \
                  chunk-extra, meta-total-mismatch, result-total-mismatch, bad-enums, \
-                 hostile-names, huge-message, artifact-size-mismatch, only-org=NAME"
+                 hostile-names, huge-message, artifact-size-mismatch, artifact-size-smaller, \
+                 only-org=NAME"
             ),
         }
         Ok(())
@@ -159,6 +164,7 @@ impl Faults {
             hostile_names,
             huge_message,
             artifact_size_mismatch,
+            artifact_size_smaller,
             only_org,
         } = other;
         self.watch_drop_after = watch_drop_after.or(self.watch_drop_after);
@@ -179,6 +185,7 @@ impl Faults {
         self.hostile_names |= hostile_names;
         self.huge_message |= huge_message;
         self.artifact_size_mismatch |= artifact_size_mismatch;
+        self.artifact_size_smaller |= artifact_size_smaller;
         self.only_org = only_org.or(self.only_org.take());
     }
 

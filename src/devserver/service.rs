@@ -668,6 +668,11 @@ impl ScriptumService for Service {
                     artifact.size_bytes += 1000;
                 }
             }
+            if self.0.faults.artifact_size_smaller {
+                for artifact in &mut artifacts {
+                    artifact.size_bytes = (artifact.size_bytes - 1000).max(0);
+                }
+            }
             Ok(proto::ListArtifactsResponse { artifacts })
         });
         call.finish(r)

@@ -9,7 +9,7 @@ pub mod step_display;
 
 pub use format::{age, duration_ms, local_time, size};
 pub use printer::{ColorChoice, Printer, Verbosity};
-pub use sanitize::{shell_word, terminal_safe};
+pub use sanitize::{shell_word, terminal_bytes, terminal_safe};
 
 use serde::Serialize;
 

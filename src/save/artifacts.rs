@@ -1,6 +1,8 @@
 //! `thread artifacts --save DIR`: each artifact fetched from its short-lived `download_url`,
-//! streamed into an [`AtomicFile`] in DIR, its size checked against `size_bytes`. A download that
-//! fails or disagrees leaves no file (exit 7); the others are still saved.
+//! streamed into an [`AtomicFile`] in DIR, its size checked against `size_bytes` as it arrives
+//! (a body that runs past it is stopped at once, so an endless one cannot fill the disk) and at
+//! the end. A body that stalls for [`READ_TIMEOUT`] is given up. A download that fails or
+//! disagrees leaves no file (exit 7); the others are still saved.
 
 use std::io::Read;
 use std::time::Duration;
@@ -45,10 +47,15 @@ pub struct ArtifactsSaved {
     pub problems: Vec<String>,
 }
 
+/// The longest wait for the next bytes of a body: a stalled download fails rather than hangs.
+/// Not a limit on the whole body, which may be large and slow.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
+
 pub fn save_artifacts(dir: &SaveDir, artifacts: &[Artifact]) -> ArtifactsSaved {
     let agent = ureq::Agent::config_builder()
         .timeout_connect(Some(Duration::from_secs(10)))
         .timeout_recv_response(Some(Duration::from_secs(60)))
+        .timeout_per_read(Some(READ_TIMEOUT))
         .http_status_as_error(false)
         .build()
         .new_agent();
@@ -84,6 +91,12 @@ fn download_one(
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err("the server gave no http(s) download URL".into());
     }
+    let Ok(expected) = u64::try_from(artifact.size_bytes) else {
+        return Err(format!(
+            "the server announced a negative size ({})",
+            artifact.size_bytes
+        ));
+    };
     let mut file = AtomicFile::create(
         dir.root(),
         dir.top_file(file_name),
@@ -109,11 +122,18 @@ fn download_one(
             if n == 0 {
                 return Ok(());
             }
+            let received = file.bytes() + n as u64;
+            if received > expected {
+                // Stopped here: what follows is never written.
+                return Err(format!(
+                    "the download ran past the {expected} bytes the server announced \
+                     (stopped at {received})"
+                ));
+            }
             file.write(&buffer[..n]).map_err(|err| format!("{err:#}"))?;
         }
     })?;
-    let expected = artifact.size_bytes;
-    if expected >= 0 && file.bytes() != expected as u64 {
+    if file.bytes() != expected {
         return Err(format!(
             "received {} bytes but the server announced {expected}",
             file.bytes()

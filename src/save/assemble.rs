@@ -252,11 +252,13 @@ pub enum StepAction {
     /// A step, announced; its inline input/output may be replaced by chunks later.
     Step(Box<StepDetail>),
     /// Bytes for a step field. `restart` is set on chunk 0: the chunks replace whatever the step
-    /// record carried inline for that field.
+    /// record carried inline for that field. `last` is set on the final chunk: the field is
+    /// complete (the stream as a whole is validated only at its end).
     Data {
         step_path: String,
         field: Field,
         restart: bool,
+        last: bool,
         data: Bytes,
     },
 }
@@ -383,6 +385,7 @@ impl StepAssembler {
                     step_path,
                     field,
                     restart,
+                    last: sequence.finished,
                     data: chunk.data,
                 })
             }

@@ -1,6 +1,10 @@
 //! Files that appear whole or not at all: written under a temporary name beside their final one,
 //! hashed as they are written, fsynced, then renamed. Dropping an [`AtomicFile`] before
 //! [`AtomicFile::commit`] (an error, Ctrl-C ending the task) removes the temporary file.
+//!
+//! A file whose bytes are all in can be [sealed](AtomicFile::seal) long before it is committed:
+//! flushed, fsynced and closed, keeping only its temporary path. A save of thousands of step
+//! payloads then holds thousands of paths, not thousands of open files and write buffers.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -26,7 +30,8 @@ pub struct FileEntry {
 }
 
 pub struct AtomicFile {
-    writer: BufWriter<File>,
+    /// `None` once sealed: the bytes are on disk and the file is closed.
+    writer: Option<BufWriter<File>>,
     temp: TempPath,
     target: PathBuf,
     /// The name shown to people and recorded in summary.json.
@@ -53,7 +58,7 @@ impl AtomicFile {
         .map_err(|err| write_error(&name, &err))?;
         let (file, temp) = file.into_parts();
         Ok(AtomicFile {
-            writer: BufWriter::with_capacity(64 * 1024, file),
+            writer: Some(BufWriter::with_capacity(64 * 1024, file)),
             temp,
             target,
             name,
@@ -74,15 +79,40 @@ impl AtomicFile {
         if let Some(hasher) = &mut self.hasher {
             hasher.update(data);
         }
-        let writer = &mut self.writer;
+        let Some(writer) = &mut self.writer else {
+            return Err(write_error(
+                &self.name,
+                &std::io::Error::other("written to after it was sealed"),
+            ));
+        };
         blocking(|| writer.write_all(data)).map_err(|err| write_error(&self.name, &err))?;
         self.bytes += data.len() as u64;
         Ok(())
     }
 
-    /// Flushes, fsyncs, renames to the final name, and fsyncs the directory. `sha256` is needed
-    /// only when the file was created without hashing.
-    pub fn commit(self, sha256: Option<String>) -> anyhow::Result<FileEntry> {
+    /// Flushes, fsyncs and closes the file, which keeps its temporary name until
+    /// [`commit`](Self::commit) (and is removed if dropped before). No more writes. Sealing twice
+    /// is harmless.
+    pub fn seal(&mut self) -> anyhow::Result<()> {
+        let Some(writer) = self.writer.take() else {
+            return Ok(());
+        };
+        blocking(|| -> std::io::Result<()> {
+            let file = writer.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()
+        })
+        .map_err(|err| write_error(&self.name, &err))
+    }
+
+    /// Whether the file is still open for writing.
+    pub fn is_open(&self) -> bool {
+        self.writer.is_some()
+    }
+
+    /// Seals (if not yet), renames to the final name, and fsyncs the directory. `sha256` is
+    /// needed only when the file was created without hashing.
+    pub fn commit(mut self, sha256: Option<String>) -> anyhow::Result<FileEntry> {
+        self.seal()?;
         let AtomicFile {
             writer,
             temp,
@@ -98,10 +128,8 @@ impl AtomicFile {
                 unreachable!("a file created without hashing is committed with a digest")
             }
         };
+        debug_assert!(writer.is_none(), "sealed above");
         blocking(|| -> std::io::Result<()> {
-            let file = writer.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
-            drop(file);
             temp.persist(&target).map_err(|e| e.error)?;
             if let Some(parent) = target.parent() {
                 sync_dir(parent);
@@ -191,5 +219,36 @@ mod tests {
         file.write(b"half").unwrap();
         drop(file);
         assert_eq!(entries(dir.path()), vec!["a.json"]);
+    }
+
+    #[test]
+    fn sealed_file_is_closed_but_committed_or_removed_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file =
+            AtomicFile::create(dir.path(), dir.path().join("c.json"), "c.json".into(), true)
+                .unwrap();
+        file.write(b"abc").unwrap();
+        file.seal().unwrap();
+        assert!(!file.is_open());
+        file.seal().unwrap();
+        assert!(file.write(b"more").is_err(), "no writes after sealing");
+        // Still under its temporary name, with every byte on disk.
+        let temp = entries(dir.path());
+        assert!(
+            temp.len() == 1 && temp[0].starts_with(TEMP_PREFIX),
+            "{temp:?}"
+        );
+        assert_eq!(std::fs::read(dir.path().join(&temp[0])).unwrap(), b"abc");
+        let entry = file.commit(None).unwrap();
+        assert_eq!(entry.bytes, 3);
+        assert_eq!(entries(dir.path()), vec!["c.json"]);
+
+        let mut file =
+            AtomicFile::create(dir.path(), dir.path().join("d.json"), "d.json".into(), true)
+                .unwrap();
+        file.write(b"abc").unwrap();
+        file.seal().unwrap();
+        drop(file);
+        assert_eq!(entries(dir.path()), vec!["c.json"]);
     }
 }

@@ -246,6 +246,24 @@ pub trait PayloadStore {
 
     /// A fresh payload for one field of a step.
     fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<Self::Payload>;
+
+    /// Every byte of `payload` is in (its inline data, or its final chunk): release what only
+    /// writing needs (e.g. close the file). A chunked restart may still drop it later.
+    fn complete(&mut self, _payload: &mut Self::Payload) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// Whether steps are handed to [`step_done`](Self::step_done) as soon as each is complete,
+    /// rather than all returned once the whole stream has validated (`-o jsonl` prints them).
+    fn streams_steps(&self) -> bool {
+        false
+    }
+
+    /// A complete step, when [`streams_steps`](Self::streams_steps). The stream is not yet
+    /// validated as a whole: a later breach still fails the download.
+    fn step_done(&mut self, _step: StepPayloads<Self::Payload>) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// One step with its reassembled input and output (the inline data moved out of `detail`).
@@ -260,6 +278,42 @@ pub struct Payload<P> {
     pub bytes: u64,
     /// Whether it came in chunks rather than inline.
     pub chunked: bool,
+    /// Whether every byte is in (inline data, or the final chunk arrived).
+    pub complete: bool,
+}
+
+impl<P> StepPayloads<P> {
+    /// Whether nothing more is expected for this step, as far as its record and chunks tell.
+    /// (Chunks replacing an inline field could still follow; the stream order makes them come
+    /// before the next step record.)
+    fn complete(&self) -> bool {
+        let whole = |p: &Option<Payload<P>>| p.as_ref().is_none_or(|p| p.complete);
+        let output_in = !self.detail.output_truncated
+            || self
+                .output
+                .as_ref()
+                .is_some_and(|p| p.chunked && p.complete);
+        whole(&self.input) && whole(&self.output) && output_in
+    }
+}
+
+/// Hands the complete steps among the first `limit` (those a later step record has followed) to
+/// a streaming store, in order; the first incomplete one stops it.
+fn hand_over<S: PayloadStore>(
+    store: &mut S,
+    steps: &mut [Option<StepPayloads<S::Payload>>],
+    next: &mut usize,
+    limit: usize,
+) -> Result<(), DownloadError> {
+    if !store.streams_steps() {
+        return Ok(());
+    }
+    while *next < limit && steps[*next].as_ref().is_some_and(StepPayloads::complete) {
+        let step = steps[*next].take().expect("checked above");
+        store.step_done(step).map_err(DownloadError::Fatal)?;
+        *next += 1;
+    }
+    Ok(())
 }
 
 pub struct StepsDownload<P> {
@@ -295,7 +349,9 @@ pub async fn download_steps<S: PayloadStore>(
         };
         let mut assembler = StepAssembler::new(only);
         let mut summaries = Vec::new();
-        let mut steps: Vec<StepPayloads<S::Payload>> = Vec::new();
+        // `None`: handed over to a streaming store already.
+        let mut steps: Vec<Option<StepPayloads<S::Payload>>> = Vec::new();
+        let mut handed = 0usize;
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
         let mut messages = 0u64;
         loop {
@@ -303,9 +359,11 @@ pub async fn download_steps<S: PayloadStore>(
                 Ok(Some(message)) => message,
                 Ok(None) => {
                     assembler.finish()?;
+                    let all = steps.len();
+                    hand_over(store, &mut steps, &mut handed, all)?;
                     return Ok(StepsDownload {
                         summaries,
-                        steps,
+                        steps: steps.into_iter().flatten().collect(),
                         attempts: attempt,
                     });
                 }
@@ -319,7 +377,7 @@ pub async fn download_steps<S: PayloadStore>(
                         "step results: the stream broke after {messages} messages: {}",
                         describe_status(&status)
                     );
-                    if attempt == 1 && retryable(&status) {
+                    if attempt == 1 && retryable(&status) && handed == 0 {
                         client
                             .printer
                             .warn(&format!("{what}; retrying once from the start"));
@@ -328,6 +386,9 @@ pub async fn download_steps<S: PayloadStore>(
                     }
                     return Err(DownloadError::Incomplete(match broke {
                         Some(first) => format!("{first}; the retry broke too: {what}"),
+                        None if handed > 0 => {
+                            format!("{what} ({handed} steps had already been printed; not retried)")
+                        }
                         None => what,
                     }));
                 }
@@ -337,25 +398,36 @@ pub async fn download_steps<S: PayloadStore>(
                 StepAction::Meta { steps: listed, .. } => summaries = listed,
                 StepAction::Step(detail) => {
                     let mut detail = *detail;
+                    // Every step so far has been followed by a record: its chunks are in.
+                    let all = steps.len();
+                    hand_over(store, &mut steps, &mut handed, all)?;
                     store.step(&detail).map_err(DownloadError::Fatal)?;
                     let input = inline(store, &detail, Field::Input, &detail.input_data)?;
                     let output = inline(store, &detail, Field::Output, &detail.output_data)?;
                     detail.input_data = bytes::Bytes::new();
                     detail.output_data = bytes::Bytes::new();
                     index.insert(detail.step_path.clone(), steps.len());
-                    steps.push(StepPayloads {
+                    steps.push(Some(StepPayloads {
                         detail,
                         input,
                         output,
-                    });
+                    }));
                 }
                 StepAction::Data {
                     step_path,
                     field,
                     restart,
+                    last,
                     data,
                 } => {
-                    let step = &mut steps[index[&step_path]];
+                    let Some(step) = &mut steps[index[&step_path]] else {
+                        return Err(DownloadError::Incomplete(format!(
+                            "step {step_path:?} {}: data arrived after the step had been printed \
+                             (JSON lines print each step once the next one begins); to have it \
+                             whole, use --save DIR",
+                            field.name()
+                        )));
+                    };
                     let slot = match field {
                         Field::Input => &mut step.input,
                         Field::Output => &mut step.output,
@@ -370,11 +442,18 @@ pub async fn download_steps<S: PayloadStore>(
                             sink,
                             bytes: 0,
                             chunked: true,
+                            complete: false,
                         });
                     }
                     let payload = slot.as_mut().expect("chunk 0 opened the payload");
                     payload.sink.write(&data).map_err(DownloadError::Fatal)?;
                     payload.bytes += data.len() as u64;
+                    if last {
+                        store
+                            .complete(&mut payload.sink)
+                            .map_err(DownloadError::Fatal)?;
+                        payload.complete = true;
+                    }
                 }
             }
         }
@@ -393,10 +472,12 @@ fn inline<S: PayloadStore>(
     }
     let mut sink = store.open(detail, field).map_err(DownloadError::Fatal)?;
     sink.write(data).map_err(DownloadError::Fatal)?;
+    store.complete(&mut sink).map_err(DownloadError::Fatal)?;
     Ok(Some(Payload {
         sink,
         bytes: data.len() as u64,
         chunked: false,
+        complete: true,
     }))
 }
 

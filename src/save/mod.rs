@@ -121,8 +121,8 @@ pub struct OutputInfo {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct YieldsInfo {
-    /// How many values the thread yielded (`total_yielded`).
-    pub count: i32,
+    /// How many values the thread yielded (`total_yielded`, never fewer than listed).
+    pub count: i64,
     /// How many are in yields.jsonl.
     pub saved: usize,
     /// Whether the server capped the inline list (the API has no call for the rest).
@@ -200,6 +200,12 @@ impl PayloadStore for DiskStore<'_> {
         };
         AtomicFile::create(&dir, dir.join(file), format!("{rel}/{file}"), true)
     }
+
+    /// Closes the file as soon as its bytes are in: it waits for the commit as a temporary path
+    /// only, so a thread of thousands of steps does not hold thousands of open files.
+    fn complete(&mut self, payload: &mut AtomicFile) -> anyhow::Result<()> {
+        payload.seal()
+    }
 }
 
 /// Writes one small file atomically.
@@ -262,8 +268,7 @@ pub async fn save_result(
         files.push(entry);
         Some(name)
     };
-    let capped =
-        result.yields_truncated || (result.total_yielded as usize) > result.yielded_values.len();
+    let capped = yields_capped(result);
     if capped {
         client.printer.warn(&format!(
             "the server listed {} of {} yielded values (the API offers no call for the rest)",
@@ -306,7 +311,7 @@ pub async fn save_result(
         output,
         output_total_bytes: result.output_total_bytes,
         yields: YieldsInfo {
-            count: result.total_yielded.max(result.yielded_values.len() as i32),
+            count: yield_count(result),
             saved: result.yielded_values.len(),
             capped,
             file: yields_file,
@@ -321,7 +326,7 @@ pub async fn save_result(
         files: files.clone(),
         errors: problems.iter().map(|p| p.message.clone()).collect(),
         complete: problems.is_empty(),
-        saved_at_ms: crate::commands::thread::now_ms(),
+        saved_at_ms: crate::model::event::now_ms(),
         saved_by: format!("dodil {}", env!("CARGO_PKG_VERSION")),
     };
     let mut text = serde_json::to_string_pretty(&summary)?;
@@ -336,6 +341,31 @@ pub async fn save_result(
     })
 }
 
+/// How many values the thread yielded: `total_yielded`, but never fewer than were listed (a
+/// negative or short count from the server is not believed).
+pub fn yield_count(result: &ThreadResult) -> i64 {
+    let listed = i64::try_from(result.yielded_values.len()).unwrap_or(i64::MAX);
+    i64::from(result.total_yielded).max(listed)
+}
+
+/// Whether the server listed fewer yielded values than the thread yielded. Compared as `i64`:
+/// a negative `total_yielded` is not a huge one.
+fn yields_capped(result: &ThreadResult) -> bool {
+    let listed = i64::try_from(result.yielded_values.len()).unwrap_or(i64::MAX);
+    result.yields_truncated || i64::from(result.total_yielded) > listed
+}
+
+/// GetThreadResult's `output_total_bytes`, refused when negative (it would otherwise read as
+/// "no output", or as a size the stream then seems to contradict).
+pub fn output_total(result: &ThreadResult) -> Result<u64, String> {
+    u64::try_from(result.output_total_bytes).map_err(|_| {
+        format!(
+            "thread output: GetThreadResult announces a negative size ({} bytes)",
+            result.output_total_bytes
+        )
+    })
+}
+
 /// output.json from the unary bytes, or streamed when GetThreadResult had them truncated.
 /// `Ok(Ok(None))`: the thread has no output. `Ok(Err(problem))`: no file, and why.
 async fn save_output(
@@ -344,7 +374,15 @@ async fn save_output(
     dir: &SaveDir,
     tee: Option<&mut dyn ByteSink>,
 ) -> anyhow::Result<Result<Option<(FileEntry, bool)>, Problem>> {
-    let total = result.output_total_bytes.max(0) as u64;
+    let total = match output_total(result) {
+        Ok(total) => total,
+        Err(message) => {
+            return Ok(Err(Problem {
+                status: ExitStatus::DownloadIncomplete,
+                message,
+            }))
+        }
+    };
     if !result.output_truncated {
         if result.output_data.len() as u64 != total {
             return Ok(Err(Problem {
@@ -476,4 +514,38 @@ fn remove_empty_dirs(store: &DiskStore<'_>) {
         let _ = std::fs::remove_dir(dir);
     }
     let _ = std::fs::remove_dir(store.dir.root().join(layout::STEPS_DIR));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::YieldedValue;
+
+    fn result(total_yielded: i32, listed: usize) -> ThreadResult {
+        ThreadResult {
+            total_yielded,
+            yielded_values: vec![YieldedValue::default(); listed],
+            ..ThreadResult::default()
+        }
+    }
+
+    #[test]
+    fn negative_yield_count_is_not_a_huge_one() {
+        // `total_yielded as usize` read -1 as 18446744073709551615: a false "capped".
+        assert!(!yields_capped(&result(-1, 0)));
+        assert!(!yields_capped(&result(-5, 2)));
+        assert_eq!(yield_count(&result(-1, 2)), 2);
+        assert!(yields_capped(&result(3, 2)));
+        assert!(!yields_capped(&result(2, 2)));
+        assert_eq!(yield_count(&result(i32::MAX, 1)), i64::from(i32::MAX));
+    }
+
+    #[test]
+    fn negative_output_total_is_refused() {
+        let mut r = result(0, 0);
+        r.output_total_bytes = -1;
+        assert!(output_total(&r).unwrap_err().contains("negative"));
+        r.output_total_bytes = 7;
+        assert_eq!(output_total(&r), Ok(7));
+    }
 }

@@ -1,7 +1,7 @@
 //! Where downloaded bytes go: a file being written aside, stdout, memory (bounded), a preview.
 
 use crate::error::{CliError, ExitStatus};
-use crate::output::Printer;
+use crate::output::{terminal_bytes, Printer};
 
 use super::atomic::AtomicFile;
 
@@ -16,8 +16,9 @@ impl ByteSink for AtomicFile {
     }
 }
 
-/// Writes to stdout through the printer: exact bytes when piped; on a terminal, control
-/// characters (other than newline and tab) are shown as escapes so server data cannot drive it.
+/// Writes to stdout through the printer: exact bytes when piped; on a terminal, through
+/// [`terminal_bytes`] (control characters other than newline and tab shown as escapes) so server
+/// data cannot drive it.
 pub struct StdoutSink {
     printer: Printer,
     terminal: bool,
@@ -86,25 +87,6 @@ impl ByteSink for StdoutSink {
         }
         self.put(&terminal_bytes(&input))
     }
-}
-
-/// Escapes C0 controls (but newline and tab), DEL and UTF-8-encoded C1 controls as `\xNN`.
-pub fn terminal_bytes(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len());
-    let mut i = 0;
-    while i < data.len() {
-        let b = data[i];
-        if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f {
-            out.extend_from_slice(format!("\\x{b:02x}").as_bytes());
-        } else if b == 0xC2 && i + 1 < data.len() && (0x80..=0x9f).contains(&data[i + 1]) {
-            out.extend_from_slice(format!("\\x{:02x}", data[i + 1]).as_bytes());
-            i += 1;
-        } else {
-            out.push(b);
-        }
-        i += 1;
-    }
-    out
 }
 
 /// Collects bytes in memory up to a limit; past it, the command is told to use `--save`.
@@ -196,17 +178,6 @@ pub fn incomplete(message: impl Into<String>) -> CliError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn terminal_bytes_escapes_controls_only() {
-        assert_eq!(terminal_bytes(b"{\"a\": 1}\n\t"), b"{\"a\": 1}\n\t");
-        assert_eq!(terminal_bytes(b"\x1b[31m"), b"\\x1b[31m");
-        assert_eq!(
-            terminal_bytes("\u{9b}2J é".as_bytes()),
-            "\\x9b2J é".as_bytes()
-        );
-        assert_eq!(terminal_bytes(b"\x7f\r"), b"\\x7f\\x0d");
-    }
 
     #[test]
     fn memory_and_preview_bounds() {

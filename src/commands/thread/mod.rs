@@ -11,7 +11,6 @@ mod run;
 mod steps;
 pub(crate) mod watch;
 
-pub use crate::model::event::now_ms;
 
 use crate::cli::ThreadCommand;
 use crate::context::Context;

@@ -9,10 +9,10 @@ use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
 use crate::follow::End;
 use crate::model::{StepStatus, Thread, ThreadResult, ThreadStatus};
-use crate::output::{duration_ms, print_document, size, terminal_safe};
+use crate::output::{duration_ms, print_document, size, terminal_bytes, terminal_safe};
 use crate::save::download::{download_output, DownloadError};
 use crate::save::layout::SaveDir;
-use crate::save::sink::{terminal_bytes, too_large, ByteSink, MemorySink, StdoutSink};
+use crate::save::sink::{too_large, ByteSink, MemorySink, StdoutSink};
 use crate::save::{save_result, Saved};
 
 use super::watch::{follow_and_report, options};
@@ -237,7 +237,7 @@ pub fn print_summary(ctx: &Context, result: &ThreadResult) {
     } else {
         "no output".to_string()
     });
-    let yields = result.total_yielded.max(result.yielded_values.len() as i32);
+    let yields = crate::save::yield_count(result);
     parts.push(format!(
         "{yields} yield{}",
         if yields == 1 { "" } else { "s" }
@@ -267,7 +267,7 @@ pub fn print_summary(ctx: &Context, result: &ThreadResult) {
 /// Prints the output without `--save`: table mode streams it to stdout, json/yaml embed it.
 async fn print_output(ctx: &Context, result: &ThreadResult) -> anyhow::Result<()> {
     let client = ctx.client().await?;
-    let total = result.output_total_bytes.max(0) as u64;
+    let total = crate::save::output_total(result).map_err(crate::save::sink::incomplete)?;
     match ctx.output {
         OutputFormat::Table => {
             print_summary(ctx, result);

@@ -1,7 +1,9 @@
 //! `thread steps`: the step tree, one step's detail (`--step`), or every step's full input and
 //! output (`--detail`, reassembled from StreamStepResult; `--save DIR` writes them as files).
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use crate::cli::{OutputFormat, StepsArgs};
 use crate::client::ResultQuery;
@@ -10,9 +12,9 @@ use crate::error::{CliError, ExitStatus};
 use crate::model::{StepDetail, StepSummary};
 use crate::output::{self, duration_ms, local_time, print_document, size, terminal_safe};
 use crate::save::assemble::Field;
-use crate::save::download::{download_steps, DownloadError, PayloadStore};
+use crate::save::download::{download_steps, DownloadError, PayloadStore, StepPayloads};
 use crate::save::layout::SaveDir;
-use crate::save::sink::{MemorySink, PreviewSink};
+use crate::save::sink::{ByteSink, MemorySink, PreviewSink};
 
 use super::result::EMBED_LIMIT;
 
@@ -110,27 +112,31 @@ pub fn tree_order(steps: &[StepSummary]) -> Vec<(usize, &StepSummary)> {
     }
     let mut out = Vec::with_capacity(steps.len());
     let mut seen: BTreeSet<*const StepSummary> = BTreeSet::new();
+    // Depth-first with a stack of its own rather than recursion: a server can send a chain of
+    // parents as deep as it likes, and the call stack is only a few MiB.
     fn walk<'a>(
-        step: &'a StepSummary,
-        depth: usize,
+        root: &'a StepSummary,
         children: &BTreeMap<&str, Vec<&'a StepSummary>>,
         seen: &mut BTreeSet<*const StepSummary>,
         out: &mut Vec<(usize, &'a StepSummary)>,
     ) {
-        if !seen.insert(step as *const _) {
-            return;
-        }
-        out.push((depth, step));
-        for child in children.get(step.step_path.as_str()).into_iter().flatten() {
-            walk(child, depth + 1, children, seen, out);
+        let mut stack = vec![(0, root)];
+        while let Some((depth, step)) = stack.pop() {
+            if !seen.insert(step as *const _) {
+                continue;
+            }
+            out.push((depth, step));
+            // Reversed, so the first child is taken next.
+            let kids = children.get(step.step_path.as_str()).into_iter().flatten();
+            stack.extend(kids.rev().map(|child| (depth + 1, *child)));
         }
     }
     for root in roots {
-        walk(root, 0, &children, &mut seen, &mut out);
+        walk(root, &children, &mut seen, &mut out);
     }
     // Steps caught in a parent loop: shown at the top level rather than lost.
     for step in steps {
-        walk(step, 0, &children, &mut seen, &mut out);
+        walk(step, &children, &mut seen, &mut out);
     }
     out
 }
@@ -395,16 +401,105 @@ impl PayloadStore for PreviewStore {
     }
 }
 
-/// Holds each payload whole in memory, up to [`EMBED_LIMIT`], for a JSON/YAML document.
-struct MemoryStore;
+/// All step payloads held at once for `--detail -o json|yaml|jsonl`: beyond it, the command is
+/// told to use `--save` (each payload alone may take up to [`EMBED_LIMIT`]).
+pub const DETAIL_TOTAL_LIMIT: u64 = 2 * EMBED_LIMIT;
+
+/// Holds each payload whole in memory, up to [`EMBED_LIMIT`] each and `limit` in all, for a
+/// JSON/YAML document or JSON lines.
+struct MemoryStore {
+    left: Rc<Cell<u64>>,
+    limit: u64,
+    /// `-o jsonl`: each step is printed here as soon as it is complete, not held to the end.
+    lines: Option<crate::output::Printer>,
+}
+
+impl MemoryStore {
+    fn new(limit: u64) -> Self {
+        MemoryStore {
+            left: Rc::new(Cell::new(limit)),
+            limit,
+            lines: None,
+        }
+    }
+}
 
 impl PayloadStore for MemoryStore {
-    type Payload = MemorySink;
-    fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<MemorySink> {
-        Ok(MemorySink::new(
-            format!("step {} {}", terminal_safe(&step.step_path), field.name()),
-            EMBED_LIMIT as usize,
-        ))
+    type Payload = BudgetSink;
+    fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<BudgetSink> {
+        Ok(BudgetSink {
+            memory: MemorySink::new(
+                format!("step {} {}", terminal_safe(&step.step_path), field.name()),
+                EMBED_LIMIT as usize,
+            ),
+            left: Rc::clone(&self.left),
+            limit: self.limit,
+        })
+    }
+
+    fn streams_steps(&self) -> bool {
+        self.lines.is_some()
+    }
+
+    fn step_done(&mut self, step: StepPayloads<BudgetSink>) -> anyhow::Result<()> {
+        match &self.lines {
+            Some(printer) => printer.data_line(&serde_json::to_string(&whole_detail(step))?),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A step with its payloads back in place, whole, for a document.
+fn whole_detail(step: StepPayloads<BudgetSink>) -> StepDetail {
+    let mut detail = step.detail;
+    if let Some(mut input) = step.input {
+        detail.input_data = input.sink.take().into();
+    }
+    if let Some(mut output) = step.output {
+        detail.output_total_bytes = output.bytes as i64;
+        detail.output_data = output.sink.take().into();
+    }
+    // What the document carries is each payload whole.
+    detail.output_truncated = false;
+    detail
+}
+
+/// A [`MemorySink`] that also draws on the budget all payloads share, and gives its bytes back
+/// when dropped (a payload replaced by chunks, or one already printed).
+struct BudgetSink {
+    memory: MemorySink,
+    left: Rc<Cell<u64>>,
+    limit: u64,
+}
+
+impl BudgetSink {
+    fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.memory.data)
+    }
+}
+
+impl ByteSink for BudgetSink {
+    fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        let n = data.len() as u64;
+        let Some(left) = self.left.get().checked_sub(n) else {
+            return Err(CliError::usage(format!(
+                "the steps' inputs and outputs together are larger than {} and cannot all be held \
+                 in memory for -o json/yaml/jsonl",
+                size(self.limit as i64)
+            ))
+            .with_hint("save them to files with --save DIR, or see them cut short with -o table")
+            .into());
+        };
+        self.memory.write(data)?;
+        self.left.set(left);
+        Ok(())
+    }
+}
+
+impl Drop for BudgetSink {
+    fn drop(&mut self) {
+        self.left
+            .set(self.left.get() + self.memory.data.len() as u64);
     }
 }
 
@@ -469,31 +564,16 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
             }
         }
         format => {
-            let steps = download_steps(client, &args.thread_id, only, &mut MemoryStore)
+            let mut store = MemoryStore::new(DETAIL_TOTAL_LIMIT);
+            if format == OutputFormat::Jsonl {
+                store.lines = Some(ctx.printer.clone());
+            }
+            let steps = download_steps(client, &args.thread_id, only, &mut store)
                 .await
                 .map_err(DownloadError::into_anyhow)?;
-            let details: Vec<StepDetail> = steps
-                .steps
-                .into_iter()
-                .map(|step| {
-                    let mut detail = step.detail;
-                    if let Some(input) = step.input {
-                        detail.input_data = input.sink.data.into();
-                    }
-                    if let Some(output) = step.output {
-                        detail.output_total_bytes = output.bytes as i64;
-                        detail.output_data = output.sink.data.into();
-                    }
-                    // What the document carries is each payload whole.
-                    detail.output_truncated = false;
-                    detail
-                })
-                .collect();
-            if format == OutputFormat::Jsonl {
-                for detail in &details {
-                    ctx.printer.data_line(&serde_json::to_string(detail)?)?;
-                }
-            } else {
+            // JSON lines: every step has been printed already.
+            if format != OutputFormat::Jsonl {
+                let details: Vec<StepDetail> = steps.steps.into_iter().map(whole_detail).collect();
                 print_document(&ctx.printer, format, &details)?;
             }
         }
@@ -542,6 +622,55 @@ mod tests {
                 (1, "9"),
             ]
         );
+    }
+
+    #[test]
+    fn a_very_deep_parent_chain_does_not_overflow_the_stack() {
+        // Recursing once per level overflowed a 2 MiB test-thread stack long before this depth.
+        const DEPTH: usize = 200_000;
+        let steps: Vec<StepSummary> = (0..DEPTH)
+            .map(|i| {
+                let parent = if i == 0 {
+                    String::new()
+                } else {
+                    (i - 1).to_string()
+                };
+                s(&i.to_string(), &parent)
+            })
+            .collect();
+        let order = tree_order(&steps);
+        assert_eq!(order.len(), DEPTH);
+        for (n, (depth, step)) in order.iter().enumerate() {
+            assert_eq!(
+                (*depth, step.step_path.as_str()),
+                (n, n.to_string().as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn detail_payloads_share_one_memory_budget() {
+        let step = StepDetail {
+            step_path: "1".into(),
+            ..StepDetail::default()
+        };
+        let mut store = MemoryStore::new(10);
+        let mut a = store.open(&step, Field::Input).unwrap();
+        let mut b = store.open(&step, Field::Output).unwrap();
+        a.write(b"123456").unwrap();
+        // Each payload is small, but together they pass the budget: exit 2 with a hint.
+        let err = b.write(b"12345").unwrap_err();
+        let cli = err.downcast_ref::<CliError>().expect("a CliError");
+        assert_eq!(cli.status, ExitStatus::Usage);
+        assert!(
+            format!("{err:#}").contains("together are larger than"),
+            "{err:#}"
+        );
+        b.write(b"1234").unwrap();
+        // A payload dropped (replaced by chunks, or printed) gives its bytes back.
+        drop(a);
+        b.write(b"123456").unwrap();
+        assert_eq!(b.take().len(), 10);
     }
 
     #[test]
