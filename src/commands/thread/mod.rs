@@ -11,7 +11,6 @@ mod run;
 mod steps;
 pub(crate) mod watch;
 
-
 use crate::cli::ThreadCommand;
 use crate::context::Context;
 use crate::error::ExitStatus;
