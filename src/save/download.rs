@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
 use crate::client::Client;
@@ -156,10 +157,12 @@ pub async fn download_output(
             let Some(data) = assembler.accept(message)? else {
                 continue;
             };
-            let data = skip.pass(&data)?;
+            let data = skip.pass(data)?;
             if !data.is_empty() {
-                sink.write(data).map_err(DownloadError::Fatal)?;
-                hasher.update(data);
+                // Handed on first: a file sink writes on its own thread while this one hashes.
+                sink.write_bytes(data.clone())
+                    .map_err(DownloadError::Fatal)?;
+                hasher.update(&data);
                 delivered += data.len() as u64;
                 progress.set(delivered);
             }
@@ -189,7 +192,7 @@ impl Replay {
     }
 
     /// The part of `data` that is new; an error when the repeated part differs.
-    fn pass<'a>(&mut self, data: &'a [u8]) -> Result<&'a [u8], DownloadError> {
+    fn pass(&mut self, data: Bytes) -> Result<Bytes, DownloadError> {
         if self.replayed >= self.already {
             return Ok(data);
         }
@@ -201,7 +204,7 @@ impl Replay {
                 "thread output: after a retry the stream repeated different bytes than the first attempt".into(),
             ));
         }
-        Ok(&data[n..])
+        Ok(data.slice(n..))
     }
 }
 
@@ -375,8 +378,11 @@ pub async fn download_steps<S: PayloadStore>(
                         });
                     }
                     let payload = slot.as_mut().expect("chunk 0 opened the payload");
-                    payload.sink.write(&data).map_err(DownloadError::Fatal)?;
                     payload.bytes += data.len() as u64;
+                    payload
+                        .sink
+                        .write_bytes(data)
+                        .map_err(DownloadError::Fatal)?;
                 }
             }
         }
@@ -415,16 +421,17 @@ mod tests {
     #[test]
     fn replay_skips_what_was_delivered_and_checks_it() {
         // First attempt delivered "abcd"; the retry sends "ab", "cdef", "gh".
+        let b = Bytes::from_static;
         let mut replay = Replay::new(4, hashed(b"abcd"));
-        assert_eq!(replay.pass(b"ab").unwrap(), b"");
-        assert_eq!(replay.pass(b"cdef").unwrap(), b"ef");
-        assert_eq!(replay.pass(b"gh").unwrap(), b"gh");
+        assert_eq!(replay.pass(b(b"ab")).unwrap(), b(b""));
+        assert_eq!(replay.pass(b(b"cdef")).unwrap(), b(b"ef"));
+        assert_eq!(replay.pass(b(b"gh")).unwrap(), b(b"gh"));
 
         let mut replay = Replay::new(4, hashed(b"abcd"));
-        assert!(replay.pass(b"abXdef").is_err());
+        assert!(replay.pass(b(b"abXdef")).is_err());
 
         // Nothing delivered before: everything passes.
         let mut replay = Replay::new(0, Sha256::new());
-        assert_eq!(replay.pass(b"xyz").unwrap(), b"xyz");
+        assert_eq!(replay.pass(b(b"xyz")).unwrap(), b(b"xyz"));
     }
 }
