@@ -84,14 +84,7 @@ impl Client {
         printer: Printer,
     ) -> anyhow::Result<Client> {
         init_call_timeout()?;
-        let mut endpoint = Channel::from_shared(url.to_string())
-            .map_err(|_| CliError::usage(format!("invalid endpoint {url:?}")))?
-            .connect_timeout(CONNECT_TIMEOUT)
-            .tcp_nodelay(true)
-            .http2_keep_alive_interval(Duration::from_secs(30))
-            .keep_alive_timeout(Duration::from_secs(20))
-            .keep_alive_while_idle(true)
-            .http2_adaptive_window(true);
+        let mut endpoint = endpoint(url)?;
         if tls {
             let mut tls_config = ClientTlsConfig::new().with_enabled_roots();
             if let Some(pem) = &settings.ca_cert {
@@ -230,6 +223,20 @@ pub(crate) fn deadline_status(status: tonic::Status) -> tonic::Status {
         return tonic::Status::deadline_exceeded("no answer before the call's deadline");
     }
     status
+}
+
+/// The channel settings every call uses (also by `examples/ceiling`, so the benchmark's ceiling
+/// rides the same transport): no Nagle delay, keepalive, and HTTP/2 flow-control windows that
+/// grow with the measured bandwidth-delay product.
+pub fn endpoint(url: &str) -> anyhow::Result<tonic::transport::Endpoint> {
+    Ok(Channel::from_shared(url.to_string())
+        .map_err(|_| CliError::usage(format!("invalid endpoint {url:?}")))?
+        .connect_timeout(CONNECT_TIMEOUT)
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_timeout(Duration::from_secs(20))
+        .keep_alive_while_idle(true)
+        .http2_adaptive_window(true))
 }
 
 fn fmt_elapsed(elapsed: Duration) -> String {

@@ -2,6 +2,11 @@
 //! hashed as they are written, fsynced, then renamed. Dropping an [`AtomicFile`] before
 //! [`AtomicFile::commit`] (an error, Ctrl-C ending the task) removes the temporary file.
 //!
+//! A file that grows past [`BACKGROUND_AFTER`] is handed to a writer thread of its own: chunks
+//! go to it through a short bounded queue (the network keeps flowing while the disk writes, and
+//! a slow disk holds the download back instead of filling memory), and it asks the kernel to
+//! start writing back every [`WRITEBACK_BYTES`], so the final fsync has little left to do.
+//!
 //! A file whose bytes are all in can be [sealed](AtomicFile::seal) long before it is committed:
 //! flushed, fsynced and closed, keeping only its temporary path. A save of thousands of step
 //! payloads then holds thousands of paths, not thousands of open files and write buffers.
@@ -9,6 +14,10 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
+
+use bytes::Bytes;
 
 use sha2::{Digest, Sha256};
 use tempfile::TempPath;
@@ -29,9 +38,15 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
+/// Size past which a file's writes move to a writer thread.
+pub const BACKGROUND_AFTER: u64 = 1024 * 1024;
+/// Chunks queued for the writer thread at most (with 512 KiB chunks: 2 MiB in flight).
+const QUEUE_CHUNKS: usize = 4;
+/// How much written data the writer thread lets accumulate before starting its writeback.
+const WRITEBACK_BYTES: u64 = 8 * 1024 * 1024;
+
 pub struct AtomicFile {
-    /// `None` once sealed: the bytes are on disk and the file is closed.
-    writer: Option<BufWriter<File>>,
+    writer: Writer,
     temp: TempPath,
     target: PathBuf,
     /// The name shown to people and recorded in summary.json.
@@ -58,7 +73,7 @@ impl AtomicFile {
         .map_err(|err| write_error(&name, &err))?;
         let (file, temp) = file.into_parts();
         Ok(AtomicFile {
-            writer: Some(BufWriter::with_capacity(64 * 1024, file)),
+            writer: Writer::Inline(BufWriter::with_capacity(64 * 1024, file)),
             temp,
             target,
             name,
@@ -76,13 +91,93 @@ impl AtomicFile {
     }
 
     pub fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        self.check_writable()?;
+        if matches!(self.writer, Writer::Inline(_)) && !self.goes_background(data.len()) {
+            self.hash(data);
+            return self.write_inline(data);
+        }
+        self.write_bytes(Bytes::copy_from_slice(data))
+    }
+
+    /// Like [`AtomicFile::write`], taking the bytes without a copy (a received chunk).
+    pub fn write_bytes(&mut self, data: Bytes) -> anyhow::Result<()> {
+        self.check_writable()?;
+        self.hash(&data);
+        if let Writer::Inline(_) = self.writer {
+            if !self.goes_background(data.len()) {
+                return self.write_inline(&data);
+            }
+            self.start_background()?;
+        }
+        let Writer::Background(background) = &mut self.writer else {
+            return Err(write_error(
+                &self.name,
+                &std::io::Error::other("an earlier write failed"),
+            ));
+        };
+        let len = data.len() as u64;
+        if !background.send(data) {
+            // The writer thread stopped on an error: that error is the one to report.
+            let writer = std::mem::replace(&mut self.writer, Writer::Failed);
+            let err = match writer.finish() {
+                Err(err) => err,
+                Ok(_) => std::io::Error::other("the writer thread stopped"),
+            };
+            return Err(write_error(&self.name, &err));
+        }
+        self.bytes += len;
+        Ok(())
+    }
+
+    /// Writes after [`seal`](Self::seal) or after a failed write are errors, not panics.
+    fn check_writable(&self) -> anyhow::Result<()> {
+        match self.writer {
+            Writer::Inline(_) | Writer::Background(_) => Ok(()),
+            Writer::Sealed => Err(write_error(
+                &self.name,
+                &std::io::Error::other("written to after it was sealed"),
+            )),
+            Writer::Failed => Err(write_error(
+                &self.name,
+                &std::io::Error::other("an earlier write failed"),
+            )),
+        }
+    }
+
+    /// Flushes, fsyncs and closes the file, which keeps its temporary name until
+    /// [`commit`](Self::commit) (and is removed if dropped before). No more writes. Sealing twice
+    /// is harmless.
+    pub fn seal(&mut self) -> anyhow::Result<()> {
+        if matches!(self.writer, Writer::Sealed) {
+            return Ok(());
+        }
+        let writer = std::mem::replace(&mut self.writer, Writer::Failed);
+        blocking(|| -> std::io::Result<()> { writer.finish()?.sync_all() })
+            .map_err(|err| write_error(&self.name, &err))?;
+        self.writer = Writer::Sealed;
+        Ok(())
+    }
+
+    /// Whether the file is still open for writing.
+    pub fn is_open(&self) -> bool {
+        matches!(self.writer, Writer::Inline(_) | Writer::Background(_))
+    }
+
+    fn hash(&mut self, data: &[u8]) {
         if let Some(hasher) = &mut self.hasher {
             hasher.update(data);
         }
-        let Some(writer) = &mut self.writer else {
+    }
+
+    fn goes_background(&self, more: usize) -> bool {
+        self.bytes + more as u64 > BACKGROUND_AFTER
+    }
+
+    fn write_inline(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        let Writer::Inline(writer) = &mut self.writer else {
             return Err(write_error(
                 &self.name,
-                &std::io::Error::other("written to after it was sealed"),
+                &std::io::Error::other("not writing inline"),
             ));
         };
         blocking(|| writer.write_all(data)).map_err(|err| write_error(&self.name, &err))?;
@@ -90,23 +185,40 @@ impl AtomicFile {
         Ok(())
     }
 
-    /// Flushes, fsyncs and closes the file, which keeps its temporary name until
-    /// [`commit`](Self::commit) (and is removed if dropped before). No more writes. Sealing twice
-    /// is harmless.
-    pub fn seal(&mut self) -> anyhow::Result<()> {
-        let Some(writer) = self.writer.take() else {
+    /// Hands the file (what was buffered flushed first) to a writer thread.
+    fn start_background(&mut self) -> anyhow::Result<()> {
+        let Writer::Inline(writer) = std::mem::replace(&mut self.writer, Writer::Failed) else {
             return Ok(());
         };
-        blocking(|| -> std::io::Result<()> {
-            let file = writer.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()
-        })
-        .map_err(|err| write_error(&self.name, &err))
-    }
-
-    /// Whether the file is still open for writing.
-    pub fn is_open(&self) -> bool {
-        self.writer.is_some()
+        let file = writer
+            .into_inner()
+            .map_err(|e| write_error(&self.name, e.error()))?;
+        let (tx, rx) = sync_channel::<Bytes>(QUEUE_CHUNKS);
+        let offset = self.bytes;
+        let thread = std::thread::Builder::new()
+            .name("dodil-writer".into())
+            .spawn(move || {
+                let mut file = file;
+                let mut written = offset;
+                let mut flushed = offset;
+                for data in rx {
+                    if let Err(err) = file.write_all(&data) {
+                        return (file, Err(err));
+                    }
+                    written += data.len() as u64;
+                    if written - flushed >= WRITEBACK_BYTES {
+                        start_writeback(&file, flushed, written - flushed);
+                        flushed = written;
+                    }
+                }
+                (file, Ok(()))
+            })
+            .map_err(|err| write_error(&self.name, &err))?;
+        self.writer = Writer::Background(Background {
+            tx: Some(tx),
+            thread: Some(thread),
+        });
+        Ok(())
     }
 
     /// Seals (if not yet), renames to the final name, and fsyncs the directory. `sha256` is
@@ -128,7 +240,7 @@ impl AtomicFile {
                 unreachable!("a file created without hashing is committed with a digest")
             }
         };
-        debug_assert!(writer.is_none(), "sealed above");
+        debug_assert!(matches!(writer, Writer::Sealed));
         blocking(|| -> std::io::Result<()> {
             temp.persist(&target).map_err(|e| e.error)?;
             if let Some(parent) = target.parent() {
@@ -144,6 +256,82 @@ impl AtomicFile {
         })
     }
 }
+
+/// Where an [`AtomicFile`]'s bytes go: through a buffer on the caller's thread, or to a writer
+/// thread of its own.
+enum Writer {
+    Inline(BufWriter<File>),
+    Background(Background),
+    /// The writer failed (its error already reported) or is between two states.
+    Failed,
+    /// Flushed, fsynced and closed: waiting for the rename.
+    Sealed,
+}
+
+impl Writer {
+    /// Everything written out; the file, ready to be synced.
+    fn finish(self) -> std::io::Result<File> {
+        match self {
+            Writer::Inline(writer) => writer.into_inner().map_err(|e| e.into_error()),
+            Writer::Background(mut background) => background.join(),
+            Writer::Failed | Writer::Sealed => {
+                Err(std::io::Error::other("an earlier write failed"))
+            }
+        }
+    }
+}
+
+struct Background {
+    tx: Option<SyncSender<Bytes>>,
+    thread: Option<JoinHandle<(File, std::io::Result<()>)>>,
+}
+
+impl Background {
+    /// Queues a chunk, waiting while the queue is full; false when the thread has stopped.
+    fn send(&mut self, data: Bytes) -> bool {
+        let Some(tx) = &self.tx else { return false };
+        blocking(|| tx.send(data)).is_ok()
+    }
+
+    /// Closes the queue and waits until everything queued is written.
+    fn join(&mut self) -> std::io::Result<File> {
+        self.tx = None;
+        let thread = self.thread.take().expect("joined once");
+        match thread.join() {
+            Ok((file, result)) => result.map(|()| file),
+            Err(_) => Err(std::io::Error::other("the writer thread panicked")),
+        }
+    }
+}
+
+impl Drop for Background {
+    /// An unfinished file: stop the thread before the temporary file is removed.
+    fn drop(&mut self) {
+        if self.thread.is_some() {
+            let _ = self.join();
+        }
+    }
+}
+
+/// Asks the kernel to start writing `len` bytes from `offset` to disk now, without waiting, so
+/// dirty pages do not pile up for the final fsync. Advisory: an error here is not one (the fsync
+/// reports real ones).
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain syscall on a descriptor we own, no memory passed.
+    unsafe {
+        libc::sync_file_range(
+            file.as_raw_fd(),
+            offset as libc::off64_t,
+            len as libc::off64_t,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &File, _offset: u64, _len: u64) {}
 
 /// Lower-case hex of a digest.
 pub fn hex(bytes: &[u8]) -> String {
@@ -219,6 +407,36 @@ mod tests {
         file.write(b"half").unwrap();
         drop(file);
         assert_eq!(entries(dir.path()), vec!["a.json"]);
+    }
+
+    #[test]
+    fn large_files_go_through_the_writer_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut expected = Vec::new();
+        let mut file =
+            AtomicFile::create(dir.path(), dir.path().join("big"), "big".into(), true).unwrap();
+        // Past BACKGROUND_AFTER and WRITEBACK_BYTES, in owned and borrowed pieces.
+        for i in 0..40u8 {
+            let piece = vec![i; 300 * 1024 + usize::from(i)];
+            expected.extend_from_slice(&piece);
+            if i % 2 == 0 {
+                file.write_bytes(Bytes::from(piece)).unwrap();
+            } else {
+                file.write(&piece).unwrap();
+            }
+        }
+        assert!(matches!(file.writer, Writer::Background(_)));
+        assert_eq!(file.bytes(), expected.len() as u64);
+        let entry = file.commit(None).unwrap();
+        assert_eq!(entry.sha256, hex(&Sha256::digest(&expected)));
+        assert_eq!(std::fs::read(dir.path().join("big")).unwrap(), expected);
+
+        let mut file =
+            AtomicFile::create(dir.path(), dir.path().join("gone"), "gone".into(), true).unwrap();
+        file.write_bytes(Bytes::from(vec![1u8; 3 * 1024 * 1024]))
+            .unwrap();
+        drop(file);
+        assert_eq!(entries(dir.path()), vec!["big"]);
     }
 
     #[test]

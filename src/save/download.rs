@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
 use crate::client::Client;
@@ -15,9 +16,11 @@ use super::assemble::{ChunkError, Field, OutputAssembler, StepAction, StepAssemb
 use super::atomic::hex;
 use super::sink::ByteSink;
 
-/// Bytes per chunk we ask for: large for throughput (the server clamps to 64 KiB..16 MiB), small
-/// enough that a few in flight keep memory flat.
-pub const CHUNK_BYTES: i32 = 8 * 1024 * 1024;
+/// Bytes per chunk we ask for (the server clamps to 64 KiB..16 MiB). Measured on loopback, 512 KiB
+/// beat 8 MiB by 2-3x: a chunk that fits in the CPU caches is encoded, copied and hashed while
+/// still hot on both sides, and each message needs no fresh multi-MiB allocation. Per-message
+/// overhead is a few bytes, and memory in flight stays small.
+pub const CHUNK_BYTES: i32 = 512 * 1024;
 
 /// The chunk size to ask for: [`CHUNK_BYTES`], or `DODIL_RESULT_CHUNK_BYTES` (a tuning and test
 /// knob; the server clamps it to its own limits).
@@ -154,10 +157,12 @@ pub async fn download_output(
             let Some(data) = assembler.accept(message)? else {
                 continue;
             };
-            let data = skip.pass(&data)?;
+            let data = skip.pass(data)?;
             if !data.is_empty() {
-                sink.write(data).map_err(DownloadError::Fatal)?;
-                hasher.update(data);
+                // Handed on first: a file sink writes on its own thread while this one hashes.
+                sink.write_bytes(data.clone())
+                    .map_err(DownloadError::Fatal)?;
+                hasher.update(&data);
                 delivered += data.len() as u64;
                 progress.set(delivered);
             }
@@ -187,7 +192,7 @@ impl Replay {
     }
 
     /// The part of `data` that is new; an error when the repeated part differs.
-    fn pass<'a>(&mut self, data: &'a [u8]) -> Result<&'a [u8], DownloadError> {
+    fn pass(&mut self, data: Bytes) -> Result<Bytes, DownloadError> {
         if self.replayed >= self.already {
             return Ok(data);
         }
@@ -199,7 +204,7 @@ impl Replay {
                 "thread output: after a retry the stream repeated different bytes than the first attempt".into(),
             ));
         }
-        Ok(&data[n..])
+        Ok(data.slice(n..))
     }
 }
 
@@ -446,8 +451,11 @@ pub async fn download_steps<S: PayloadStore>(
                         });
                     }
                     let payload = slot.as_mut().expect("chunk 0 opened the payload");
-                    payload.sink.write(&data).map_err(DownloadError::Fatal)?;
                     payload.bytes += data.len() as u64;
+                    payload
+                        .sink
+                        .write_bytes(data)
+                        .map_err(DownloadError::Fatal)?;
                     if last {
                         store
                             .complete(&mut payload.sink)
@@ -494,16 +502,17 @@ mod tests {
     #[test]
     fn replay_skips_what_was_delivered_and_checks_it() {
         // First attempt delivered "abcd"; the retry sends "ab", "cdef", "gh".
+        let b = Bytes::from_static;
         let mut replay = Replay::new(4, hashed(b"abcd"));
-        assert_eq!(replay.pass(b"ab").unwrap(), b"");
-        assert_eq!(replay.pass(b"cdef").unwrap(), b"ef");
-        assert_eq!(replay.pass(b"gh").unwrap(), b"gh");
+        assert_eq!(replay.pass(b(b"ab")).unwrap(), b(b""));
+        assert_eq!(replay.pass(b(b"cdef")).unwrap(), b(b"ef"));
+        assert_eq!(replay.pass(b(b"gh")).unwrap(), b(b"gh"));
 
         let mut replay = Replay::new(4, hashed(b"abcd"));
-        assert!(replay.pass(b"abXdef").is_err());
+        assert!(replay.pass(b(b"abXdef")).is_err());
 
         // Nothing delivered before: everything passes.
         let mut replay = Replay::new(0, Sha256::new());
-        assert_eq!(replay.pass(b"xyz").unwrap(), b"xyz");
+        assert_eq!(replay.pass(b(b"xyz")).unwrap(), b(b"xyz"));
     }
 }

@@ -1,5 +1,7 @@
 //! Where downloaded bytes go: a file being written aside, stdout, memory (bounded), a preview.
 
+use bytes::Bytes;
+
 use crate::error::{CliError, ExitStatus};
 use crate::output::{terminal_bytes, Printer};
 
@@ -8,11 +10,21 @@ use super::atomic::AtomicFile;
 /// Takes bytes in order. Implementations must not hold more than they say they do.
 pub trait ByteSink {
     fn write(&mut self, data: &[u8]) -> anyhow::Result<()>;
+
+    /// The same, for bytes already owned (a received chunk): a sink that hands them to another
+    /// thread takes them without a copy.
+    fn write_bytes(&mut self, data: Bytes) -> anyhow::Result<()> {
+        self.write(&data)
+    }
 }
 
 impl ByteSink for AtomicFile {
     fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
         AtomicFile::write(self, data)
+    }
+
+    fn write_bytes(&mut self, data: Bytes) -> anyhow::Result<()> {
+        AtomicFile::write_bytes(self, data)
     }
 }
 
@@ -158,6 +170,11 @@ impl<A: ByteSink + ?Sized, B: ByteSink + ?Sized> ByteSink for Tee<'_, A, B> {
     fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
         self.0.write(data)?;
         self.1.write(data)
+    }
+
+    fn write_bytes(&mut self, data: Bytes) -> anyhow::Result<()> {
+        self.0.write_bytes(data.clone())?;
+        self.1.write_bytes(data)
     }
 }
 
