@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::error::{describe_status, is_transient};
+use crate::error::describe_status;
 use crate::model::{OutputMessage, StepMessage, ThreadResult};
 use crate::proto;
 
@@ -103,46 +103,23 @@ impl Client {
             Output = Result<tonic::Response<tonic::Streaming<P>>, tonic::Status>,
         >,
     {
-        let mut delay = Duration::from_millis(200);
-        let attempts = 3;
-        for attempt in 1..=attempts {
-            let started = Instant::now();
+        self.with_retries(method, "stream open", 3, || {
             let open_deadline = super::call_timeout(STREAM_OPEN_DEADLINE);
             let opened = tokio::time::timeout(
                 open_deadline,
                 call(self.service.clone(), tonic::Request::new(request.clone())),
-            )
-            .await
-            .unwrap_or_else(|_| {
-                Err(tonic::Status::deadline_exceeded(format!(
-                    "no answer within {}",
-                    crate::output::duration_ms(open_deadline.as_millis() as i64)
-                )))
-            });
-            match opened {
-                Ok(response) => {
-                    self.printer.verbose(&format!(
-                        "{method}: stream open in {}",
-                        fmt_elapsed(started.elapsed())
-                    ));
-                    return Ok(response.into_inner());
-                }
-                Err(status) => {
-                    self.printer.verbose(&format!(
-                        "{method}: {} in {}",
-                        describe_status(&status),
-                        fmt_elapsed(started.elapsed())
-                    ));
-                    if attempt < attempts && is_transient(status.code()) {
-                        tokio::time::sleep(delay).await;
-                        delay *= 2;
-                        continue;
-                    }
-                    return Err(anyhow::Error::new(status).context(method));
-                }
+            );
+            async move {
+                opened.await.unwrap_or_else(|_| {
+                    Err(tonic::Status::deadline_exceeded(format!(
+                        "no answer within {}",
+                        crate::output::duration_ms(open_deadline.as_millis() as i64)
+                    )))
+                })
             }
-        }
-        unreachable!("the last attempt always returns")
+        })
+        .await
+        .map(tonic::Response::into_inner)
     }
 }
 
