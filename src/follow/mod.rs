@@ -8,7 +8,11 @@
 //!    (not UNIMPLEMENTED) the stream is tried again now and then.
 //! 3. When the stream ends or breaks without a terminal event, GetThread confirms: terminal →
 //!    done; otherwise the stream is reopened with jittered exponential backoff, and the events the
-//!    new stream replays are dropped by identity ([`crate::model::EventKey`]).
+//!    new stream replays are dropped by identity ([`crate::model::EventKey`]). A terminal event is
+//!    confirmed too, and GetThread's answer stands over it (a replayed `failed` of a thread
+//!    resumed since is history); only while GetThread cannot confirm it (it fails, or answers
+//!    a status this client cannot name) does the stream's word end the follow, after
+//!    [`MAX_DOUBTS`] tries.
 //! 4. A stream that stays silent is not an error: after a while GetThread is asked instead, which
 //!    finds a pause, a terminal state the stream never announced, or a stream gone stale.
 //! 5. Transient failures (UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, broken transport) are
@@ -141,7 +145,7 @@ const STALE_CHECKS: u32 = 3;
 const OPEN_TIMEOUT: Duration = Duration::from_secs(15);
 // GetThread found the end first: how long to wait for the stream's own terminal event.
 const TERMINAL_GRACE: Duration = Duration::from_millis(300);
-// GetThread keeps contradicting the stream's terminal event this many times: trust the event.
+// GetThread fails this many times in a row after the stream's terminal event: trust the event.
 const MAX_DOUBTS: u32 = 5;
 // While polling after a transient stream failure, try the stream again this often.
 const STREAM_RETRY_EVERY: Duration = Duration::from_secs(15);
@@ -163,6 +167,7 @@ pub(crate) async fn follow_with<S: Source>(
         failing_since: None,
         paused_noted: false,
         doubts: 0,
+        contradicted: false,
         end_reported: false,
         stream_step: String::new(),
     };
@@ -175,8 +180,8 @@ pub(crate) async fn follow_with<S: Source>(
     .await?;
     let mut thread = engine.last.take().unwrap_or_else(|| placeholder(thread_id));
     if let (End::Terminal, Some(event)) = (end, &engine.terminal_event) {
-        // The stream's word on the outcome stands when GetThread could not confirm it.
-        if !thread.status.is_terminal() {
+        // The stream's word on the outcome stands only when GetThread never answered after it.
+        if !thread.status.is_terminal() && !engine.contradicted {
             thread.status = event.kind.terminal_status().unwrap_or(thread.status);
         }
     }
@@ -265,8 +270,11 @@ struct Engine<'a, S> {
     /// Start of the current run of transient failures.
     failing_since: Option<Instant>,
     paused_noted: bool,
-    /// GetThread calls in a row that said "not ended" after the stream said it had.
+    /// GetThread calls that could not confirm the stream's terminal event (failed, or answered a
+    /// status it cannot name).
     doubts: u32,
+    /// GetThread answered "not ended" after the stream's terminal event: its word stands.
+    contradicted: bool,
     /// A terminal `progress` event has been reported.
     end_reported: bool,
     /// The step the stream last said started (to notice a stale stream).
@@ -408,16 +416,17 @@ impl<S: Source> Engine<'_, S> {
                     } else {
                         last_was_ask = false;
                     }
-                    if self.report(&event)? {
-                        new_events += 1;
+                    if !self.report(&event)? {
+                        // A replay: reported before, and whatever it said was judged then.
+                        continue;
                     }
+                    new_events += 1;
                     if event.kind.terminal_status().is_some() {
-                        self.terminal_event = Some(event);
-                        // Confirm: a replayed `failed` of a thread resumed since is history.
+                        self.take_terminal(event);
+                        // Confirm: GetThread may know better (a lagging stream, a resume).
                         match self.check(None).await? {
-                            Check::Going => continue,
+                            Check::Going | Check::Failed => continue,
                             Check::Done(end) => return Ok(StreamEnd::Done(end)),
-                            Check::Failed => return Ok(StreamEnd::Done(End::Terminal)),
                         }
                     }
                 }
@@ -480,9 +489,8 @@ impl<S: Source> Engine<'_, S> {
     async fn drain(&mut self, stream: &mut EventStream) -> anyhow::Result<()> {
         let until = Instant::now() + TERMINAL_GRACE;
         while let Ok(Some(Ok(event))) = tokio::time::timeout_at(until, stream.next()).await {
-            self.report(&event)?;
-            if event.kind.terminal_status().is_some() {
-                self.terminal_event = Some(event);
+            if self.report(&event)? && event.kind.terminal_status().is_some() {
+                self.take_terminal(event);
                 break;
             }
         }
@@ -521,6 +529,9 @@ impl<S: Source> Engine<'_, S> {
             Ok(thread) => thread,
             Err(status) if is_retryable(&status) => {
                 self.failed(&status, true)?;
+                if self.doubt() {
+                    return Ok(Check::Done(End::Terminal));
+                }
                 return Ok(Check::Failed);
             }
             Err(status) => return Err(refused(status, "GetThread", self.thread_id)),
@@ -540,11 +551,15 @@ impl<S: Source> Engine<'_, S> {
             return Ok(Check::Done(End::Terminal));
         }
         if self.terminal_event.is_some() {
-            // The stream said the thread ended; GetThread says not (yet). A resumed thread shows
-            // new events soon; a lagging GetThread catches up. Either way, not forever.
-            self.doubts += 1;
-            if self.doubts >= MAX_DOUBTS {
-                return Ok(Check::Done(End::Terminal));
+            if matches!(status, ThreadStatus::Unknown(_) | ThreadStatus::Unspecified) {
+                // A status GetThread cannot name does not say "not ended" either.
+                if self.doubt() {
+                    return Ok(Check::Done(End::Terminal));
+                }
+            } else {
+                // The stream said the thread ended; GetThread says not (yet): a resumed thread,
+                // or a GetThread lagging behind. Either way GetThread decides when it has ended.
+                self.contradicted = true;
             }
         }
         if status == ThreadStatus::Paused {
@@ -593,10 +608,26 @@ impl<S: Source> Engine<'_, S> {
         if event.kind.terminal_status().is_none() && self.terminal_event.is_some() {
             // Life after an end: that end was history (the thread was resumed).
             self.terminal_event = None;
-            self.doubts = 0;
         }
         self.observer.event(event)?;
         Ok(true)
+    }
+
+    /// A new terminal event from the stream: the end, unless GetThread says otherwise.
+    fn take_terminal(&mut self, event: ThreadEvent) {
+        self.terminal_event = Some(event);
+        self.doubts = 0;
+        self.contradicted = false;
+    }
+
+    /// GetThread could not confirm the stream's terminal event (it failed, or answered a status
+    /// it cannot name). Returns whether the stream's word now stands ([`MAX_DOUBTS`] in a row).
+    fn doubt(&mut self) -> bool {
+        if self.terminal_event.is_none() || self.contradicted {
+            return false;
+        }
+        self.doubts += 1;
+        self.doubts >= MAX_DOUBTS
     }
 
     fn succeeded(&mut self) {
