@@ -84,6 +84,21 @@ fn each_demo_ends_with_its_exit_code() {
 }
 
 #[test]
+fn jsonl_keeps_events_off_stderr() {
+    // Events are data on stdout; stderr (not a terminal here, as in CI) says only how the follow
+    // began and ended, and warnings.
+    let env = TestEnv::start();
+    let out = run(&env, "demo/etl", &["-o", "jsonl"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(event_list(&stdout(&out)).len() > 10, "{}", stdout(&out));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "no event repeated on stderr: {err}");
+    assert!(lines[0].contains("created"), "{err}");
+    assert!(lines[1].contains("completed"), "{err}");
+}
+
+#[test]
 fn watch_reports_an_ended_thread_at_once() {
     let env = TestEnv::start();
     let id = env.create("demo/fail", &[]);
