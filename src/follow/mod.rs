@@ -164,7 +164,14 @@ pub(crate) async fn follow_with<S: Source>(
         seen: HashSet::new(),
         last: None,
         terminal_event: None,
-        failing_since: None,
+        retries: Retries::new(
+            options.retry_budget,
+            format!("thread {thread_id}"),
+            format!(
+                "the thread goes on running on the server; {}",
+                watch_hint(thread_id)
+            ),
+        ),
         paused_noted: false,
         doubts: 0,
         contradicted: false,
@@ -267,8 +274,7 @@ struct Engine<'a, S> {
     /// The thread as GetThread last described it.
     last: Option<Thread>,
     terminal_event: Option<ThreadEvent>,
-    /// Start of the current run of transient failures.
-    failing_since: Option<Instant>,
+    retries: Retries,
     paused_noted: bool,
     /// GetThread calls that could not confirm the stream's terminal event (failed, or answered a
     /// status it cannot name).
@@ -343,14 +349,7 @@ impl<S: Source> Engine<'_, S> {
 
     /// Opens WatchThread and reads it until it ends, breaks, or the thread ends or pauses.
     async fn stream_once(&mut self, first: bool) -> anyhow::Result<StreamEnd> {
-        let open_limit = crate::client::call_timeout(OPEN_TIMEOUT);
-        let opened = match timeout(open_limit, self.source.watch(self.thread_id)).await {
-            Ok(result) => result,
-            Err(_) => Err(tonic::Status::deadline_exceeded(
-                "the event stream did not open in time",
-            )),
-        };
-        let mut stream = match opened {
+        let mut stream = match open_within(self.source.watch(self.thread_id)).await {
             Ok(stream) => stream,
             Err(status) => return self.stream_failed(status, first, false),
         };
@@ -631,51 +630,100 @@ impl<S: Source> Engine<'_, S> {
     }
 
     fn succeeded(&mut self) {
-        self.failing_since = None;
+        self.retries.succeeded();
     }
 
-    /// Counts a transient failure against the budget; past it, gives up (exit 6). The first
-    /// failure of a run is announced once (`announce`, unless the caller already said it), not
-    /// once per retry: a server that is down for a while costs the user one line.
+    /// Counts a transient failure against the budget (see [`Retries::failed`]); `announce`
+    /// unless the caller already said what happened.
     fn failed(&mut self, status: &tonic::Status, announce: bool) -> anyhow::Result<()> {
-        let now = Instant::now();
-        if self.failing_since.is_none() && announce {
-            self.observer.notice(&format!(
-                "the server is failing ({}); retrying for up to {}",
-                describe_status(status),
-                duration_ms(self.options.retry_budget.as_millis() as i64)
-            ));
-        }
-        let since = *self.failing_since.get_or_insert(now);
-        if now.duration_since(since) >= self.options.retry_budget {
-            let budget = duration_ms(self.options.retry_budget.as_millis() as i64);
-            return Err(CliError::new(
-                ExitStatus::Unreachable,
-                format!(
-                    "gave up following thread {} after {budget} of failures: {}",
-                    crate::output::terminal_safe(self.thread_id),
-                    describe_status(status)
-                ),
-            )
-            .with_hint(format!(
-                "the thread goes on running on the server; {}",
-                watch_hint(self.thread_id)
-            ))
-            .into());
+        if let Some(notice) = self.retries.failed(status)? {
+            if announce {
+                self.observer.notice(&notice);
+            }
         }
         Ok(())
     }
 
-    /// A delay shortened so that a run of failures ends no later than the budget allows.
     fn capped(&self, delay: Duration) -> Duration {
+        self.retries.capped(delay)
+    }
+}
+
+/// The retry budget, shared by the thread and step engines: how long a run of transient
+/// failures may go on, counted from its first failure and restarted by any success.
+pub(crate) struct Retries {
+    budget: Duration,
+    failing_since: Option<Instant>,
+    /// What is being followed (`thread ID`), for the error that gives up.
+    what: String,
+    /// The error's hint: how to pick following up again.
+    hint: String,
+}
+
+impl Retries {
+    pub(crate) fn new(budget: Duration, what: String, hint: String) -> Retries {
+        Retries {
+            budget,
+            failing_since: None,
+            what,
+            hint,
+        }
+    }
+
+    pub(crate) fn succeeded(&mut self) {
+        self.failing_since = None;
+    }
+
+    /// Counts a transient failure. The first of a run comes back as the one notice worth
+    /// showing (a server down for a while costs the user one line, not one per retry); past
+    /// the budget, the follow gives up (exit 6).
+    pub(crate) fn failed(&mut self, status: &tonic::Status) -> anyhow::Result<Option<String>> {
+        let now = Instant::now();
+        let budget = duration_ms(self.budget.as_millis() as i64);
+        let notice = self.failing_since.is_none().then(|| {
+            format!(
+                "the server is failing ({}); retrying for up to {budget}",
+                describe_status(status)
+            )
+        });
+        let since = *self.failing_since.get_or_insert(now);
+        if now.duration_since(since) >= self.budget {
+            return Err(CliError::new(
+                ExitStatus::Unreachable,
+                format!(
+                    "gave up following {} after {budget} of failures: {}",
+                    crate::output::terminal_safe(&self.what),
+                    describe_status(status)
+                ),
+            )
+            .with_hint(self.hint.clone())
+            .into());
+        }
+        Ok(notice)
+    }
+
+    /// A delay shortened so that a run of failures ends no later than the budget allows.
+    pub(crate) fn capped(&self, delay: Duration) -> Duration {
         match self.failing_since {
             Some(since) => {
-                let left =
-                    (since + self.options.retry_budget).saturating_duration_since(Instant::now());
+                let left = (since + self.budget).saturating_duration_since(Instant::now());
                 delay.min(left)
             }
             None => delay,
         }
+    }
+}
+
+/// Opens a stream within [`OPEN_TIMEOUT`] (or `DODIL_CALL_TIMEOUT`): a server that never
+/// answers is a transient failure (DEADLINE_EXCEEDED), which the retry budget bounds.
+pub(crate) async fn open_within<T>(
+    open: impl Future<Output = Result<T, tonic::Status>>,
+) -> Result<T, tonic::Status> {
+    match timeout(crate::client::call_timeout(OPEN_TIMEOUT), open).await {
+        Ok(result) => result,
+        Err(_) => Err(tonic::Status::deadline_exceeded(
+            "the event stream did not open in time",
+        )),
     }
 }
 
@@ -716,19 +764,28 @@ pub fn is_retryable(status: &tonic::Status) -> bool {
 
 /// The server said no: exit 5 (or as `error::report` classifies the status).
 pub fn refused(status: tonic::Status, method: &'static str, thread_id: &str) -> anyhow::Error {
+    refused_as(status, method, || {
+        CliError::new(
+            ExitStatus::ServerRefused,
+            format!(
+                "thread {} not found",
+                crate::output::terminal_safe(thread_id)
+            ),
+        )
+        .with_hint("list recent threads with: dodil scriptum thread list")
+    })
+}
+
+/// [`refused`], with what NOT_FOUND means for the thing followed.
+pub(crate) fn refused_as(
+    status: tonic::Status,
+    method: &'static str,
+    not_found: impl FnOnce() -> CliError,
+) -> anyhow::Error {
     let code = status.code();
     let err = anyhow::Error::new(status).context(method);
     if code == tonic::Code::NotFound {
-        return err.context(
-            CliError::new(
-                ExitStatus::ServerRefused,
-                format!(
-                    "thread {} not found",
-                    crate::output::terminal_safe(thread_id)
-                ),
-            )
-            .with_hint("list recent threads with: dodil scriptum thread list"),
-        );
+        return err.context(not_found());
     }
     err
 }
