@@ -18,7 +18,8 @@
 //! 5. Transient failures (UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, broken transport) are
 //!    retried while the retry budget lasts; it restarts with every success. Anything else the
 //!    server says (UNAUTHENTICATED, NOT_FOUND, …) ends the follow at once.
-//! 6. Ctrl-C and `--follow-timeout` stop following; the thread is never touched.
+//! 6. Ctrl-C and `--follow-timeout` stop following; the thread is never touched. (Ctrl-C is
+//!    [`crate::interrupt`]'s: whatever a command does after following stops on it too.)
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -210,8 +211,8 @@ pub(crate) async fn guarded(
     let deadline = options.timeout.map(|d| Instant::now() + d);
     tokio::pin!(work);
     let ctrl_c = async {
-        if options.handle_ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
-            return;
+        if options.handle_ctrl_c {
+            return crate::interrupt::ctrl_c().await;
         }
         std::future::pending::<()>().await
     };
