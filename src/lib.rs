@@ -12,6 +12,7 @@ pub mod devserver;
 pub mod error;
 pub mod follow;
 pub mod input;
+pub mod interrupt;
 pub mod model;
 pub mod output;
 pub mod proto;

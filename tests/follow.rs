@@ -84,6 +84,21 @@ fn each_demo_ends_with_its_exit_code() {
 }
 
 #[test]
+fn jsonl_keeps_events_off_stderr() {
+    // Events are data on stdout; stderr (not a terminal here, as in CI) says only how the follow
+    // began and ended, and warnings.
+    let env = TestEnv::start();
+    let out = run(&env, "demo/etl", &["-o", "jsonl"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(event_list(&stdout(&out)).len() > 10, "{}", stdout(&out));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "no event repeated on stderr: {err}");
+    assert!(lines[0].contains("created"), "{err}");
+    assert!(lines[1].contains("completed"), "{err}");
+}
+
+#[test]
 fn watch_reports_an_ended_thread_at_once() {
     let env = TestEnv::start();
     let id = env.create("demo/fail", &[]);
@@ -280,6 +295,92 @@ fn sigint_stops_following_and_leaves_the_thread_running() {
         .unwrap();
     let thread: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(thread["status"], "THREAD_STATUS_RUNNING", "{thread}");
+}
+
+/// `thread result ID --wait` streaming a huge output to stdout: the follow (which takes Ctrl-C
+/// over) is over, the output is pouring out. Returns the child once `first` bytes have arrived,
+/// and what it writes to stderr (read by a thread).
+fn streaming_result(env: &TestEnv) -> (std::process::Child, std::thread::JoinHandle<String>) {
+    let id = env.create(
+        "demo/big",
+        &["--input", r#"{"bytes": 2000000000, "steps": 1}"#],
+    );
+    let mut child = env_command(env)
+        .args(["scriptum", "thread", "result", &id, "--wait"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut err, &mut text);
+        text
+    });
+    (child, stderr)
+}
+
+/// Waits for a child, killing it if it outlives `limit` (then the test fails).
+fn wait_bounded(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the child did not exit within {limit:?} of Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn interrupt(child: &std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn ctrl_c_after_a_follow_stops_the_output_that_follows() {
+    // A reader that keeps reading: Ctrl-C lands between chunks.
+    let env = TestEnv::start();
+    let (mut child, stderr) = streaming_result(&env);
+    let mut out = child.stdout.take().unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    let n = std::io::Read::read(&mut out, &mut buf).unwrap();
+    assert!(n > 0, "the output began");
+    let drain = std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    interrupt(&child);
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let err = stderr.join().unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    // Stopped by the command itself, not by the listener's last resort.
+    assert!(
+        err.contains("interrupted: the output on stdout is incomplete"),
+        "{err}"
+    );
+    let _ = drain.join();
+}
+
+#[test]
+fn ctrl_c_ends_a_result_blocked_on_a_reader_that_stopped_reading() {
+    // The reader takes the first bytes, then nothing: the writer is stuck in write(2).
+    let env = TestEnv::start();
+    let (mut child, stderr) = streaming_result(&env);
+    let mut out = child.stdout.take().unwrap();
+    let mut buf = vec![0u8; 1024];
+    let n = std::io::Read::read(&mut out, &mut buf).unwrap();
+    assert!(n > 0, "the output began");
+    interrupt(&child);
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    drop(out);
+    let err = stderr.join().unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
 }
 
 #[test]

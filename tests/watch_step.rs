@@ -162,3 +162,34 @@ fn approval_pauses_then_resume_watch_finishes_it() {
     let text = step.to_string();
     assert!(text.contains("\"by\":\"ops\""), "{text}");
 }
+
+#[test]
+fn a_step_stream_that_never_opens_is_retried_then_exit_6() {
+    // Every call waits 20 s before it is answered. Opening WatchStep is held to the call limit
+    // (1 s here) and counts as a transient failure, so the retry budget ends it: exit 6 with the
+    // command that picks following up again, long before the server would have answered.
+    let env = TestEnv::with(|s| s.faults.latency_ms = 20_000);
+    let started = std::time::Instant::now();
+    let out = env
+        .cmd()
+        .env("DODIL_CALL_TIMEOUT", "1s")
+        .args(["scriptum", "thread", "watch", "thr_x", "--step", "2"])
+        .args(["--retry-budget", "3s"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    assert!(
+        err.contains("dodil scriptum thread watch thr_x --step 2"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("retrying").count(),
+        1,
+        "one notice for the run of failures: {err}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "{err}"
+    );
+}

@@ -25,7 +25,8 @@ const POLL_DEADLINE: Duration = Duration::from_secs(10);
 
 impl Client {
     /// Opens WatchThread. Returns once the server has answered with its headers; events follow.
-    /// No deadline is set on the call: a stream lives as long as the thread.
+    /// No deadline is set on the call: a stream lives as long as the thread (the engine bounds
+    /// the opening itself).
     pub async fn watch_thread(&self, thread_id: &str) -> Result<EventStream, tonic::Status> {
         let request = proto::WatchThreadRequest {
             thread_id: thread_id.to_string(),
@@ -138,7 +139,8 @@ impl From<proto::ThreadEvent> for ThreadEvent {
 pub type StepEventStream = Pin<Box<dyn Stream<Item = Result<StepEvent, tonic::Status>> + Send>>;
 
 impl Client {
-    /// Opens WatchStep for one step. No deadline: the stream lives as long as the step.
+    /// Opens WatchStep for one step. No deadline: the stream lives as long as the step (the
+    /// step engine bounds the opening itself).
     pub async fn watch_step(
         &self,
         thread_id: &str,
@@ -177,9 +179,14 @@ impl Client {
             output_only: None,
             metadata_only: None,
         });
-        request.set_timeout(POLL_DEADLINE);
+        request.set_timeout(super::call_timeout(POLL_DEADLINE));
         let started = Instant::now();
-        let result = self.service.clone().get_thread_result(request).await;
+        let result = self
+            .service
+            .clone()
+            .get_thread_result(request)
+            .await
+            .map_err(super::deadline_status);
         let took = fmt_elapsed(started.elapsed());
         match &result {
             Ok(_) => self

@@ -8,13 +8,18 @@
 //!    (not UNIMPLEMENTED) the stream is tried again now and then.
 //! 3. When the stream ends or breaks without a terminal event, GetThread confirms: terminal →
 //!    done; otherwise the stream is reopened with jittered exponential backoff, and the events the
-//!    new stream replays are dropped by identity ([`crate::model::EventKey`]).
+//!    new stream replays are dropped by identity ([`crate::model::EventKey`]). A terminal event is
+//!    confirmed too, and GetThread's answer stands over it (a replayed `failed` of a thread
+//!    resumed since is history); only while GetThread cannot confirm it (it fails, or answers
+//!    a status this client cannot name) does the stream's word end the follow, after
+//!    [`MAX_DOUBTS`] tries.
 //! 4. A stream that stays silent is not an error: after a while GetThread is asked instead, which
 //!    finds a pause, a terminal state the stream never announced, or a stream gone stale.
 //! 5. Transient failures (UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, broken transport) are
 //!    retried while the retry budget lasts; it restarts with every success. Anything else the
 //!    server says (UNAUTHENTICATED, NOT_FOUND, …) ends the follow at once.
-//! 6. Ctrl-C and `--follow-timeout` stop following; the thread is never touched.
+//! 6. Ctrl-C and `--follow-timeout` stop following; the thread is never touched. (Ctrl-C is
+//!    [`crate::interrupt`]'s: whatever a command does after following stops on it too.)
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -141,7 +146,7 @@ const STALE_CHECKS: u32 = 3;
 const OPEN_TIMEOUT: Duration = Duration::from_secs(15);
 // GetThread found the end first: how long to wait for the stream's own terminal event.
 const TERMINAL_GRACE: Duration = Duration::from_millis(300);
-// GetThread keeps contradicting the stream's terminal event this many times: trust the event.
+// GetThread fails this many times in a row after the stream's terminal event: trust the event.
 const MAX_DOUBTS: u32 = 5;
 // While polling after a transient stream failure, try the stream again this often.
 const STREAM_RETRY_EVERY: Duration = Duration::from_secs(15);
@@ -160,9 +165,17 @@ pub(crate) async fn follow_with<S: Source>(
         seen: HashSet::new(),
         last: None,
         terminal_event: None,
-        failing_since: None,
+        retries: Retries::new(
+            options.retry_budget,
+            format!("thread {thread_id}"),
+            format!(
+                "the thread goes on running on the server; {}",
+                watch_hint(thread_id)
+            ),
+        ),
         paused_noted: false,
         doubts: 0,
+        contradicted: false,
         end_reported: false,
         stream_step: String::new(),
     };
@@ -175,8 +188,8 @@ pub(crate) async fn follow_with<S: Source>(
     .await?;
     let mut thread = engine.last.take().unwrap_or_else(|| placeholder(thread_id));
     if let (End::Terminal, Some(event)) = (end, &engine.terminal_event) {
-        // The stream's word on the outcome stands when GetThread could not confirm it.
-        if !thread.status.is_terminal() {
+        // The stream's word on the outcome stands only when GetThread never answered after it.
+        if !thread.status.is_terminal() && !engine.contradicted {
             thread.status = event.kind.terminal_status().unwrap_or(thread.status);
         }
     }
@@ -198,8 +211,8 @@ pub(crate) async fn guarded(
     let deadline = options.timeout.map(|d| Instant::now() + d);
     tokio::pin!(work);
     let ctrl_c = async {
-        if options.handle_ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
-            return;
+        if options.handle_ctrl_c {
+            return crate::interrupt::ctrl_c().await;
         }
         std::future::pending::<()>().await
     };
@@ -262,11 +275,13 @@ struct Engine<'a, S> {
     /// The thread as GetThread last described it.
     last: Option<Thread>,
     terminal_event: Option<ThreadEvent>,
-    /// Start of the current run of transient failures.
-    failing_since: Option<Instant>,
+    retries: Retries,
     paused_noted: bool,
-    /// GetThread calls in a row that said "not ended" after the stream said it had.
+    /// GetThread calls that could not confirm the stream's terminal event (failed, or answered a
+    /// status it cannot name).
     doubts: u32,
+    /// GetThread answered "not ended" after the stream's terminal event: its word stands.
+    contradicted: bool,
     /// A terminal `progress` event has been reported.
     end_reported: bool,
     /// The step the stream last said started (to notice a stale stream).
@@ -335,14 +350,7 @@ impl<S: Source> Engine<'_, S> {
 
     /// Opens WatchThread and reads it until it ends, breaks, or the thread ends or pauses.
     async fn stream_once(&mut self, first: bool) -> anyhow::Result<StreamEnd> {
-        let open_limit = crate::client::call_timeout(OPEN_TIMEOUT);
-        let opened = match timeout(open_limit, self.source.watch(self.thread_id)).await {
-            Ok(result) => result,
-            Err(_) => Err(tonic::Status::deadline_exceeded(
-                "the event stream did not open in time",
-            )),
-        };
-        let mut stream = match opened {
+        let mut stream = match open_within(self.source.watch(self.thread_id)).await {
             Ok(stream) => stream,
             Err(status) => return self.stream_failed(status, first, false),
         };
@@ -408,16 +416,17 @@ impl<S: Source> Engine<'_, S> {
                     } else {
                         last_was_ask = false;
                     }
-                    if self.report(&event)? {
-                        new_events += 1;
+                    if !self.report(&event)? {
+                        // A replay: reported before, and whatever it said was judged then.
+                        continue;
                     }
+                    new_events += 1;
                     if event.kind.terminal_status().is_some() {
-                        self.terminal_event = Some(event);
-                        // Confirm: a replayed `failed` of a thread resumed since is history.
+                        self.take_terminal(event);
+                        // Confirm: GetThread may know better (a lagging stream, a resume).
                         match self.check(None).await? {
-                            Check::Going => continue,
+                            Check::Going | Check::Failed => continue,
                             Check::Done(end) => return Ok(StreamEnd::Done(end)),
-                            Check::Failed => return Ok(StreamEnd::Done(End::Terminal)),
                         }
                     }
                 }
@@ -480,9 +489,8 @@ impl<S: Source> Engine<'_, S> {
     async fn drain(&mut self, stream: &mut EventStream) -> anyhow::Result<()> {
         let until = Instant::now() + TERMINAL_GRACE;
         while let Ok(Some(Ok(event))) = tokio::time::timeout_at(until, stream.next()).await {
-            self.report(&event)?;
-            if event.kind.terminal_status().is_some() {
-                self.terminal_event = Some(event);
+            if self.report(&event)? && event.kind.terminal_status().is_some() {
+                self.take_terminal(event);
                 break;
             }
         }
@@ -521,6 +529,9 @@ impl<S: Source> Engine<'_, S> {
             Ok(thread) => thread,
             Err(status) if is_retryable(&status) => {
                 self.failed(&status, true)?;
+                if self.doubt() {
+                    return Ok(Check::Done(End::Terminal));
+                }
                 return Ok(Check::Failed);
             }
             Err(status) => return Err(refused(status, "GetThread", self.thread_id)),
@@ -540,11 +551,15 @@ impl<S: Source> Engine<'_, S> {
             return Ok(Check::Done(End::Terminal));
         }
         if self.terminal_event.is_some() {
-            // The stream said the thread ended; GetThread says not (yet). A resumed thread shows
-            // new events soon; a lagging GetThread catches up. Either way, not forever.
-            self.doubts += 1;
-            if self.doubts >= MAX_DOUBTS {
-                return Ok(Check::Done(End::Terminal));
+            if matches!(status, ThreadStatus::Unknown(_) | ThreadStatus::Unspecified) {
+                // A status GetThread cannot name does not say "not ended" either.
+                if self.doubt() {
+                    return Ok(Check::Done(End::Terminal));
+                }
+            } else {
+                // The stream said the thread ended; GetThread says not (yet): a resumed thread,
+                // or a GetThread lagging behind. Either way GetThread decides when it has ended.
+                self.contradicted = true;
             }
         }
         if status == ThreadStatus::Paused {
@@ -593,58 +608,123 @@ impl<S: Source> Engine<'_, S> {
         if event.kind.terminal_status().is_none() && self.terminal_event.is_some() {
             // Life after an end: that end was history (the thread was resumed).
             self.terminal_event = None;
-            self.doubts = 0;
         }
         self.observer.event(event)?;
         Ok(true)
     }
 
-    fn succeeded(&mut self) {
-        self.failing_since = None;
+    /// A new terminal event from the stream: the end, unless GetThread says otherwise.
+    fn take_terminal(&mut self, event: ThreadEvent) {
+        self.terminal_event = Some(event);
+        self.doubts = 0;
+        self.contradicted = false;
     }
 
-    /// Counts a transient failure against the budget; past it, gives up (exit 6). The first
-    /// failure of a run is announced once (`announce`, unless the caller already said it), not
-    /// once per retry: a server that is down for a while costs the user one line.
-    fn failed(&mut self, status: &tonic::Status, announce: bool) -> anyhow::Result<()> {
-        let now = Instant::now();
-        if self.failing_since.is_none() && announce {
-            self.observer.notice(&format!(
-                "the server is failing ({}); retrying for up to {}",
-                describe_status(status),
-                duration_ms(self.options.retry_budget.as_millis() as i64)
-            ));
+    /// GetThread could not confirm the stream's terminal event (it failed, or answered a status
+    /// it cannot name). Returns whether the stream's word now stands ([`MAX_DOUBTS`] in a row).
+    fn doubt(&mut self) -> bool {
+        if self.terminal_event.is_none() || self.contradicted {
+            return false;
         }
-        let since = *self.failing_since.get_or_insert(now);
-        if now.duration_since(since) >= self.options.retry_budget {
-            let budget = duration_ms(self.options.retry_budget.as_millis() as i64);
-            return Err(CliError::new(
-                ExitStatus::Unreachable,
-                format!(
-                    "gave up following thread {} after {budget} of failures: {}",
-                    crate::output::terminal_safe(self.thread_id),
-                    describe_status(status)
-                ),
-            )
-            .with_hint(format!(
-                "the thread goes on running on the server; {}",
-                watch_hint(self.thread_id)
-            ))
-            .into());
+        self.doubts += 1;
+        self.doubts >= MAX_DOUBTS
+    }
+
+    fn succeeded(&mut self) {
+        self.retries.succeeded();
+    }
+
+    /// Counts a transient failure against the budget (see [`Retries::failed`]); `announce`
+    /// unless the caller already said what happened.
+    fn failed(&mut self, status: &tonic::Status, announce: bool) -> anyhow::Result<()> {
+        if let Some(notice) = self.retries.failed(status)? {
+            if announce {
+                self.observer.notice(&notice);
+            }
         }
         Ok(())
     }
 
-    /// A delay shortened so that a run of failures ends no later than the budget allows.
     fn capped(&self, delay: Duration) -> Duration {
+        self.retries.capped(delay)
+    }
+}
+
+/// The retry budget, shared by the thread and step engines: how long a run of transient
+/// failures may go on, counted from its first failure and restarted by any success.
+pub(crate) struct Retries {
+    budget: Duration,
+    failing_since: Option<Instant>,
+    /// What is being followed (`thread ID`), for the error that gives up.
+    what: String,
+    /// The error's hint: how to pick following up again.
+    hint: String,
+}
+
+impl Retries {
+    pub(crate) fn new(budget: Duration, what: String, hint: String) -> Retries {
+        Retries {
+            budget,
+            failing_since: None,
+            what,
+            hint,
+        }
+    }
+
+    pub(crate) fn succeeded(&mut self) {
+        self.failing_since = None;
+    }
+
+    /// Counts a transient failure. The first of a run comes back as the one notice worth
+    /// showing (a server down for a while costs the user one line, not one per retry); past
+    /// the budget, the follow gives up (exit 6).
+    pub(crate) fn failed(&mut self, status: &tonic::Status) -> anyhow::Result<Option<String>> {
+        let now = Instant::now();
+        let budget = duration_ms(self.budget.as_millis() as i64);
+        let notice = self.failing_since.is_none().then(|| {
+            format!(
+                "the server is failing ({}); retrying for up to {budget}",
+                describe_status(status)
+            )
+        });
+        let since = *self.failing_since.get_or_insert(now);
+        if now.duration_since(since) >= self.budget {
+            return Err(CliError::new(
+                ExitStatus::Unreachable,
+                format!(
+                    "gave up following {} after {budget} of failures: {}",
+                    crate::output::terminal_safe(&self.what),
+                    describe_status(status)
+                ),
+            )
+            .with_hint(self.hint.clone())
+            .into());
+        }
+        Ok(notice)
+    }
+
+    /// A delay shortened so that a run of failures ends no later than the budget allows.
+    pub(crate) fn capped(&self, delay: Duration) -> Duration {
         match self.failing_since {
             Some(since) => {
-                let left =
-                    (since + self.options.retry_budget).saturating_duration_since(Instant::now());
+                let left = (since + self.budget).saturating_duration_since(Instant::now());
                 delay.min(left)
             }
             None => delay,
         }
+    }
+}
+
+/// Opens a stream within [`OPEN_TIMEOUT`] (or `DODIL_CALL_TIMEOUT`): a server that never
+/// answers is a transient failure (DEADLINE_EXCEEDED), which the retry budget bounds.
+pub(crate) async fn open_within<T>(
+    open: impl Future<Output = Result<T, tonic::Status>>,
+) -> Result<T, tonic::Status> {
+    match timeout(crate::client::call_timeout(OPEN_TIMEOUT), open).await {
+        Ok(result) => result,
+        Err(_) => Err(tonic::Status::deadline_exceeded(
+            "the event stream did not open in time",
+        )),
     }
 }
 
@@ -685,19 +765,28 @@ pub fn is_retryable(status: &tonic::Status) -> bool {
 
 /// The server said no: exit 5 (or as `error::report` classifies the status).
 pub fn refused(status: tonic::Status, method: &'static str, thread_id: &str) -> anyhow::Error {
+    refused_as(status, method, || {
+        CliError::new(
+            ExitStatus::ServerRefused,
+            format!(
+                "thread {} not found",
+                crate::output::terminal_safe(thread_id)
+            ),
+        )
+        .with_hint("list recent threads with: dodil scriptum thread list")
+    })
+}
+
+/// [`refused`], with what NOT_FOUND means for the thing followed.
+pub(crate) fn refused_as(
+    status: tonic::Status,
+    method: &'static str,
+    not_found: impl FnOnce() -> CliError,
+) -> anyhow::Error {
     let code = status.code();
     let err = anyhow::Error::new(status).context(method);
     if code == tonic::Code::NotFound {
-        return err.context(
-            CliError::new(
-                ExitStatus::ServerRefused,
-                format!(
-                    "thread {} not found",
-                    crate::output::terminal_safe(thread_id)
-                ),
-            )
-            .with_hint("list recent threads with: dodil scriptum thread list"),
-        );
+        return err.context(not_found());
     }
     err
 }

@@ -4,9 +4,7 @@
 //! step's status, transient failures are retried within the budget, anything else ends at once.
 
 use std::collections::HashSet;
-use std::time::Duration;
-
-use tokio::time::{sleep, Instant};
+use tokio::time::sleep;
 use tokio_stream::StreamExt;
 
 use crate::client::Client;
@@ -17,7 +15,10 @@ use crate::model::step_event::{StepEvent, StepEventKind, StepSnapshot};
 use crate::model::StepStatus;
 use crate::output::terminal_safe;
 
-use super::{guarded, is_retryable, Backoff, End, FollowOptions};
+use super::{
+    guarded, is_retryable, open_within, refused_as, Backoff, End, FollowOptions, Retries, POLL_MAX,
+    POLL_MIN, REOPEN_MAX, REOPEN_MIN, SILENCE_MAX, SILENCE_MIN,
+};
 
 /// Receives each new step event (never one already reported) and connection notices.
 pub trait StepObserver {
@@ -62,6 +63,7 @@ pub async fn follow_step(
     observer: &mut dyn StepObserver,
 ) -> anyhow::Result<StepOutcome> {
     let client = ctx.client().await?;
+    let what = format!("step {step_path} of thread {thread_id}");
     let mut follower = StepFollower {
         client,
         thread_id,
@@ -70,9 +72,15 @@ pub async fn follow_step(
         observer,
         seen: HashSet::new(),
         status: None,
-        failing_since: None,
+        retries: Retries::new(
+            options.retry_budget,
+            what.clone(),
+            format!(
+                "the thread goes on running on the server; {}",
+                step_watch_hint(thread_id, step_path)
+            ),
+        ),
     };
-    let what = format!("step {step_path} of thread {thread_id}");
     let end = guarded(
         follower.run(),
         options,
@@ -96,7 +104,7 @@ struct StepFollower<'a> {
     seen: HashSet<(&'static str, i64)>,
     /// The last status reported (by a snapshot, an end event or a poll).
     status: Option<StepStatus>,
-    failing_since: Option<Instant>,
+    retries: Retries,
 }
 
 /// What one look at the step found.
@@ -108,11 +116,12 @@ enum Look {
 
 impl StepFollower<'_> {
     async fn run(&mut self) -> anyhow::Result<End> {
-        let mut reopen = Backoff::new(Duration::from_millis(100), Duration::from_secs(5));
+        let mut reopen = Backoff::new(REOPEN_MIN, REOPEN_MAX);
         loop {
-            let look = match self.client.watch_step(self.thread_id, self.step_path).await {
+            let opened = open_within(self.client.watch_step(self.thread_id, self.step_path)).await;
+            let look = match opened {
                 Ok(stream) => {
-                    self.failing_since = None;
+                    self.retries.succeeded();
                     self.read(stream).await?
                 }
                 Err(status) if status.code() == tonic::Code::Unimplemented => {
@@ -121,14 +130,14 @@ impl StepFollower<'_> {
                     return self.poll().await;
                 }
                 Err(status) => {
-                    self.failed(status).await?;
-                    continue;
+                    self.failed(status, "WatchStep")?;
+                    Look::Again
                 }
             };
             match look {
                 Look::Ended => return Ok(End::Terminal),
                 Look::Paused => return Ok(End::Paused),
-                Look::Again => sleep(reopen.next()).await,
+                Look::Again => sleep(self.retries.capped(reopen.next())).await,
             }
         }
     }
@@ -138,7 +147,7 @@ impl StepFollower<'_> {
     async fn read(&mut self, mut stream: crate::client::StepEventStream) -> anyhow::Result<Look> {
         // A step can wait silently (an `ask` step pauses the thread, and WatchStep has no event
         // for that): after a quiet while, look at the step's status instead of waiting blindly.
-        let mut quiet = Backoff::new(Duration::from_secs(1), Duration::from_secs(15));
+        let mut quiet = Backoff::new(SILENCE_MIN, SILENCE_MAX);
         loop {
             let item = match tokio::time::timeout(quiet.next(), stream.next()).await {
                 Ok(Some(item)) => item,
@@ -169,22 +178,23 @@ impl StepFollower<'_> {
                     ));
                     break;
                 }
-                Err(status) => return Err(self.refused(status)),
+                Err(status) => return Err(self.refused(status, "WatchStep")),
             }
         }
         self.confirm().await
     }
 
-    /// One GetThreadResult look at the step; transient failures count against the budget.
+    /// One GetThreadResult look at the step; transient failures count against the budget (the
+    /// caller waits before it looks again).
     async fn confirm(&mut self) -> anyhow::Result<Look> {
         match self.client.poll_step(self.thread_id, self.step_path).await {
             Ok(status) => {
-                self.failing_since = None;
+                self.retries.succeeded();
                 self.polled(status)?;
                 Ok(self.judge(status))
             }
             Err(status) => {
-                self.failed(status).await?;
+                self.failed(status, "GetThreadResult")?;
                 Ok(Look::Again)
             }
         }
@@ -192,7 +202,7 @@ impl StepFollower<'_> {
 
     /// Polling instead of streaming: 250 ms backing off towards 5 s while nothing changes.
     async fn poll(&mut self) -> anyhow::Result<End> {
-        let mut wait = Backoff::new(Duration::from_millis(250), Duration::from_secs(5));
+        let mut wait = Backoff::new(POLL_MIN, POLL_MAX);
         loop {
             let before = self.status;
             match self.confirm().await? {
@@ -203,7 +213,7 @@ impl StepFollower<'_> {
             if self.status != before {
                 wait.reset();
             }
-            sleep(wait.next()).await;
+            sleep(self.retries.capped(wait.next())).await;
         }
     }
 
@@ -258,49 +268,33 @@ impl StepFollower<'_> {
         })
     }
 
-    /// A failed call: retried (after a pause) while the budget lasts, else the end.
-    async fn failed(&mut self, status: tonic::Status) -> anyhow::Result<()> {
+    /// A failed call: retried while the budget lasts (the thread engine's rules: one notice
+    /// for a run of failures, exit 6 past the budget); anything not transient ends at once.
+    fn failed(&mut self, status: tonic::Status, method: &'static str) -> anyhow::Result<()> {
         if !is_retryable(&status) {
-            return Err(self.refused(status));
+            return Err(self.refused(status, method));
         }
-        let since = *self.failing_since.get_or_insert_with(Instant::now);
-        if since.elapsed() >= self.options.retry_budget {
-            return Err(anyhow::Error::new(status).context(
-                CliError::new(
-                    ExitStatus::Unreachable,
-                    format!(
-                        "gave up following step {} of thread {}: the server kept failing for {}s",
-                        terminal_safe(self.step_path),
-                        terminal_safe(self.thread_id),
-                        self.options.retry_budget.as_secs()
-                    ),
-                )
-                .with_hint(step_watch_hint(self.thread_id, self.step_path)),
-            ));
+        if let Some(notice) = self.retries.failed(&status)? {
+            self.observer.notice(&notice);
         }
-        self.observer
-            .notice(&format!("{}; retrying", describe_status(&status)));
-        sleep(Duration::from_millis(500).min(self.options.retry_budget)).await;
         Ok(())
     }
 
-    fn refused(&self, status: tonic::Status) -> anyhow::Error {
-        if status.code() == tonic::Code::NotFound {
-            return anyhow::Error::new(
-                CliError::new(
-                    ExitStatus::ServerRefused,
-                    format!(
-                        "no step {} in thread {}",
-                        terminal_safe(self.step_path),
-                        terminal_safe(self.thread_id)
-                    ),
-                )
-                .with_hint(format!(
-                    "list its steps with: dodil scriptum thread steps {}",
-                    terminal_safe(self.thread_id)
-                )),
-            );
-        }
-        anyhow::Error::new(status)
+    fn refused(&self, status: tonic::Status, method: &'static str) -> anyhow::Error {
+        let (thread_id, step_path) = (self.thread_id, self.step_path);
+        refused_as(status, method, || {
+            CliError::new(
+                ExitStatus::ServerRefused,
+                format!(
+                    "no step {} in thread {}",
+                    terminal_safe(step_path),
+                    terminal_safe(thread_id)
+                ),
+            )
+            .with_hint(format!(
+                "list its steps with: dodil scriptum thread steps {}",
+                terminal_safe(thread_id)
+            ))
+        })
     }
 }

@@ -383,10 +383,14 @@ async fn unknown_status_is_never_terminal() {
 
 #[tokio::test(start_paused = true)]
 async fn transient_failure_before_first_event_polls_then_streams_again() {
-    // GetThread lags behind the stream's `completed` for good: the event wins, in bounded time.
+    // GetThread lags behind the stream's `completed` for a while: it has the last word.
     let fake = Fake::new(hello())
         .opens(vec![Open::Fail(tonic::Status::unavailable("starting up"))])
-        .gets(vec![Ok(thread(ThreadStatus::Running, "1"))]);
+        .gets(
+            std::iter::repeat_n(Ok(thread(ThreadStatus::Running, "1")), 30)
+                .chain([Ok(thread(ThreadStatus::Completed, "2"))])
+                .collect(),
+        );
     let (result, recorder) = follow_fake(&fake, &options()).await;
     assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
     // Polled first, then the stream came back and told the whole story.
@@ -409,4 +413,74 @@ async fn follow_timeout_is_exit_6_with_a_hint() {
     let report = report(&result.unwrap_err()).unwrap();
     assert_eq!(report.status, ExitStatus::Unreachable);
     assert!(report.hint.unwrap().contains("thread watch thr_1"));
+}
+
+/// A thread that failed, was resumed, and runs on: every reopened stream replays the old `failed`.
+fn failed_then_resumed() -> Vec<ThreadEvent> {
+    use crate::model::event::ThreadFailed;
+    let mut timeline = hello()[..3].to_vec();
+    timeline.push(event(
+        8,
+        EventKind::Failed(ThreadFailed {
+            error: "boom".into(),
+            failed_step_path: "2".into(),
+            failed_step_name: "step2".into(),
+        }),
+    ));
+    // Resumed: step 2 runs again (a long one).
+    timeline.push(event(
+        20,
+        EventKind::StepStarted(StepStarted {
+            step_path: "2".into(),
+            name: "step2".into(),
+            primitive: "execute".into(),
+            tool: "t".into(),
+        }),
+    ));
+    timeline
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_replayed_failed_event_never_ends_a_resumed_thread() {
+    let all = failed_then_resumed().len();
+    let fake = Fake::new(failed_then_resumed())
+        .opens(vec![
+            Open::Events {
+                upto: all,
+                then: Then::End,
+            },
+            // The reopened stream replays everything, then stays quiet while step 2 runs.
+            Open::Events {
+                upto: all,
+                then: Then::Silent,
+            },
+        ])
+        .gets(
+            std::iter::repeat_n(Ok(thread(ThreadStatus::Running, "2")), 10)
+                .chain([Ok(thread(ThreadStatus::Completed, "2"))])
+                .collect(),
+        );
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    let outcome = result.unwrap();
+    assert_eq!(outcome.end, End::Terminal);
+    assert_eq!(outcome.thread.status, ThreadStatus::Completed);
+    assert_eq!(outcome.exit_status(), ExitStatus::Success);
+    // Each event once, the old `failed` included; then GetThread's word on the end.
+    assert_eq!(recorder.events[..all], failed_then_resumed()[..]);
+    assert_eq!(progress_statuses(&recorder), vec![ThreadStatus::Completed]);
+    assert_eq!(fake.watch_calls.get(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_streams_end_stands_when_get_thread_keeps_failing() {
+    let fake = Fake::new(hello()).gets(vec![Err(tonic::Status::unavailable("overloaded"))]);
+    let options = FollowOptions {
+        retry_budget: Duration::from_secs(60),
+        ..options()
+    };
+    let (result, recorder) = follow_fake(&fake, &options).await;
+    let outcome = result.unwrap();
+    assert_eq!(outcome.end, End::Terminal);
+    assert_eq!(outcome.thread.status, ThreadStatus::Completed);
+    assert_eq!(recorder.events, hello(), "the end is not reported twice");
 }

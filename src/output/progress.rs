@@ -1,6 +1,7 @@
 //! How a followed thread looks: a live indicatif display on a terminal, plain timestamped lines
-//! otherwise, and with `-o jsonl` one JSON object per event on stdout. Every piece of server text
-//! goes through [`terminal_safe`].
+//! otherwise, and with `-o jsonl` one JSON object per event on stdout (stderr then keeps only the
+//! spinner, notices and the closing line, never a second copy of each event). Every piece of
+//! server text goes through [`terminal_safe`].
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -442,7 +443,10 @@ impl Observer for FollowDisplay {
                 _ => self.printer.data_line(&line)?,
             }
         }
-        if let Some(text) = self.describe(event) {
+        // Always described: what it tells (steps, failures) feeds the spinner and closing line.
+        let text = self.describe(event);
+        if let (Some(text), false) = (text, self.jsonl) {
+            // With -o jsonl the events are the data on stdout: stderr does not repeat them.
             self.line(event.timestamp_ms, &text);
         }
         Ok(())

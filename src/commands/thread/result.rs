@@ -63,7 +63,12 @@ pub async fn after_run(
 
     let Some(dir) = save else {
         if print_result {
-            print_output(ctx, &result).await?;
+            // Streaming can take long: Ctrl-C stops it (exit 130), also after a follow.
+            crate::interrupt::race(
+                print_output(ctx, &result),
+                "the output on stdout is incomplete",
+            )
+            .await?;
         }
         return Ok(ExitStatus::for_thread(result.status));
     };
@@ -77,7 +82,7 @@ pub async fn after_run(
     let work = save_and_echo(ctx, &thread, &result, dir, print_result);
     let saved = tokio::select! {
         saved = work => saved?,
-        _ = tokio::signal::ctrl_c() => {
+        () = crate::interrupt::ctrl_c() => {
             return Err(CliError::new(
                 ExitStatus::Interrupted,
                 "interrupted: the save was stopped and its unfinished files removed",

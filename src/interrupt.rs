@@ -1,0 +1,78 @@
+//! Ctrl-C, once for the whole process.
+//!
+//! The first call of [`ctrl_c`] installs the one listener. From then on SIGINT no longer ends the
+//! process by itself (tokio cannot give the default back), so every long operation that may come
+//! later races its work against [`ctrl_c`]: the follow (`follow::guarded`), a save, the output
+//! streamed to stdout. Dropping the work removes its unfinished files; the command exits 130.
+//!
+//! Work that cannot notice (blocked writing to a pipe nobody reads) is not waited on for ever:
+//! [`GRACE`] after Ctrl-C, or at a second Ctrl-C, the listener ends the process with exit 130.
+//! Files being written are then left under their temporary names, never their final ones.
+//!
+//! The listener runs on a thread of its own, so it works whatever the main runtime is doing.
+
+use std::future::Future;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::error::{CliError, ExitStatus};
+
+/// How long Ctrl-C waits for the work to stop by itself before the process is ended.
+const GRACE: Duration = Duration::from_secs(3);
+
+static PRESSED: OnceLock<Option<watch::Receiver<bool>>> = OnceLock::new();
+
+/// Resolves once Ctrl-C has been pressed: at once when it already has been, since the first
+/// call. Never resolves when no listener could be installed (SIGINT then still ends the process).
+pub async fn ctrl_c() {
+    if let Some(mut pressed) = PRESSED.get_or_init(install).clone() {
+        if pressed.wait_for(|pressed| *pressed).await.is_ok() {
+            return;
+        }
+    }
+    std::future::pending().await
+}
+
+/// Runs `work` unless Ctrl-C comes first (or came already): then exit 130, saying what was
+/// stopped (`interrupted: {what}`).
+pub async fn race<T>(
+    work: impl Future<Output = anyhow::Result<T>>,
+    what: &str,
+) -> anyhow::Result<T> {
+    tokio::select! {
+        biased;
+        () = ctrl_c() => Err(CliError::new(ExitStatus::Interrupted, format!("interrupted: {what}")).into()),
+        result = work => result,
+    }
+}
+
+fn install() -> Option<watch::Receiver<bool>> {
+    let (tx, rx) = watch::channel(false);
+    let spawned = std::thread::Builder::new()
+        .name("ctrl-c".into())
+        .spawn(move || listen(tx));
+    spawned.ok().map(|_| rx)
+}
+
+fn listen(pressed: watch::Sender<bool>) {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    runtime.block_on(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        let _ = pressed.send(true);
+        tokio::select! {
+            () = tokio::time::sleep(GRACE) => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+        eprintln!("error: interrupted");
+        std::process::exit(ExitStatus::Interrupted as i32);
+    });
+}
