@@ -511,7 +511,7 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
         let work = crate::save::save_step_files(client, &args.thread_id, only, &dir);
         let (files, problem) = tokio::select! {
             saved = work => saved?,
-            _ = tokio::signal::ctrl_c() => {
+            () = crate::interrupt::ctrl_c() => {
                 return Err(CliError::new(
                     ExitStatus::Interrupted,
                     "interrupted: the save was stopped and its unfinished files removed",
