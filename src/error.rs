@@ -170,6 +170,34 @@ pub fn is_transient(code: tonic::Code) -> bool {
     )
 }
 
+/// Whether a failed call may be tried again (and, if it keeps failing, is exit 6 rather than 5):
+/// the transient codes, and a transport that broke underneath (tonic reports a reset connection
+/// as UNKNOWN or INTERNAL). The one classifier: unary retries, the following engines, exit codes.
+pub fn is_retryable(status: &tonic::Status) -> bool {
+    use tonic::Code;
+    if is_transient(status.code()) || status.code() == Code::Aborted {
+        return true;
+    }
+    if matches!(
+        status.code(),
+        Code::Unknown | Code::Internal | Code::Cancelled
+    ) {
+        let text = status.message().to_ascii_lowercase();
+        return [
+            "transport",
+            "connect",
+            "connection",
+            "reset",
+            "broken pipe",
+            "h2 protocol",
+            "stream",
+        ]
+        .iter()
+        .any(|word| text.contains(word));
+    }
+    false
+}
+
 fn classify_status(status: &tonic::Status) -> (ExitStatus, Option<String>) {
     use tonic::Code;
     match status.code() {
@@ -192,7 +220,7 @@ fn classify_status(status: &tonic::Status) -> (ExitStatus, Option<String>) {
             ExitStatus::ServerRefused,
             Some("this server does not offer that call yet".into()),
         ),
-        _ if mentions_certificate(status) => (
+        Code::Unavailable | Code::Unknown if mentions_certificate(status) => (
             ExitStatus::Unreachable,
             Some(
                 "the server's TLS certificate was not accepted: check the host name in --endpoint, \
@@ -200,7 +228,7 @@ fn classify_status(status: &tonic::Status) -> (ExitStatus, Option<String>) {
                     .into(),
             ),
         ),
-        code if is_transient(code) || code == Code::Unknown && is_transport(status) => (
+        _ if is_retryable(status) => (
             ExitStatus::Unreachable,
             Some("check --endpoint (or DODIL_ENDPOINT / the profile) and the network".into()),
         ),
@@ -218,12 +246,6 @@ fn mentions_certificate(status: &tonic::Status) -> bool {
         cause = err.source();
     }
     false
-}
-
-/// tonic reports some connection failures as UNKNOWN with a transport source.
-fn is_transport(status: &tonic::Status) -> bool {
-    let text = status.message().to_ascii_lowercase();
-    text.contains("transport") || text.contains("connect") || text.contains("broken pipe")
 }
 
 fn code_name(code: tonic::Code) -> &'static str {

@@ -19,7 +19,7 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig};
 
 use crate::config::{Settings, Token};
-use crate::error::{describe_status, is_transient, CliError};
+use crate::error::{describe_status, is_retryable, CliError};
 use crate::model::{CreatedThread, NewThread, Thread, ThreadStatus};
 use crate::output::Printer;
 use crate::proto;
@@ -220,7 +220,7 @@ impl Client {
                 Err(status) => {
                     self.printer
                         .verbose(&format!("{method}: {} in {took}", describe_status(&status)));
-                    if tries >= attempts || !is_transient(status.code()) {
+                    if tries >= attempts || !is_retryable(&status) {
                         return Err(anyhow::Error::new(status).context(method));
                     }
                     tokio::time::sleep(delay).await;

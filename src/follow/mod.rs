@@ -30,7 +30,8 @@ use tokio_stream::StreamExt;
 
 use crate::client::{Client, EventStream};
 use crate::context::Context;
-use crate::error::{describe_status, is_transient, CliError, ExitStatus};
+pub use crate::error::is_retryable;
+use crate::error::{describe_status, CliError, ExitStatus};
 use crate::model::event::{now_ms, Progress};
 use crate::model::{EventKey, EventKind, Thread, ThreadEvent, ThreadStatus};
 use crate::output::duration_ms;
@@ -734,33 +735,6 @@ fn state_of(thread: &Thread) -> (ThreadStatus, String, String) {
         thread.current_step_path.clone(),
         thread.current_step_name.clone(),
     )
-}
-
-/// Whether following may go on after this failure: the transient codes, and a transport that
-/// broke underneath (tonic reports a reset connection as UNKNOWN or INTERNAL).
-pub fn is_retryable(status: &tonic::Status) -> bool {
-    use tonic::Code;
-    if is_transient(status.code()) || status.code() == Code::Aborted {
-        return true;
-    }
-    if matches!(
-        status.code(),
-        Code::Unknown | Code::Internal | Code::Cancelled
-    ) {
-        let text = status.message().to_ascii_lowercase();
-        return [
-            "transport",
-            "connect",
-            "connection",
-            "reset",
-            "broken pipe",
-            "h2 protocol",
-            "stream",
-        ]
-        .iter()
-        .any(|word| text.contains(word));
-    }
-    false
 }
 
 /// The server said no: exit 5 (or as `error::report` classifies the status).

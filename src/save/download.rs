@@ -61,16 +61,13 @@ impl DownloadError {
 /// Whether a status that broke a stream is worth one more attempt.
 fn retryable(status: &tonic::Status) -> bool {
     use tonic::Code;
-    matches!(
-        status.code(),
-        Code::Unavailable
-            | Code::DeadlineExceeded
-            | Code::ResourceExhausted
-            | Code::Unknown
-            | Code::Internal
-            | Code::Aborted
-            | Code::Cancelled
-    )
+    // Mid-stream, UNKNOWN/INTERNAL/CANCELLED is almost always the transport giving way, so
+    // this is wider than `error::is_retryable` (which must not retry a server's refusal).
+    crate::error::is_retryable(status)
+        || matches!(
+            status.code(),
+            Code::Unknown | Code::Internal | Code::Cancelled
+        )
 }
 
 /// A thread output, delivered whole.
