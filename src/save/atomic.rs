@@ -18,11 +18,11 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use std::thread::JoinHandle;
 
 use bytes::Bytes;
-
-use sha2::{Digest, Sha256};
 use tempfile::TempPath;
 
 use crate::error::{CliError, ExitStatus};
+
+use super::digest::StreamHasher;
 
 /// Prefix and suffix of every temporary file we create, so a later `--force` can clear leftovers
 /// of a killed process.
@@ -51,7 +51,7 @@ pub struct AtomicFile {
     target: PathBuf,
     /// The name shown to people and recorded in summary.json.
     name: String,
-    hasher: Option<Sha256>,
+    hasher: Option<StreamHasher>,
     bytes: u64,
 }
 
@@ -77,7 +77,7 @@ impl AtomicFile {
             temp,
             target,
             name,
-            hasher: hash.then(Sha256::new),
+            hasher: hash.then(StreamHasher::new),
             bytes: 0,
         })
     }
@@ -93,7 +93,9 @@ impl AtomicFile {
     pub fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
         self.check_writable()?;
         if matches!(self.writer, Writer::Inline(_)) && !self.goes_background(data.len()) {
-            self.hash(data);
+            if let Some(hasher) = &mut self.hasher {
+                hasher.update_slice(data);
+            }
             return self.write_inline(data);
         }
         self.write_bytes(Bytes::copy_from_slice(data))
@@ -163,7 +165,7 @@ impl AtomicFile {
         matches!(self.writer, Writer::Inline(_) | Writer::Background(_))
     }
 
-    fn hash(&mut self, data: &[u8]) {
+    fn hash(&mut self, data: &Bytes) {
         if let Some(hasher) = &mut self.hasher {
             hasher.update(data);
         }
@@ -234,7 +236,7 @@ impl AtomicFile {
             bytes,
         } = self;
         let sha256 = match (hasher, sha256) {
-            (Some(hasher), _) => hex(&hasher.finalize()),
+            (Some(hasher), _) => hex(&hasher.finish()),
             (None, Some(sha)) => sha,
             (None, None) => {
                 unreachable!("a file created without hashing is committed with a digest")
@@ -428,7 +430,10 @@ mod tests {
         assert!(matches!(file.writer, Writer::Background(_)));
         assert_eq!(file.bytes(), expected.len() as u64);
         let entry = file.commit(None).unwrap();
-        assert_eq!(entry.sha256, hex(&Sha256::digest(&expected)));
+        assert_eq!(
+            entry.sha256,
+            hex(&<sha2::Sha256 as sha2::Digest>::digest(&expected))
+        );
         assert_eq!(std::fs::read(dir.path().join("big")).unwrap(), expected);
 
         let mut file =

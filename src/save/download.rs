@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
+use super::digest::StreamHasher;
+
 use crate::client::Client;
 use crate::error::describe_status;
 use crate::model::{StepDetail, StepSummary};
@@ -87,7 +89,7 @@ pub async fn download_output(
     mut expected_total: Option<u64>,
     sink: &mut dyn ByteSink,
 ) -> Result<OutputDownload, DownloadError> {
-    let mut hasher = Sha256::new();
+    let mut hasher = StreamHasher::new();
     let mut delivered: u64 = 0;
     let mut broke: Option<String> = None;
     let progress = Progress::new(client, expected_total);
@@ -109,7 +111,7 @@ pub async fn download_output(
         };
         let mut assembler = OutputAssembler::new(expected_total);
         // On a second attempt: bytes of the new stream already delivered by the first.
-        let mut skip = Replay::new(delivered, hasher.clone());
+        let mut skip = Replay::new(delivered, hasher.snapshot());
         let mut messages = 0u64;
         loop {
             let message = match stream.next().await {
@@ -119,7 +121,7 @@ pub async fn download_output(
                     progress.finish();
                     return Ok(OutputDownload {
                         bytes: done.bytes,
-                        sha256: hex(&hasher.finalize()),
+                        sha256: hex(&hasher.finish()),
                         chunks: done.chunks,
                         attempts: attempt,
                     });
@@ -156,11 +158,11 @@ pub async fn download_output(
             };
             let data = skip.pass(data)?;
             if !data.is_empty() {
-                // Handed on first: a file sink writes on its own thread while this one hashes.
-                sink.write_bytes(data.clone())
-                    .map_err(DownloadError::Fatal)?;
+                // Both hand large data to threads of their own: receiving, hashing and
+                // writing overlap.
                 hasher.update(&data);
                 delivered += data.len() as u64;
+                sink.write_bytes(data).map_err(DownloadError::Fatal)?;
                 progress.set(delivered);
             }
         }

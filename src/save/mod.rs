@@ -3,6 +3,7 @@
 //! - [`assemble`]: strict validation of the chunked streams (pure, property-tested).
 //! - [`download`]: drives the streams into sinks, hashing on the way, one retry from the start.
 //! - [`atomic`]: files written aside, fsynced, renamed; removed if dropped unfinished.
+//! - [`digest`]: SHA-256 on a thread of its own for large streams.
 //! - [`layout`]: DIR preparation, step path → directory, nothing outside DIR.
 //! - [`sink`]: stdout, memory and preview sinks.
 //!
@@ -13,6 +14,7 @@
 pub mod artifacts;
 pub mod assemble;
 pub mod atomic;
+pub mod digest;
 pub mod download;
 pub mod layout;
 pub mod sink;
