@@ -85,6 +85,11 @@ impl Printer {
 
     pub fn data_bytes(&self, bytes: &[u8]) -> anyhow::Result<()> {
         let mut out = io::stdout().lock();
+        if bytes.len() >= BULK_BYTES {
+            // Past std's line buffer, which would scan every byte for a newline first.
+            flush_out(&mut out)?;
+            return write_out(&mut RawStdout, bytes);
+        }
         write_out(&mut out, bytes)?;
         flush_out(&mut out)
     }
@@ -150,6 +155,33 @@ fn paint(enabled: bool, text: &str, sgr: &str) -> String {
         format!("\x1b[{sgr}m{text}\x1b[0m")
     } else {
         text.to_string()
+    }
+}
+
+/// Writes this large go straight to the stdout descriptor (a streamed output's chunks).
+const BULK_BYTES: usize = 64 * 1024;
+
+/// File descriptor 1 without a buffer. Only written while the `Stdout` lock is held and its
+/// buffer flushed, so bytes keep their order.
+struct RawStdout;
+
+impl Write for RawStdout {
+    #[cfg(unix)]
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        use std::os::fd::FromRawFd;
+        // SAFETY: descriptor 1 stays open for the life of the process; ManuallyDrop keeps this
+        // borrowed handle from closing it.
+        let mut file = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(1) });
+        file.write(bytes)
+    }
+
+    #[cfg(not(unix))]
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        io::stdout().lock().write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
