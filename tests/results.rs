@@ -264,6 +264,57 @@ fn every_chunk_fault_is_exit_7_with_no_output_file() {
 }
 
 #[test]
+fn a_stream_broken_mid_way_is_retried_once_and_every_byte_arrives_once() {
+    // 256 KiB chunks, broken after chunk 6: 1.75 MiB delivered (and hashed off-thread) first.
+    let env = TestEnv::with(|s| s.faults = Faults::parse("output-break=6").unwrap());
+    let id = big(&env, CAP + 300_000);
+    let dir = env.path("retried");
+    let out = env
+        .cmd()
+        .env("DODIL_RESULT_CHUNK_BYTES", "262144")
+        .args(["scriptum", "thread", "result", &id, "--save"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("retrying once from the start"),
+        "{}",
+        stderr(&out)
+    );
+    let file = std::fs::read(dir.join("output.json")).unwrap();
+    assert_eq!(file.len() as u64, CAP + 300_000);
+    assert!(serde_json::from_slice::<Value>(&file).unwrap().is_string());
+    // stdout (piped) saw each byte once, though the second stream replayed the first 1.75 MiB.
+    assert_eq!(out.stdout, file, "stdout and output.json differ");
+    let summary = verify_saved(&dir);
+    assert_eq!(summary["output"]["sha256"], sha256_hex(&file));
+    assert_eq!(summary["complete"], true);
+}
+
+#[test]
+fn a_stream_that_breaks_twice_is_exit_7_with_no_output_file() {
+    let env = TestEnv::with(|s| s.faults = Faults::parse("output-break=6:2").unwrap());
+    let id = big(&env, CAP + 300_000);
+    let dir = env.path("broken");
+    let out = env
+        .cmd()
+        .env("DODIL_RESULT_CHUNK_BYTES", "262144")
+        .args(["scriptum", "thread", "result", &id, "--save"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the retry broke too"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("output.json").exists(), "{:?}", tree(&dir));
+    assert_eq!(verify_saved(&dir)["complete"], false);
+}
+
+#[test]
 fn step_chunk_faults_leave_no_step_files() {
     // demo/etl's step 3 has a 300 kB output, chunked by StreamStepResult.
     let env = TestEnv::with(|s| s.faults = Faults::parse("chunk-skip=1").unwrap());

@@ -83,7 +83,8 @@ impl DevServerArgs {
             // Reached through --faults artifact-size-mismatch / artifact-size-smaller.
             artifact_size_mismatch: false,
             artifact_size_smaller: false,
-            // Reached through --faults only-org=NAME.
+            // Reached through --faults output-break=K[:N] / only-org=NAME.
+            output_break: None,
             only_org: None,
         };
         if let Some(spec) = &self.faults {

@@ -75,6 +75,9 @@ pub struct Faults {
     /// `artifact-size-smaller`: ListArtifacts announces every artifact 1000 bytes smaller (not
     /// below 0) than its download delivers, so the body runs past the announced size.
     pub artifact_size_smaller: bool,
+    /// `output-break=K[:N]`: the first N (default 1) StreamThreadResult streams this server
+    /// answers end with UNAVAILABLE right after chunk K, as a dropped connection would.
+    pub output_break: Option<(u32, u32)>,
 }
 
 impl Faults {
@@ -127,6 +130,7 @@ impl Faults {
             "huge-message" => self.huge_message = flag()?,
             "artifact-size-mismatch" => self.artifact_size_mismatch = flag()?,
             "artifact-size-smaller" => self.artifact_size_smaller = flag()?,
+            "output-break" => self.output_break = Some(parse_break(value.unwrap_or(""))?),
             "only-org" => match value.map(str::trim).filter(|v| !v.is_empty()) {
                 Some(org) => self.only_org = Some(org.to_string()),
                 None => bail!("fault `only-org` needs an organization name, e.g. only-org=acme"),
@@ -137,7 +141,7 @@ impl Faults {
                  chunk-skip=K, chunk-repeat=K, chunk-reorder=K, chunk-short=K, chunk-no-final, \
                  chunk-extra, meta-total-mismatch, result-total-mismatch, bad-enums, \
                  hostile-names, huge-message, artifact-size-mismatch, artifact-size-smaller, \
-                 only-org=NAME"
+                 output-break=K[:N], only-org=NAME"
             ),
         }
         Ok(())
@@ -165,6 +169,7 @@ impl Faults {
             huge_message,
             artifact_size_mismatch,
             artifact_size_smaller,
+            output_break,
             only_org,
         } = other;
         self.watch_drop_after = watch_drop_after.or(self.watch_drop_after);
@@ -186,6 +191,7 @@ impl Faults {
         self.huge_message |= huge_message;
         self.artifact_size_mismatch |= artifact_size_mismatch;
         self.artifact_size_smaller |= artifact_size_smaller;
+        self.output_break = output_break.or(self.output_break);
         self.only_org = only_org.or(self.only_org.take());
     }
 
@@ -211,6 +217,15 @@ impl Faults {
 }
 
 /// `METHOD:N`.
+/// `K` or `K:N` of `output-break`.
+fn parse_break(v: &str) -> anyhow::Result<(u32, u32)> {
+    let (k, n) = v.split_once(':').unwrap_or((v, "1"));
+    match (k.trim().parse(), n.trim().parse()) {
+        (Ok(k), Ok(n)) => Ok((k, n)),
+        _ => bail!("fault `output-break` takes K or K:N (whole numbers), got {v:?}"),
+    }
+}
+
 pub fn parse_unavailable(v: &str) -> anyhow::Result<(String, u32)> {
     let (m, n) = v.split_once(':').ok_or_else(|| {
         anyhow!("fault `unavailable` needs METHOD:N, e.g. GetThread:2 (got {v:?})")
@@ -255,6 +270,8 @@ impl fmt::Display for Faults {
         on(self.bad_enums, "bad-enums");
         on(self.hostile_names, "hostile-names");
         on(self.huge_message, "huge-message");
+        on(self.artifact_size_mismatch, "artifact-size-mismatch");
+        on(self.artifact_size_smaller, "artifact-size-smaller");
         let opt = [
             ("watch-drop-after", self.watch_drop_after),
             ("chunk-skip", self.chunk_skip),
@@ -272,6 +289,9 @@ impl fmt::Display for Faults {
         }
         for (m, n) in &self.unavailable {
             items.push(format!("unavailable={m}:{n}"));
+        }
+        if let Some((k, n)) = self.output_break {
+            items.push(format!("output-break={k}:{n}"));
         }
         if let Some(org) = &self.only_org {
             items.push(format!("only-org={org}"));
@@ -343,6 +363,16 @@ mod tests {
         assert_eq!(f.latency_ms, 200);
         assert!(f.bad_enums);
         assert_eq!(Faults::parse(&f.to_string()).unwrap(), f);
+        let every = Faults::parse(
+            "artifact-size-mismatch,artifact-size-smaller,output-break=3,only-org=acme,chunk-extra",
+        )
+        .unwrap();
+        assert_eq!(every.output_break, Some((3, 1)));
+        assert_eq!(Faults::parse(&every.to_string()).unwrap(), every);
+        assert_eq!(
+            Faults::parse("output-break=2:5").unwrap().output_break,
+            Some((2, 5))
+        );
     }
 
     #[test]

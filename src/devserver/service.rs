@@ -46,6 +46,8 @@ pub struct Shared {
     pub log: bool,
     pub shutdown: watch::Receiver<bool>,
     calls: HashMap<&'static str, AtomicU32>,
+    /// StreamThreadResult streams broken so far by `output-break`.
+    pub output_breaks: AtomicU32,
 }
 
 impl Shared {
@@ -72,6 +74,7 @@ impl Shared {
             log,
             shutdown,
             calls: METHODS.iter().map(|m| (*m, AtomicU32::new(0))).collect(),
+            output_breaks: AtomicU32::new(0),
         }
     }
 }
