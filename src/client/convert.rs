@@ -1,4 +1,6 @@
-//! Generated proto types into `model` types. The only place that knows both.
+//! Generated proto types into `model` types for the unary calls and result streams (the watch
+//! events convert in `watch.rs`, beside the calls that receive them). The rest of the crate sees
+//! only `model`.
 
 use crate::model::{
     CreatedThread, DataChunk, OutputMessage, OutputMeta, StepDetail, StepDiagnostics, StepMessage,
