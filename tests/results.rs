@@ -54,6 +54,16 @@ fn result(env: &TestEnv, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `thread result ID --save DIR` with the stream's chunks asked to be `chunk_bytes` long.
+fn save_in_chunks(env: &TestEnv, id: &str, dir: &Path, chunk_bytes: &str) -> std::process::Output {
+    env.cmd()
+        .env("DODIL_RESULT_CHUNK_BYTES", chunk_bytes)
+        .args(["scriptum", "thread", "result", id, "--save"])
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
 fn summary(dir: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(dir.join("summary.json")).expect("summary.json")).unwrap()
 }
@@ -225,13 +235,7 @@ fn every_chunk_fault_is_exit_7_with_no_output_file() {
         let env = TestEnv::with(|s| s.faults = Faults::parse(fault).unwrap());
         let id = big(&env, CAP + 300_000);
         let dir = env.path("out");
-        let out = env
-            .cmd()
-            .env("DODIL_RESULT_CHUNK_BYTES", "1048576")
-            .args(["scriptum", "thread", "result", &id, "--save"])
-            .arg(&dir)
-            .output()
-            .unwrap();
+        let out = save_in_chunks(&env, &id, &dir, "1048576");
         assert_eq!(out.status.code(), Some(7), "{fault}: {}", stderr(&out));
         assert!(
             stderr(&out).contains("error: thread output"),
@@ -269,13 +273,7 @@ fn a_stream_broken_mid_way_is_retried_once_and_every_byte_arrives_once() {
     let env = TestEnv::with(|s| s.faults = Faults::parse("output-break=6").unwrap());
     let id = big(&env, CAP + 300_000);
     let dir = env.path("retried");
-    let out = env
-        .cmd()
-        .env("DODIL_RESULT_CHUNK_BYTES", "262144")
-        .args(["scriptum", "thread", "result", &id, "--save"])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let out = save_in_chunks(&env, &id, &dir, "262144");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("retrying once from the start"),
@@ -297,13 +295,7 @@ fn a_stream_that_breaks_twice_is_exit_7_with_no_output_file() {
     let env = TestEnv::with(|s| s.faults = Faults::parse("output-break=6:2").unwrap());
     let id = big(&env, CAP + 300_000);
     let dir = env.path("broken");
-    let out = env
-        .cmd()
-        .env("DODIL_RESULT_CHUNK_BYTES", "262144")
-        .args(["scriptum", "thread", "result", &id, "--save"])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let out = save_in_chunks(&env, &id, &dir, "262144");
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("the retry broke too"),
