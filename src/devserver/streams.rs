@@ -62,8 +62,7 @@ impl Service {
         let mut changes = self.0.store.subscribe();
         let mut shutdown = self.0.shutdown.clone();
         let mut sent = 0usize;
-        let mut live = 0u32;
-        let mut caught_up = false;
+        let mut drop_after = DropAfter::new(f.watch_drop_after);
         loop {
             let Some(v) = self.0.store.get(&id) else {
                 return;
@@ -84,9 +83,7 @@ impl Service {
                     if tx.send(Ok(pe)).await.is_err() {
                         return;
                     }
-                    if caught_up {
-                        live += 1;
-                    }
+                    drop_after.count_live();
                 }
                 if f.bad_enums && matches!(e.ev, Ev::Started) {
                     let odd = proto::ThreadEvent {
@@ -101,15 +98,12 @@ impl Service {
                 if e.is_terminal() {
                     return;
                 }
-                if f.watch_drop_after.is_some_and(|n| caught_up && live >= n) {
+                if drop_after.due() {
                     return;
                 }
             }
-            if !caught_up {
-                caught_up = true;
-                if f.watch_drop_after == Some(0) {
-                    return;
-                }
+            if drop_after.caught_up() {
+                return;
             }
             let next = events.get(sent).map(|e| e.ts);
             if !self.wait(next, &mut changes, &mut shutdown, &tx).await {
@@ -153,8 +147,7 @@ impl Service {
             return;
         }
         let mut sent = 0usize;
-        let mut live = 0u32;
-        let mut caught_up = false;
+        let mut drop_after = DropAfter::new(f.watch_drop_after);
         loop {
             let Some(v) = self.0.store.get(&id) else {
                 return;
@@ -186,13 +179,11 @@ impl Service {
                 if tx.send(Ok(pe)).await.is_err() {
                     return;
                 }
-                if caught_up {
-                    live += 1;
-                }
+                drop_after.count_live();
                 if end {
                     return;
                 }
-                if f.watch_drop_after.is_some_and(|n| caught_up && live >= n) {
+                if drop_after.due() {
                     return;
                 }
             }
@@ -200,11 +191,8 @@ impl Service {
             if sent >= events.len() && v.snapshot(now).status.is_terminal() {
                 return;
             }
-            if !caught_up {
-                caught_up = true;
-                if f.watch_drop_after == Some(0) {
-                    return;
-                }
+            if drop_after.caught_up() {
+                return;
             }
             let next = events.get(sent).map(|e| e.ts);
             if !self.wait(next, &mut changes, &mut shutdown, &tx).await {
@@ -339,5 +327,42 @@ fn chunk_bytes(data: &Data, op: ChunkOp, chunk: u64) -> Bytes {
         b.slice(..b.len() / 2)
     } else {
         b
+    }
+}
+
+/// `watch-drop-after=N`: a watch stream ends after N live events (those sent after its
+/// catch-up); with 0, right after the catch-up.
+struct DropAfter {
+    limit: Option<u32>,
+    caught_up: bool,
+    live: u32,
+}
+
+impl DropAfter {
+    fn new(limit: Option<u32>) -> Self {
+        DropAfter {
+            limit,
+            caught_up: false,
+            live: 0,
+        }
+    }
+
+    /// An event went out.
+    fn count_live(&mut self) {
+        if self.caught_up {
+            self.live += 1;
+        }
+    }
+
+    /// Whether the stream should end now, after the live events sent so far.
+    fn due(&self) -> bool {
+        self.limit.is_some_and(|n| self.caught_up && self.live >= n)
+    }
+
+    /// The events due so far are out; true when the stream should end here (limit 0).
+    fn caught_up(&mut self) -> bool {
+        let first = !self.caught_up;
+        self.caught_up = true;
+        first && self.limit == Some(0)
     }
 }
