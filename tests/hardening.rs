@@ -58,11 +58,6 @@ fn wait_bounded(child: &mut Child, limit: Duration) -> std::process::ExitStatus 
     }
 }
 
-fn created_id(out: &std::process::Output) -> String {
-    assert_eq!(code(out), 0, "{}", stderr(out));
-    stdout(out).trim().to_string()
-}
-
 // ---- GetThread UNAVAILABLE for a while during polling ----------------------------------------
 
 #[test]
@@ -249,13 +244,10 @@ fn a_result_stream_that_goes_silent_is_broken_off() {
 fn a_watch_on_a_connection_gone_silent_gives_up_within_the_budget() {
     // A long thread; the connection delivers the first 50 kB, then nothing, and never closes.
     let env = TestEnv::start();
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "create", "demo/big", "--input"])
-        .arg(r#"{"bytes": 1024, "steps": 5000}"#)
-        .output()
-        .unwrap();
-    let id = created_id(&out);
+    let id = env.create(
+        "demo/big",
+        &["--input", r#"{"bytes": 1024, "steps": 5000}"#],
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -633,19 +625,10 @@ fn a_closed_stdout_ends_list_result_and_watch_quietly() {
     }
 
     // result: 8 MB of output, streamed.
-    let out = env
-        .cmd()
-        .args([
-            "scriptum",
-            "thread",
-            "create",
-            "demo/big",
-            "--input",
-            r#"{"bytes": 8000000, "steps": 1}"#,
-        ])
-        .output()
-        .unwrap();
-    let big = created_id(&out);
+    let big = env.create(
+        "demo/big",
+        &["--input", r#"{"bytes": 8000000, "steps": 1}"#],
+    );
     env.wait_for(&big, |t| t["status"] == "THREAD_STATUS_COMPLETED");
     let mut cmd = std_cmd(&env, DODIL);
     cmd.args(["scriptum", "thread", "result", &big]);
@@ -653,19 +636,10 @@ fn a_closed_stdout_ends_list_result_and_watch_quietly() {
     assert_quiet_exit("result", status, &err);
 
     // watch -o jsonl: a thread with thousands of events still to come.
-    let out = env
-        .cmd()
-        .args([
-            "scriptum",
-            "thread",
-            "create",
-            "demo/big",
-            "--input",
-            r#"{"bytes": 1024, "steps": 5000}"#,
-        ])
-        .output()
-        .unwrap();
-    let long = created_id(&out);
+    let long = env.create(
+        "demo/big",
+        &["--input", r#"{"bytes": 1024, "steps": 5000}"#],
+    );
     let mut cmd = std_cmd(&env, DODIL);
     cmd.args(["scriptum", "thread", "watch", &long, "-o", "jsonl"]);
     let (status, err) = read_then_close(cmd, true);
@@ -721,13 +695,8 @@ fn in_small_tmpfs(
 }
 
 fn finished_big(env: &TestEnv, bytes: u64) -> String {
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "create", "demo/big", "--input"])
-        .arg(format!(r#"{{"bytes": {bytes}, "steps": 2}}"#))
-        .output()
-        .unwrap();
-    let id = created_id(&out);
+    let input = format!(r#"{{"bytes": {bytes}, "steps": 2}}"#);
+    let id = env.create("demo/big", &["--input", &input]);
     env.wait_for(&id, |t| t["status"] == "THREAD_STATUS_COMPLETED");
     id
 }
