@@ -169,8 +169,8 @@ impl Write for RawStdout {
     #[cfg(unix)]
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         use std::os::fd::FromRawFd;
-        // SAFETY: descriptor 1 stays open for the life of the process; ManuallyDrop keeps this
-        // borrowed handle from closing it.
+        // SAFETY: descriptor 1 stays open for the life of the process (std reopens a closed one
+        // on /dev/null at start-up); ManuallyDrop keeps this borrowed handle from closing it.
         let mut file = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(1) });
         file.write(bytes)
     }
