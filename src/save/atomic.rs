@@ -14,8 +14,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{sync_channel, SyncSender};
-use std::thread::JoinHandle;
+use std::sync::mpsc::Receiver;
 
 use bytes::Bytes;
 use tempfile::TempPath;
@@ -23,6 +22,7 @@ use tempfile::TempPath;
 use crate::error::{CliError, ExitStatus};
 
 use super::digest::StreamHasher;
+use super::worker::Worker;
 
 /// Prefix and suffix of every temporary file we create, so a later `--force` can clear leftovers
 /// of a killed process.
@@ -111,14 +111,14 @@ impl AtomicFile {
             }
             self.start_background()?;
         }
-        let Writer::Background(background) = &mut self.writer else {
+        let Writer::Background(worker) = &mut self.writer else {
             return Err(write_error(
                 &self.name,
                 &std::io::Error::other("an earlier write failed"),
             ));
         };
         let len = data.len() as u64;
-        if !background.send(data) {
+        if !worker.send(data) {
             // The writer thread stopped on an error: that error is the one to report.
             let writer = std::mem::replace(&mut self.writer, Writer::Failed);
             let err = match writer.finish() {
@@ -195,31 +195,25 @@ impl AtomicFile {
         let file = writer
             .into_inner()
             .map_err(|e| write_error(&self.name, e.error()))?;
-        let (tx, rx) = sync_channel::<Bytes>(QUEUE_CHUNKS);
         let offset = self.bytes;
-        let thread = std::thread::Builder::new()
-            .name("dodil-writer".into())
-            .spawn(move || {
-                let mut file = file;
-                let mut written = offset;
-                let mut flushed = offset;
-                for data in rx {
-                    if let Err(err) = file.write_all(&data) {
-                        return (file, Err(err));
-                    }
-                    written += data.len() as u64;
-                    if written - flushed >= WRITEBACK_BYTES {
-                        start_writeback(&file, flushed, written - flushed);
-                        flushed = written;
-                    }
+        let worker = Worker::spawn("dodil-writer", QUEUE_CHUNKS, move |rx: Receiver<Bytes>| {
+            let mut file = file;
+            let mut written = offset;
+            let mut flushed = offset;
+            for data in rx {
+                if let Err(err) = file.write_all(&data) {
+                    return (file, Err(err));
                 }
-                (file, Ok(()))
-            })
-            .map_err(|err| write_error(&self.name, &err))?;
-        self.writer = Writer::Background(Background {
-            tx: Some(tx),
-            thread: Some(thread),
-        });
+                written += data.len() as u64;
+                if written - flushed >= WRITEBACK_BYTES {
+                    start_writeback(&file, flushed, written - flushed);
+                    flushed = written;
+                }
+            }
+            (file, Ok(()))
+        })
+        .map_err(|err| write_error(&self.name, &err))?;
+        self.writer = Writer::Background(worker);
         Ok(())
     }
 
@@ -263,7 +257,7 @@ impl AtomicFile {
 /// thread of its own.
 enum Writer {
     Inline(BufWriter<File>),
-    Background(Background),
+    Background(Worker<Bytes, (File, std::io::Result<()>)>),
     /// The writer failed (its error already reported) or is between two states.
     Failed,
     /// Flushed, fsynced and closed: waiting for the rename.
@@ -275,42 +269,13 @@ impl Writer {
     fn finish(self) -> std::io::Result<File> {
         match self {
             Writer::Inline(writer) => writer.into_inner().map_err(|e| e.into_error()),
-            Writer::Background(mut background) => background.join(),
+            Writer::Background(worker) => match worker.join() {
+                Ok((file, result)) => result.map(|()| file),
+                Err(_) => Err(std::io::Error::other("the writer thread panicked")),
+            },
             Writer::Failed | Writer::Sealed => {
                 Err(std::io::Error::other("an earlier write failed"))
             }
-        }
-    }
-}
-
-struct Background {
-    tx: Option<SyncSender<Bytes>>,
-    thread: Option<JoinHandle<(File, std::io::Result<()>)>>,
-}
-
-impl Background {
-    /// Queues a chunk, waiting while the queue is full; false when the thread has stopped.
-    fn send(&mut self, data: Bytes) -> bool {
-        let Some(tx) = &self.tx else { return false };
-        blocking(|| tx.send(data)).is_ok()
-    }
-
-    /// Closes the queue and waits until everything queued is written.
-    fn join(&mut self) -> std::io::Result<File> {
-        self.tx = None;
-        let thread = self.thread.take().expect("joined once");
-        match thread.join() {
-            Ok((file, result)) => result.map(|()| file),
-            Err(_) => Err(std::io::Error::other("the writer thread panicked")),
-        }
-    }
-}
-
-impl Drop for Background {
-    /// An unfinished file: stop the thread before the temporary file is removed.
-    fn drop(&mut self) {
-        if self.thread.is_some() {
-            let _ = self.join();
         }
     }
 }

@@ -6,13 +6,13 @@
 //! of their own through a short queue, which keeps memory flat.
 
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::thread::JoinHandle;
 
 use bytes::Bytes;
 use sha2::digest::Output;
 use sha2::{Digest, Sha256};
 
 use super::atomic::blocking;
+use super::worker::Worker;
 
 /// Bytes hashed inline before the rest moves to a hashing thread.
 pub const BACKGROUND_AFTER: u64 = 1024 * 1024;
@@ -27,12 +27,7 @@ enum Message {
 
 enum State {
     Inline(Sha256),
-    Background {
-        tx: SyncSender<Message>,
-        thread: JoinHandle<Sha256>,
-    },
-    /// Between two states (never seen outside a method).
-    Moving,
+    Background(Worker<Message, Sha256>),
 }
 
 /// A running SHA-256 that moves to its own thread once the stream is large.
@@ -61,30 +56,24 @@ impl StreamHasher {
         if self.bytes > BACKGROUND_AFTER {
             self.go_background();
         }
-        let sent = match &mut self.state {
-            State::Inline(hasher) => {
-                hasher.update(data);
-                true
+        match &mut self.state {
+            State::Inline(hasher) => hasher.update(data),
+            State::Background(worker) => {
+                if !worker.send(Message::Data(data.clone())) {
+                    self.rethrow();
+                }
             }
-            State::Background { tx, .. } => {
-                blocking(|| tx.send(Message::Data(data.clone()))).is_ok()
-            }
-            State::Moving => unreachable!("a hasher is never left moving"),
-        };
-        if !sent {
-            self.recover();
-            self.update_inline(data);
         }
     }
 
     /// Adds borrowed bytes: hashed inline while small, copied to the hashing thread after.
     pub fn update_slice(&mut self, data: &[u8]) {
-        if matches!(self.state, State::Inline(_))
-            && self.bytes + data.len() as u64 <= BACKGROUND_AFTER
-        {
-            self.update_inline(data);
-        } else {
-            self.update(&Bytes::copy_from_slice(data));
+        match &mut self.state {
+            State::Inline(hasher) if self.bytes + data.len() as u64 <= BACKGROUND_AFTER => {
+                self.bytes += data.len() as u64;
+                hasher.update(data);
+            }
+            _ => self.update(&Bytes::copy_from_slice(data)),
         }
     }
 
@@ -92,36 +81,26 @@ impl StreamHasher {
     pub fn snapshot(&mut self) -> Sha256 {
         match &self.state {
             State::Inline(hasher) => hasher.clone(),
-            State::Background { tx, .. } => {
+            State::Background(worker) => {
                 let (reply_tx, reply_rx) = sync_channel(1);
-                let asked = blocking(|| tx.send(Message::Snapshot(reply_tx))).is_ok();
-                match asked.then(|| blocking(|| reply_rx.recv()).ok()).flatten() {
-                    Some(hasher) => hasher,
-                    None => {
-                        self.recover();
-                        self.snapshot()
+                if worker.send(Message::Snapshot(reply_tx)) {
+                    if let Ok(hasher) = blocking(|| reply_rx.recv()) {
+                        return hasher;
                     }
                 }
+                self.rethrow()
             }
-            State::Moving => unreachable!("a hasher is never left moving"),
         }
     }
 
     /// The digest of everything added.
-    pub fn finish(mut self) -> Output<Sha256> {
-        match std::mem::replace(&mut self.state, State::Moving) {
+    pub fn finish(self) -> Output<Sha256> {
+        match self.state {
             State::Inline(hasher) => hasher.finalize(),
-            State::Background { tx, thread } => {
-                drop(tx);
-                join(thread).finalize()
-            }
-            State::Moving => unreachable!("a hasher is never left moving"),
-        }
-    }
-
-    fn update_inline(&mut self, data: &[u8]) {
-        if let State::Inline(hasher) = &mut self.state {
-            hasher.update(data);
+            State::Background(worker) => match worker.join() {
+                Ok(hasher) => hasher.finalize(),
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
         }
     }
 
@@ -130,33 +109,25 @@ impl StreamHasher {
         let State::Inline(hasher) = &self.state else {
             return;
         };
-        let (tx, rx) = sync_channel(QUEUE_CHUNKS);
         let start = hasher.clone();
-        let spawned = std::thread::Builder::new()
-            .name("dodil-sha256".into())
-            .spawn(move || hash_all(start, rx));
-        if let Ok(thread) = spawned {
-            self.state = State::Background { tx, thread };
+        if let Ok(worker) =
+            Worker::spawn("dodil-sha256", QUEUE_CHUNKS, move |rx| hash_all(start, rx))
+        {
+            self.state = State::Background(worker);
         }
     }
 
-    /// The hashing thread stopped (only a panic can do that): its panic is ours.
-    fn recover(&mut self) {
-        if let State::Background { tx, thread } = std::mem::replace(&mut self.state, State::Moving)
-        {
-            drop(tx);
-            self.state = State::Inline(join(thread));
-        }
-    }
-}
-
-impl Drop for StreamHasher {
-    /// An abandoned stream: let the thread finish what is queued and end.
-    fn drop(&mut self) {
-        if let State::Background { tx, thread } = std::mem::replace(&mut self.state, State::Moving)
-        {
-            drop(tx);
-            let _ = thread.join();
+    /// The hashing thread stopped while we still feed it, which only a panic does: its panic
+    /// is ours.
+    fn rethrow(&mut self) -> ! {
+        let State::Background(worker) =
+            std::mem::replace(&mut self.state, State::Inline(Sha256::new()))
+        else {
+            unreachable!("only a hashing thread can stop");
+        };
+        match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(_) => unreachable!("the hashing thread returns only once its queue is closed"),
         }
     }
 }
@@ -171,13 +142,6 @@ fn hash_all(mut hasher: Sha256, rx: Receiver<Message>) -> Sha256 {
         }
     }
     hasher
-}
-
-fn join(thread: JoinHandle<Sha256>) -> Sha256 {
-    match blocking(|| thread.join()) {
-        Ok(hasher) => hasher,
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
 }
 
 #[cfg(test)]
@@ -202,6 +166,17 @@ mod tests {
             }
             assert_eq!(hasher.finish(), expected(&data), "{total} bytes");
         }
+    }
+
+    #[test]
+    fn borrowed_bytes_count_towards_the_move_to_a_thread() {
+        let data = vec![3u8; 2 * 1024 * 1024];
+        let mut hasher = StreamHasher::new();
+        for chunk in data.chunks(256 * 1024) {
+            hasher.update_slice(chunk);
+        }
+        assert!(matches!(hasher.state, State::Background(_)));
+        assert_eq!(hasher.finish(), expected(&data));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! - [`digest`]: SHA-256 on a thread of its own for large streams.
 //! - [`layout`]: DIR preparation, step path → directory, nothing outside DIR.
 //! - [`sink`]: stdout, memory and preview sinks.
+//! - [`worker`]: the queue-fed thread behind the writer and the hasher.
 //!
 //! [`save_result`] writes `output.json`, `yields.jsonl`, `steps/<path>/…`, and `summary.json`
 //! last. A payload whose stream breaks the rules gets no file; the problem is recorded in
@@ -18,6 +19,7 @@ pub mod digest;
 pub mod download;
 pub mod layout;
 pub mod sink;
+pub mod worker;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
