@@ -76,7 +76,8 @@ pub struct Faults {
     /// below 0) than its download delivers, so the body runs past the announced size.
     pub artifact_size_smaller: bool,
     /// `output-break=K[:N]`: the first N (default 1) StreamThreadResult streams this server
-    /// answers end with UNAVAILABLE right after chunk K, as a dropped connection would.
+    /// answers end with UNAVAILABLE right after chunk K, as a dropped connection would (a
+    /// stream with no chunk K counts as one of the N, and is sent whole).
     pub output_break: Option<(u32, u32)>,
 }
 
