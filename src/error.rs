@@ -97,6 +97,16 @@ pub struct Report {
     pub hint: Option<String>,
 }
 
+/// The gRPC status an error carries, if a call failed with one.
+pub fn grpc_status(err: &anyhow::Error) -> Option<&tonic::Status> {
+    err.chain().find_map(|e| e.downcast_ref::<tonic::Status>())
+}
+
+/// Whether a call failed with `code`.
+pub fn is_code(err: &anyhow::Error, code: tonic::Code) -> bool {
+    grpc_status(err).is_some_and(|s| s.code() == code)
+}
+
 /// Classifies an error and renders it as one line. `None` means "say nothing" (closed pipe).
 pub fn report(err: &anyhow::Error) -> Option<Report> {
     if err.chain().any(|e| e.is::<ClosedPipe>()) {
@@ -111,7 +121,7 @@ pub fn report(err: &anyhow::Error) -> Option<Report> {
             hint: cli.hint.clone(),
         });
     }
-    if let Some(status) = err.chain().find_map(|e| e.downcast_ref::<tonic::Status>()) {
+    if let Some(status) = grpc_status(err) {
         let (exit, hint) = classify_status(status);
         return Some(Report {
             status: exit,

@@ -2,7 +2,7 @@
 
 use crate::cli::{CancelArgs, OutputFormat};
 use crate::context::Context;
-use crate::error::{CliError, ExitStatus};
+use crate::error::{is_code, CliError, ExitStatus};
 use crate::output::{print_document, terminal_safe};
 
 pub async fn run(ctx: &Context, args: CancelArgs) -> anyhow::Result<ExitStatus> {
@@ -31,11 +31,7 @@ pub async fn run(ctx: &Context, args: CancelArgs) -> anyhow::Result<ExitStatus> 
 
 /// UNIMPLEMENTED becomes one plain sentence (exit 5); anything else is left as it is.
 pub fn unimplemented_plainly(err: anyhow::Error, message: &str) -> anyhow::Error {
-    let unimplemented = err
-        .chain()
-        .filter_map(|e| e.downcast_ref::<tonic::Status>())
-        .any(|s| s.code() == tonic::Code::Unimplemented);
-    if unimplemented {
+    if is_code(&err, tonic::Code::Unimplemented) {
         CliError::new(ExitStatus::ServerRefused, message).into()
     } else {
         err

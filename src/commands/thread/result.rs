@@ -129,9 +129,8 @@ async fn fetch_result(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadRe
 
 /// tonic's refusal of a message over `max_decoding_message_size`.
 fn is_too_large(err: &anyhow::Error) -> bool {
-    err.chain()
-        .filter_map(|e| e.downcast_ref::<tonic::Status>())
-        .any(|s| s.code() == tonic::Code::OutOfRange && s.message().contains("too large"))
+    crate::error::grpc_status(err)
+        .is_some_and(|s| s.code() == tonic::Code::OutOfRange && s.message().contains("too large"))
 }
 
 /// Saves, and in table mode also prints the output on stdout (the same bytes, in one pass).

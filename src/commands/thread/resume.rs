@@ -2,7 +2,7 @@
 
 use crate::cli::{OutputFormat, ResumeArgs};
 use crate::context::Context;
-use crate::error::{CliError, ExitStatus};
+use crate::error::{is_code, CliError, ExitStatus};
 use crate::input;
 use crate::output::{print_document, terminal_safe};
 
@@ -16,7 +16,7 @@ pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> 
     let client = ctx.client().await?;
     let status = match client.resume_thread(&args.thread_id, input_override).await {
         Ok(status) => status,
-        Err(err) if refused_precondition(&err) => {
+        Err(err) if is_code(&err, tonic::Code::FailedPrecondition) => {
             // Say what state the thread is actually in, which is what the user needs next.
             let actual = client
                 .get_thread(&args.thread_id)
@@ -57,10 +57,4 @@ pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> 
         )?,
     }
     Ok(ExitStatus::Success)
-}
-
-fn refused_precondition(err: &anyhow::Error) -> bool {
-    err.chain()
-        .filter_map(|e| e.downcast_ref::<tonic::Status>())
-        .any(|s| s.code() == tonic::Code::FailedPrecondition)
 }

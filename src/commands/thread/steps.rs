@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::cli::{OutputFormat, StepsArgs};
 use crate::client::ResultQuery;
 use crate::context::Context;
-use crate::error::{CliError, ExitStatus};
+use crate::error::{is_code, CliError, ExitStatus};
 use crate::model::{StepDetail, StepSummary};
 use crate::output::{self, duration_ms, local_time, print_document, size, terminal_safe};
 use crate::save::assemble::Field;
@@ -162,7 +162,7 @@ async fn one_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Result<
             .step_details
             .into_iter()
             .find(|d| d.step_path == path),
-        Err(err) if is_not_found(&err) => None,
+        Err(err) if is_code(&err, tonic::Code::NotFound) => None,
         Err(err) => return Err(err),
     };
     let Some(step) = found else {
@@ -194,12 +194,6 @@ async fn one_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Result<
         format => print_document(&ctx.printer, format, &step)?,
     }
     Ok(ExitStatus::Success)
-}
-
-fn is_not_found(err: &anyhow::Error) -> bool {
-    err.chain()
-        .filter_map(|e| e.downcast_ref::<tonic::Status>())
-        .any(|s| s.code() == tonic::Code::NotFound)
 }
 
 /// Exit 5 naming the steps near the one asked for.
