@@ -10,10 +10,10 @@ use super::{fmt_elapsed, Client};
 use crate::error::describe_status;
 use crate::model::event::{
     EventKind, StepCompleted, StepFailed, StepStarted, ThreadCancelled, ThreadCompleted,
-    ThreadEvent, ThreadFailed, ThreadStarted, YieldedValue,
+    ThreadEvent, ThreadFailed, ThreadStarted,
 };
 use crate::model::step_event::{DecisionMade, StepDone, StepEvent, StepEventKind, StepSnapshot};
-use crate::model::{StepStatus, Thread};
+use crate::model::{StepStatus, Thread, YieldedValue};
 use crate::proto;
 use crate::proto::thread_event::Event;
 
@@ -120,7 +120,7 @@ impl From<proto::ThreadEvent> for ThreadEvent {
             Some(Event::Yielded(e)) => EventKind::Yielded(YieldedValue {
                 step_path: e.step_path,
                 name: e.name,
-                value_data: e.value_data.to_vec(),
+                value_data: e.value_data,
                 sequence: e.sequence,
                 timestamp_ms: e.timestamp_ms,
             }),

@@ -8,7 +8,7 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::{json_payload, ThreadStatus};
+use super::{ThreadStatus, YieldedValue};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ThreadEvent {
@@ -89,18 +89,6 @@ pub struct ThreadCancelled {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct YieldedValue {
-    pub step_path: String,
-    pub name: String,
-    /// JSON bytes, embedded as a JSON value.
-    #[serde(serialize_with = "embed_json")]
-    pub value_data: Vec<u8>,
-    pub sequence: i64,
-    pub timestamp_ms: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Progress {
     pub status: ThreadStatus,
     pub current_step_path: String,
@@ -112,10 +100,6 @@ pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
-}
-
-fn embed_json<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-    json_payload(bytes).serialize(serializer)
 }
 
 /// What makes an event itself, so a replayed copy is recognised whatever stream brought it:
@@ -218,7 +202,7 @@ mod tests {
             kind: EventKind::Yielded(YieldedValue {
                 step_path: "1.0".into(),
                 name: "fetch".into(),
-                value_data: br#"{"rows":3}"#.to_vec(),
+                value_data: bytes::Bytes::from_static(br#"{"rows":3}"#),
                 sequence: 2,
                 timestamp_ms: 5,
             }),

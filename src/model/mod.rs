@@ -195,6 +195,11 @@ pub struct Artifact {
     pub download_url: String,
 }
 
+/// `serialize_with` for JSON payload bytes: embedded as a JSON value (see [`json_payload`]).
+pub(crate) fn embed_json<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+    json_payload(bytes).serialize(serializer)
+}
+
 /// Embeds bytes that hold JSON as a JSON value; bytes that do not parse become a string (lossy
 /// UTF-8), so `-o json` never hides data behind base64.
 pub fn json_payload(bytes: &[u8]) -> serde_json::Value {

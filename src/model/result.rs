@@ -2,15 +2,11 @@
 //! payloads (output, step input/output, yielded values) serialize as embedded JSON values.
 
 use bytes::Bytes;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
-use super::{json_payload, StepStatus, ThreadStatus};
+use super::{embed_json, StepStatus, ThreadStatus};
 
 /// Serializes bytes holding JSON as the JSON value itself (see [`json_payload`]).
-fn embed<S: Serializer>(bytes: &Bytes, serializer: S) -> Result<S::Ok, S::Error> {
-    json_payload(bytes).serialize(serializer)
-}
-
 /// GetThreadResult's answer.
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -18,7 +14,7 @@ pub struct ThreadResult {
     pub thread_id: String,
     pub status: ThreadStatus,
     /// The output as the unary call carried it: a prefix only when `output_truncated`.
-    #[serde(serialize_with = "embed")]
+    #[serde(serialize_with = "embed_json")]
     pub output_data: Bytes,
     pub duration_ms: i64,
     pub steps_executed: i32,
@@ -53,9 +49,9 @@ pub struct StepDetail {
     pub primitive: String,
     pub tool: String,
     pub status: StepStatus,
-    #[serde(serialize_with = "embed")]
+    #[serde(serialize_with = "embed_json")]
     pub input_data: Bytes,
-    #[serde(serialize_with = "embed")]
+    #[serde(serialize_with = "embed_json")]
     pub output_data: Bytes,
     pub error: String,
     pub started_at_ms: i64,
@@ -64,9 +60,9 @@ pub struct StepDetail {
     pub diagnostics: Option<StepDiagnostics>,
     pub output_total_bytes: i64,
     pub output_truncated: bool,
-    #[serde(serialize_with = "embed")]
+    #[serde(serialize_with = "embed_json")]
     pub sample_input: Bytes,
-    #[serde(serialize_with = "embed")]
+    #[serde(serialize_with = "embed_json")]
     pub sample_output: Bytes,
 }
 
@@ -87,13 +83,13 @@ impl StepDiagnostics {
     }
 }
 
-/// A value a `yield` step produced.
-#[derive(Clone, Debug, Default, Serialize)]
+/// A value a `yield` step produced (in a result, and as a live event).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct YieldedValue {
     pub step_path: String,
     pub name: String,
-    #[serde(serialize_with = "embed")]
+    #[serde(serialize_with = "embed_json")]
     pub value_data: Bytes,
     pub sequence: i64,
     pub timestamp_ms: i64,

@@ -6,7 +6,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::event::StepFailed;
-use super::{json_payload, StepStatus};
+use super::{embed_json, StepStatus};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepEvent {
@@ -107,10 +107,6 @@ impl Serialize for StepEvent {
         }
         map.end()
     }
-}
-
-fn embed_json<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-    json_payload(bytes).serialize(serializer)
 }
 
 #[cfg(test)]
