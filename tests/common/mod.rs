@@ -1,4 +1,6 @@
-//! Test helpers: an in-process dev server on 127.0.0.1:0 and a real gRPC client to it.
+//! Harness for tests/devserver.rs, the dev server's own tests: an in-process server on
+//! 127.0.0.1:0 and the generated gRPC client speaking to it directly, so the server is checked
+//! against the spec without the CLI in between (tests/support drives the real binary instead).
 #![allow(dead_code)]
 
 use std::time::Duration;
