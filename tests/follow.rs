@@ -84,6 +84,36 @@ fn each_demo_ends_with_its_exit_code() {
 }
 
 #[test]
+fn run_result_adds_to_the_follow_s_ending_without_repeating_it() {
+    let env = TestEnv::start();
+    let out = run(&env, "demo/fail", &["--result"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    let id = thread_id(&err);
+    let hint = format!("hint: dodil scriptum thread steps {id} --step 2");
+    assert_eq!(err.matches(&hint).count(), 1, "{err}");
+    assert_eq!(err.matches("failed after").count(), 1, "{err}");
+    assert!(err.contains("result: no output · 0 yields"), "{err}");
+
+    // Without a follow before it, the summary says how the thread ended.
+    let out = env
+        .cmd()
+        .args(["scriptum", "thread", "result", &id])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(err.contains(&format!("thread {id} failed in")), "{err}");
+    assert!(err.contains(&hint), "{err}");
+
+    let out = run(&env, "demo/hello", &["--result"]);
+    assert_eq!(code(&out), 0);
+    let err = stderr(&out);
+    assert!(err.contains("result: output 36 B · 1 yield\n"), "{err}");
+    assert_eq!(err.matches("output 36 B").count(), 1, "{err}");
+    assert_eq!(err.matches("✔ thread").count(), 1, "{err}");
+}
+
+#[test]
 fn jsonl_keeps_events_off_stderr() {
     // Events are data on stdout; stderr (not a terminal here, as in CI) says only how the follow
     // began and ended, and warnings.

@@ -31,11 +31,28 @@ pub async fn run(ctx: &Context, args: ResultArgs) -> anyhow::Result<ExitStatus> 
             return Ok(outcome.exit_status());
         }
     }
-    after_run(ctx, &args.thread_id, true, args.save.as_deref(), args.force).await
+    let plan = ResultPlan {
+        print: true,
+        save: args.save.as_deref(),
+        force: args.force,
+        followed: args.wait,
+    };
+    after_run(ctx, &args.thread_id, plan).await
 }
 
-/// What `thread result` does once the thread has ended: print the output (`print_result`) and/or
-/// save everything into `save`. Shared with `thread run --result --save DIR`.
+/// What to do with a thread's result once it has ended.
+pub struct ResultPlan<'a> {
+    /// Print the output (table mode) or the result document (json/yaml).
+    pub print: bool,
+    pub save: Option<&'a Path>,
+    pub force: bool,
+    /// A follow has just reported how the thread ended (status, duration, failed step): the
+    /// summary then adds only what the follow did not say.
+    pub followed: bool,
+}
+
+/// What `thread result` does once the thread has ended: print the output and/or save everything,
+/// as `plan` says. Shared with `thread run --result --save DIR`.
 ///
 /// Exit status: the thread's (COMPLETED 0, FAILED 1, CANCELLED 3, PAUSED 4); 7 when a payload
 /// could not be had whole; a thread still pending or running has no result yet, which is an
@@ -44,9 +61,7 @@ pub async fn run(ctx: &Context, args: ResultArgs) -> anyhow::Result<ExitStatus> 
 pub async fn after_run(
     ctx: &Context,
     thread_id: &str,
-    print_result: bool,
-    save: Option<&Path>,
-    force: bool,
+    plan: ResultPlan<'_>,
 ) -> anyhow::Result<ExitStatus> {
     let result = fetch_result(ctx, thread_id).await?;
     if result.status == ThreadStatus::Paused {
@@ -61,11 +76,11 @@ pub async fn after_run(
         return Err(not_finished(thread_id, result.status).into());
     }
 
-    let Some(dir) = save else {
-        if print_result {
+    let Some(dir) = plan.save else {
+        if plan.print {
             // Streaming can take long: Ctrl-C stops it (exit 130), also after a follow.
             crate::interrupt::race(
-                print_output(ctx, &result),
+                print_output(ctx, &result, plan.followed),
                 "the output on stdout is incomplete",
             )
             .await?;
@@ -73,13 +88,13 @@ pub async fn after_run(
         return Ok(ExitStatus::for_thread(result.status));
     };
 
-    let dir = SaveDir::prepare(dir, force)?;
+    let dir = SaveDir::prepare(dir, plan.force)?;
     let thread = ctx.client().await?.get_thread(thread_id).await?;
     if ctx.output == OutputFormat::Table {
-        print_summary(ctx, &result);
+        print_summary(ctx, &result, plan.followed);
     }
     // Saving can take long: Ctrl-C drops the work (and with it every temporary file).
-    let work = save_and_echo(ctx, &thread, &result, dir, print_result);
+    let work = save_and_echo(ctx, &thread, &result, dir, plan.print);
     let saved = tokio::select! {
         saved = work => saved?,
         () = crate::interrupt::ctrl_c() => {
@@ -94,7 +109,7 @@ pub async fn after_run(
             .into());
         }
     };
-    if print_result && ctx.output != OutputFormat::Table {
+    if plan.print && ctx.output != OutputFormat::Table {
         print_document(&ctx.printer, ctx.output, &saved.summary)?;
     }
     report_saved(ctx, &saved)
@@ -224,29 +239,33 @@ fn not_finished(thread_id: &str, status: ThreadStatus) -> CliError {
 
 /// One line on stderr: status, duration, steps, output size, yields; and for a failed thread the
 /// error and where to look.
-pub fn print_summary(ctx: &Context, result: &ThreadResult) {
-    let status = match result.status {
-        ThreadStatus::Completed => ctx.printer.paint_stderr("completed", "32"),
-        ThreadStatus::Failed => ctx.printer.paint_stderr("failed", "31"),
-        other => ctx.printer.paint_stderr(&other.to_string(), "33"),
-    };
-    let mut parts = vec![format!(
-        "thread {} {status} in {}",
-        terminal_safe(&result.thread_id),
-        duration_ms(result.duration_ms)
-    )];
-    parts.push(format!("{} steps", result.steps_executed));
+fn print_summary(ctx: &Context, result: &ThreadResult, followed: bool) {
+    let mut parts = Vec::new();
+    if !followed {
+        let status = match result.status {
+            ThreadStatus::Completed => ctx.printer.paint_stderr("completed", "32"),
+            ThreadStatus::Failed => ctx.printer.paint_stderr("failed", "31"),
+            other => ctx.printer.paint_stderr(&other.to_string(), "33"),
+        };
+        parts.push(format!(
+            "thread {} {status} in {}",
+            terminal_safe(&result.thread_id),
+            duration_ms(result.duration_ms)
+        ));
+        parts.push(plural(result.steps_executed.into(), "step"));
+    }
     parts.push(if result.output_total_bytes > 0 {
         format!("output {}", size(result.output_total_bytes))
     } else {
         "no output".to_string()
     });
-    let yields = crate::save::yield_count(result);
-    parts.push(format!(
-        "{yields} yield{}",
-        if yields == 1 { "" } else { "s" }
-    ));
-    ctx.printer.status(&parts.join(" · "));
+    parts.push(plural(crate::save::yield_count(result), "yield"));
+    let line = parts.join(" · ");
+    if followed {
+        ctx.printer.status(&format!("result: {line}"));
+        return;
+    }
+    ctx.printer.status(&line);
     if result.status == ThreadStatus::Failed {
         let failed = result
             .steps
@@ -269,12 +288,12 @@ pub fn print_summary(ctx: &Context, result: &ThreadResult) {
 }
 
 /// Prints the output without `--save`: table mode streams it to stdout, json/yaml embed it.
-async fn print_output(ctx: &Context, result: &ThreadResult) -> anyhow::Result<()> {
+async fn print_output(ctx: &Context, result: &ThreadResult, followed: bool) -> anyhow::Result<()> {
     let client = ctx.client().await?;
     let total = crate::save::output_total(result).map_err(crate::save::sink::incomplete)?;
     match ctx.output {
         OutputFormat::Table => {
-            print_summary(ctx, result);
+            print_summary(ctx, result, followed);
             if !result.output_truncated {
                 check_unary_size(result)?;
                 return print_small_output(ctx, &result.output_data);
@@ -358,4 +377,9 @@ fn print_small_output(ctx: &Context, data: &[u8]) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `1 step`, `3 steps`.
+fn plural(n: i64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

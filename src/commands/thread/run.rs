@@ -10,7 +10,7 @@ use crate::output::terminal_safe;
 use crate::save::layout::SaveDir;
 
 use super::create::create_thread;
-use super::result::after_run;
+use super::result::{after_run, ResultPlan};
 use super::watch::{follow_and_report, options, print_final};
 
 pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
@@ -31,7 +31,13 @@ pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
 
     if outcome.end == End::Terminal && (args.result || args.save.is_some()) {
         // With --result, `-o json|yaml` prints the result document alone (it carries the status).
-        return after_run(ctx, &id, args.result, args.save.as_deref(), args.force).await;
+        let plan = ResultPlan {
+            print: args.result,
+            save: args.save.as_deref(),
+            force: args.force,
+            followed: true,
+        };
+        return after_run(ctx, &id, plan).await;
     }
     print_final(ctx, &outcome)?;
     Ok(outcome.exit_status())
