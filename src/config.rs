@@ -66,6 +66,10 @@ pub struct Settings {
     pub profile: Option<String>,
     /// Extra root certificate (PEM) for TLS.
     pub ca_cert: Option<Vec<u8>>,
+    /// `DODIL_CALL_TIMEOUT=DUR` replaces every per-call time limit (unary deadlines, GetThread
+    /// polls, opening a stream, a result stream's idle timeout) — for tests and debugging a slow
+    /// server; not in `--help`.
+    pub call_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -200,7 +204,19 @@ pub fn resolve(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Setting
         token,
         profile: profile_name,
         ca_cert,
+        call_timeout: call_timeout()?,
     })
+}
+
+fn call_timeout() -> anyhow::Result<Option<std::time::Duration>> {
+    let Some(text) = env_nonempty("DODIL_CALL_TIMEOUT") else {
+        return Ok(None);
+    };
+    let limit = crate::input::parse_duration("DODIL_CALL_TIMEOUT", &text)?;
+    if limit.is_zero() {
+        return Err(CliError::usage("DODIL_CALL_TIMEOUT must be longer than 0").into());
+    }
+    Ok(Some(limit))
 }
 
 /// Whether an `http://host:port` URL names this machine.
@@ -389,6 +405,7 @@ mod tests {
             token: Some(Token("tok-5ecret".into())),
             profile: None,
             ca_cert: None,
+            call_timeout: None,
         };
         for shown in [
             format!("{settings:?}"),

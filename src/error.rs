@@ -2,11 +2,12 @@
 //!
 //! Commands return `anyhow::Result<ExitStatus>`: `Ok` carries the thread's outcome, `Err` a failure
 //! of the command itself. [`report`] classifies an error by what lies in its chain: a [`CliError`]
-//! a command raised on purpose, or a `tonic::Status` from the server.
+//! a command raised on purpose, or a [`CallError`] from the client.
 
 use std::fmt;
 use std::process::ExitCode;
 
+use crate::client::{CallError, CallErrorKind};
 use crate::model::ThreadStatus;
 
 /// Exit codes as `cli-contract.md` fixes them.
@@ -97,14 +98,9 @@ pub struct Report {
     pub hint: Option<String>,
 }
 
-/// The gRPC status an error carries, if a call failed with one.
-pub fn grpc_status(err: &anyhow::Error) -> Option<&tonic::Status> {
-    err.chain().find_map(|e| e.downcast_ref::<tonic::Status>())
-}
-
-/// Whether a call failed with `code`.
-pub fn is_code(err: &anyhow::Error, code: tonic::Code) -> bool {
-    grpc_status(err).is_some_and(|s| s.code() == code)
+/// The failed call an error carries, if it is one.
+pub fn call_error(err: &anyhow::Error) -> Option<&CallError> {
+    err.chain().find_map(|e| e.downcast_ref::<CallError>())
 }
 
 /// Classifies an error and renders it as one line. `None` means "say nothing" (closed pipe).
@@ -121,12 +117,12 @@ pub fn report(err: &anyhow::Error) -> Option<Report> {
             hint: cli.hint.clone(),
         });
     }
-    if let Some(status) = grpc_status(err) {
-        let (exit, hint) = classify_status(status);
+    if let Some(call) = call_error(err) {
+        let (exit, hint) = classify(call);
         return Some(Report {
             status: exit,
             message,
-            hint,
+            hint: hint.map(str::to_string),
         });
     }
     // Anything else is local: a file we could not read or write.
@@ -137,165 +133,81 @@ pub fn report(err: &anyhow::Error) -> Option<Report> {
     })
 }
 
-/// The chain as one line. A `tonic::Status` is shown as `message (CODE)` followed by the root
-/// cause of a transport failure (not tonic's nested restatements of it).
+/// The chain as one line, down to the failed call (which says its own root cause).
 fn one_line(err: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in err.chain() {
-        if let Some(status) = cause.downcast_ref::<tonic::Status>() {
-            let mut text = describe_status(status);
-            let mut root = std::error::Error::source(status);
-            while let Some(next) = root.and_then(std::error::Error::source) {
-                root = Some(next);
-            }
-            if let Some(root) = root.map(ToString::to_string) {
-                if !text.contains(&root) {
-                    text = format!("{text}: {root}");
-                }
-            }
-            parts.push(text);
+        parts.push(cause.to_string());
+        if cause.is::<CallError>() {
             break;
         }
-        parts.push(cause.to_string());
     }
     parts.join(": ").replace('\n', " ")
 }
 
-/// `message (CODE)`, without tonic's metadata dump.
-pub fn describe_status(status: &tonic::Status) -> String {
-    let code = code_name(status.code());
-    let message = status.message().trim();
-    if message.is_empty() {
-        code.to_string()
-    } else {
-        format!("{message} ({code})")
-    }
-}
-
-/// Whether retrying the same call later may succeed.
-pub fn is_transient(code: tonic::Code) -> bool {
-    matches!(
-        code,
-        tonic::Code::Unavailable | tonic::Code::ResourceExhausted | tonic::Code::DeadlineExceeded
-    )
-}
-
-/// Whether a failed call may be tried again (and, if it keeps failing, is exit 6 rather than 5):
-/// the transient codes, and a transport that broke underneath (tonic reports a reset connection
-/// as UNKNOWN or INTERNAL). The one classifier: unary retries, the following engines, exit codes.
-pub fn is_retryable(status: &tonic::Status) -> bool {
-    use tonic::Code;
-    if is_transient(status.code()) || status.code() == Code::Aborted {
-        return true;
-    }
-    if matches!(
-        status.code(),
-        Code::Unknown | Code::Internal | Code::Cancelled
-    ) {
-        let text = status.message().to_ascii_lowercase();
-        return [
-            "transport",
-            "connect",
-            "connection",
-            "reset",
-            "broken pipe",
-            "h2 protocol",
-            "stream",
-        ]
-        .iter()
-        .any(|word| text.contains(word));
-    }
-    false
-}
-
-fn classify_status(status: &tonic::Status) -> (ExitStatus, Option<String>) {
-    use tonic::Code;
-    match status.code() {
-        Code::Unauthenticated => (
+/// The exit code a failed call calls for, and the next step worth suggesting.
+fn classify(call: &CallError) -> (ExitStatus, Option<&'static str>) {
+    use CallErrorKind as K;
+    match call.kind {
+        K::Unauthenticated => (
             ExitStatus::ServerRefused,
             Some(
                 "supply a token with --token-file PATH or the DODIL_TOKEN environment variable \
-                 (or a profile's token_file in the config file)"
-                    .into(),
+                 (or a profile's token_file in the config file)",
             ),
         ),
-        Code::PermissionDenied => (
+        K::PermissionDenied => (
             ExitStatus::ServerRefused,
             Some(
-                "check the organization: --org NAME / --org-id ID (or DODIL_ORG / SCRIPTUM_ORG_ID)"
-                    .into(),
+                "check the organization: --org NAME / --org-id ID (or DODIL_ORG / SCRIPTUM_ORG_ID)",
             ),
         ),
-        Code::Unimplemented => (
+        K::Unimplemented => (
             ExitStatus::ServerRefused,
-            Some("this server does not offer that call yet".into()),
+            Some("this server does not offer that call yet"),
         ),
-        Code::Unavailable | Code::Unknown if mentions_certificate(status) => (
+        _ if call.certificate_rejected() => (
             ExitStatus::Unreachable,
             Some(
                 "the server's TLS certificate was not accepted: check the host name in --endpoint, \
-                 or trust a private CA with --ca-cert FILE"
-                    .into(),
+                 or trust a private CA with --ca-cert FILE",
             ),
         ),
-        _ if is_retryable(status) => (
+        _ if call.is_retryable() => (
             ExitStatus::Unreachable,
-            Some("check --endpoint (or DODIL_ENDPOINT / the profile) and the network".into()),
+            Some("check --endpoint (or DODIL_ENDPOINT / the profile) and the network"),
         ),
         _ => (ExitStatus::ServerRefused, None),
-    }
-}
-
-/// Whether a transport failure came from certificate verification (anywhere in its chain).
-fn mentions_certificate(status: &tonic::Status) -> bool {
-    let mut cause: Option<&dyn std::error::Error> = Some(status);
-    while let Some(err) = cause {
-        if err.to_string().to_ascii_lowercase().contains("certificate") {
-            return true;
-        }
-        cause = err.source();
-    }
-    false
-}
-
-fn code_name(code: tonic::Code) -> &'static str {
-    use tonic::Code;
-    match code {
-        Code::Ok => "OK",
-        Code::Cancelled => "CANCELLED",
-        Code::Unknown => "UNKNOWN",
-        Code::InvalidArgument => "INVALID_ARGUMENT",
-        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
-        Code::NotFound => "NOT_FOUND",
-        Code::AlreadyExists => "ALREADY_EXISTS",
-        Code::PermissionDenied => "PERMISSION_DENIED",
-        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
-        Code::FailedPrecondition => "FAILED_PRECONDITION",
-        Code::Aborted => "ABORTED",
-        Code::OutOfRange => "OUT_OF_RANGE",
-        Code::Unimplemented => "UNIMPLEMENTED",
-        Code::Internal => "INTERNAL",
-        Code::Unavailable => "UNAVAILABLE",
-        Code::DataLoss => "DATA_LOSS",
-        Code::Unauthenticated => "UNAUTHENTICATED",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::Code;
     use anyhow::Context as _;
 
     #[test]
-    fn status_in_chain_decides_exit_and_renders_one_line() {
-        let err = Err::<(), _>(tonic::Status::not_found("thread thr_x not found"))
-            .context("GetThread")
-            .unwrap_err();
+    fn call_error_in_chain_decides_exit_and_renders_one_line() {
+        let err = Err::<(), _>(CallError::new(
+            "GetThread",
+            Code::NotFound,
+            "thread thr_x not found",
+        ))
+        .context("looking it up")
+        .unwrap_err();
         let r = report(&err).unwrap();
         assert_eq!(r.status, ExitStatus::ServerRefused);
-        assert_eq!(r.message, "GetThread: thread thr_x not found (NOT_FOUND)");
+        assert_eq!(
+            r.message,
+            "looking it up: GetThread: thread thr_x not found (NOT_FOUND)"
+        );
 
-        let err = anyhow::Error::new(tonic::Status::unavailable("tcp connect error"));
+        let err = anyhow::Error::new(CallError::new(
+            "GetThread",
+            Code::Unavailable,
+            "tcp connect error",
+        ));
         assert_eq!(report(&err).unwrap().status, ExitStatus::Unreachable);
     }
 

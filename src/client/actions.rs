@@ -3,7 +3,7 @@
 use crate::model::{Artifact, ThreadStatus};
 use crate::proto;
 
-use super::{Client, Retry};
+use super::{CallError, Client, Retry};
 
 impl Client {
     /// ResumeThread; `input_override` is the failed or waiting step's new input (JSON text).
@@ -11,7 +11,7 @@ impl Client {
         &self,
         thread_id: &str,
         input_override: Option<String>,
-    ) -> anyhow::Result<ThreadStatus> {
+    ) -> Result<ThreadStatus, CallError> {
         let request = proto::ResumeThreadRequest {
             thread_id: thread_id.to_string(),
             step_input_override_json: input_override.unwrap_or_default(),
@@ -31,7 +31,7 @@ impl Client {
         &self,
         thread_id: &str,
         reason: Option<String>,
-    ) -> anyhow::Result<ThreadStatus> {
+    ) -> Result<ThreadStatus, CallError> {
         let request = proto::CancelThreadRequest {
             thread_id: thread_id.to_string(),
             reason: reason.unwrap_or_default(),
@@ -47,7 +47,7 @@ impl Client {
         Ok(ThreadStatus::from_i32(response.status))
     }
 
-    pub async fn list_artifacts(&self, thread_id: &str) -> anyhow::Result<Vec<Artifact>> {
+    pub async fn list_artifacts(&self, thread_id: &str) -> Result<Vec<Artifact>, CallError> {
         let request = proto::ListArtifactsRequest {
             thread_id: thread_id.to_string(),
         };

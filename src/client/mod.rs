@@ -3,11 +3,12 @@
 
 mod actions;
 mod convert;
+mod error;
 mod results;
-
-pub use results::{OutputStream, ResultQuery, StepStream, STREAM_IDLE_TIMEOUT};
 mod watch;
 
+pub use error::{CallError, CallErrorKind, Code};
+pub use results::{OutputStream, ResultQuery, StepStream, STREAM_IDLE_TIMEOUT};
 pub use watch::{EventStream, StepEventStream};
 
 use std::future::Future;
@@ -19,7 +20,7 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig};
 
 use crate::config::{Settings, Token};
-use crate::error::{describe_status, is_retryable, CliError};
+use crate::error::CliError;
 use crate::model::{CreatedThread, NewThread, Thread, ThreadStatus};
 use crate::output::Printer;
 use crate::proto;
@@ -31,38 +32,16 @@ pub(crate) type Service = ScriptumServiceClient<InterceptedService<Channel, Auth
 const UNARY_DEADLINE: Duration = Duration::from_secs(30);
 /// How long to wait for a TCP/TLS connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// `DODIL_CALL_TIMEOUT=DUR` replaces every per-call time limit (unary deadlines, GetThread polls,
-/// opening a stream, a result stream's idle timeout) — for tests and debugging a slow server;
-/// not in `--help`. Set once, by [`Client::new`].
-static CALL_TIMEOUT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
-
-/// The time limit to use for a call whose normal limit is `default`.
-pub(crate) fn call_timeout(default: Duration) -> Duration {
-    CALL_TIMEOUT.get().copied().unwrap_or(default)
-}
-
-fn init_call_timeout() -> anyhow::Result<()> {
-    let Some(text) = std::env::var("DODIL_CALL_TIMEOUT")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-    else {
-        return Ok(());
-    };
-    let limit = crate::input::parse_duration("DODIL_CALL_TIMEOUT", &text)?;
-    if limit.is_zero() {
-        return Err(CliError::usage("DODIL_CALL_TIMEOUT must be longer than 0").into());
-    }
-    let _ = CALL_TIMEOUT.set(limit);
-    Ok(())
-}
 
 /// Largest message we accept: above the 16 MiB chunk clamp plus envelope, far below memory trouble.
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) service: Service,
+    service: Service,
     pub(crate) printer: Printer,
+    /// `DODIL_CALL_TIMEOUT`: replaces every per-call time limit when set (see [`Client::limit`]).
+    call_timeout: Option<Duration>,
 }
 
 /// Which unary calls may be repeated after a transient failure.
@@ -83,7 +62,6 @@ impl Client {
         settings: &Settings,
         printer: Printer,
     ) -> anyhow::Result<Client> {
-        init_call_timeout()?;
         let mut endpoint = endpoint(url)?;
         if tls {
             let mut tls_config = ClientTlsConfig::new().with_enabled_roots();
@@ -107,10 +85,14 @@ impl Client {
         ));
         let service = ScriptumServiceClient::with_interceptor(endpoint.connect_lazy(), auth)
             .max_decoding_message_size(MAX_MESSAGE_BYTES);
-        Ok(Client { service, printer })
+        Ok(Client {
+            service,
+            printer,
+            call_timeout: settings.call_timeout,
+        })
     }
 
-    pub async fn create_thread(&self, thread: NewThread) -> anyhow::Result<CreatedThread> {
+    pub async fn create_thread(&self, thread: NewThread) -> Result<CreatedThread, CallError> {
         let request = proto::CreateThreadRequest {
             script_name: thread.script_name,
             version: thread.version,
@@ -131,7 +113,7 @@ impl Client {
         Ok(response.into())
     }
 
-    pub async fn get_thread(&self, thread_id: &str) -> anyhow::Result<Thread> {
+    pub async fn get_thread(&self, thread_id: &str) -> Result<Thread, CallError> {
         let request = proto::GetThreadRequest {
             thread_id: thread_id.to_string(),
         };
@@ -146,7 +128,7 @@ impl Client {
         Ok(thread.into())
     }
 
-    pub async fn list_threads(&self, query: &ListQuery) -> anyhow::Result<ThreadPage> {
+    pub async fn list_threads(&self, query: &ListQuery) -> Result<ThreadPage, CallError> {
         let request = proto::ListThreadsRequest {
             page_size: query.page_size,
             page_token: query.page_token.clone(),
@@ -167,77 +149,138 @@ impl Client {
         })
     }
 
+    /// The time limit for a call whose normal limit is `default`: `DODIL_CALL_TIMEOUT`, when
+    /// set, replaces them all (for tests, and for debugging a slow server).
+    pub fn limit(&self, default: Duration) -> Duration {
+        self.call_timeout.unwrap_or(default)
+    }
+
     /// One unary call with a deadline, `-v` logging, and (for reads) a few quick retries of
-    /// transient failures. The error carries the method name and the server's status.
-    pub(crate) async fn unary<Req, Resp, F, Fut>(
+    /// transient failures.
+    async fn unary<Req, Resp, F, Fut>(
         &self,
         method: &'static str,
         retry: Retry,
         request: Req,
         call: F,
-    ) -> anyhow::Result<Resp>
+    ) -> Result<Resp, CallError>
     where
         Req: Clone,
         F: Fn(Service, tonic::Request<Req>) -> Fut,
         Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
         let attempts = if retry == Retry::Idempotent { 3 } else { 1 };
-        self.with_retries(method, "OK", attempts, || {
-            let mut req = tonic::Request::new(request.clone());
-            req.set_timeout(call_timeout(UNARY_DEADLINE));
-            call(self.service.clone(), req)
+        let deadline = Deadline::Whole(self.limit(UNARY_DEADLINE));
+        with_retries(attempts, || {
+            self.logged(method, deadline, "OK", request.clone(), &call)
         })
         .await
-        .map(tonic::Response::into_inner)
     }
 
-    /// Makes up to `attempts` tries of one call, pausing 200 ms, 400 ms… after each transient
-    /// failure, logging every try for `-v` (`{method}: {ok_label} in 1.2ms`). The last failure
-    /// carries the method name.
-    pub(crate) async fn with_retries<T, Fut>(
+    /// The one place a call is made: applies its deadline, times it, writes its `-v` line
+    /// (`{method}: {ok_label} in 1.2ms`, or the failure), and turns a failure into a
+    /// [`CallError`].
+    async fn logged<Req, Resp, F, Fut>(
         &self,
         method: &'static str,
+        deadline: Deadline,
         ok_label: &str,
-        attempts: u32,
-        mut attempt: impl FnMut() -> Fut,
-    ) -> anyhow::Result<T>
+        request: Req,
+        call: F,
+    ) -> Result<Resp, CallError>
     where
-        Fut: Future<Output = Result<T, tonic::Status>>,
+        F: FnOnce(Service, tonic::Request<Req>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
-        let mut delay = Duration::from_millis(200);
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            let started = Instant::now();
-            let result = attempt().await.map_err(deadline_status);
-            let took = fmt_elapsed(started.elapsed());
-            match result {
-                Ok(value) => {
-                    self.printer
-                        .verbose(&format!("{method}: {ok_label} in {took}"));
-                    return Ok(value);
-                }
-                Err(status) => {
-                    self.printer
-                        .verbose(&format!("{method}: {} in {took}", describe_status(&status)));
-                    if tries >= attempts || !is_retryable(&status) {
-                        return Err(anyhow::Error::new(status).context(method));
-                    }
-                    tokio::time::sleep(delay).await;
-                    delay *= 2;
-                }
+        let mut request = tonic::Request::new(request);
+        if let Deadline::Whole(limit) = deadline {
+            // Sent to the server too (grpc-timeout), so it can stop working for us in time.
+            request.set_timeout(limit);
+        }
+        let started = Instant::now();
+        let answer = call(self.service.clone(), request);
+        let result = match deadline {
+            Deadline::Opening(limit) => match tokio::time::timeout(limit, answer).await {
+                Ok(result) => result.map_err(|status| call_error(method, status)),
+                Err(_) => Err(CallError::deadline(
+                    method,
+                    format!(
+                        "no answer within {}",
+                        crate::output::duration_ms(limit.as_millis() as i64)
+                    ),
+                )),
+            },
+            Deadline::Whole(_) | Deadline::Unbounded => {
+                answer.await.map_err(|status| call_error(method, status))
+            }
+        };
+        let took = fmt_elapsed(started.elapsed());
+        match &result {
+            Ok(_) => self
+                .printer
+                .verbose(&format!("{method}: {ok_label} in {took}")),
+            Err(err) => self
+                .printer
+                .verbose(&format!("{method}: {} in {took}", err.status_text())),
+        }
+        result.map(tonic::Response::into_inner)
+    }
+}
+
+/// How long a call may take.
+#[derive(Clone, Copy)]
+enum Deadline {
+    /// The whole call (unary): tonic's deadline, which the server is told of as well.
+    Whole(Duration),
+    /// Only until the server answers with its headers: a stream then lives as long as it has to.
+    Opening(Duration),
+    /// No limit here: the caller bounds the call itself.
+    Unbounded,
+}
+
+/// Makes up to `attempts` tries of one call, pausing 200 ms, 400 ms… after each retryable
+/// failure. The last failure is returned.
+async fn with_retries<T, Fut>(
+    attempts: u32,
+    mut attempt: impl FnMut() -> Fut,
+) -> Result<T, CallError>
+where
+    Fut: Future<Output = Result<T, CallError>>,
+{
+    let mut delay = Duration::from_millis(200);
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match attempt().await {
+            Ok(value) => return Ok(value),
+            Err(err) if tries >= attempts || !err.is_retryable() => return Err(err),
+            Err(_) => {
+                tokio::time::sleep(delay).await;
+                delay *= 2;
             }
         }
     }
 }
 
-/// tonic reports its own deadline (`set_timeout`) as CANCELLED "Timeout expired"; it is a
-/// DEADLINE_EXCEEDED — transient, retried, exit 6 — not a refusal by the server (exit 5).
-pub(crate) fn deadline_status(status: tonic::Status) -> tonic::Status {
+/// A tonic failure in the API's terms. tonic reports its own deadline (`set_timeout`) as
+/// CANCELLED "Timeout expired"; it is a DEADLINE_EXCEEDED — transient, retried, exit 6 — not a
+/// refusal by the server (exit 5).
+fn call_error(method: &'static str, status: tonic::Status) -> CallError {
     if status.code() == tonic::Code::Cancelled && status.message().contains("Timeout expired") {
-        return tonic::Status::deadline_exceeded("no answer before the call's deadline");
+        return CallError::deadline(method, "no answer before the call's deadline");
     }
-    status
+    let mut causes = Vec::new();
+    let mut cause = std::error::Error::source(&status);
+    while let Some(err) = cause {
+        causes.push(err.to_string());
+        cause = err.source();
+    }
+    CallError::with_causes(
+        method,
+        Code::from_i32(status.code() as i32),
+        status.message().to_string(),
+        causes,
+    )
 }
 
 /// The channel settings every call uses (also by `examples/ceiling`, so the benchmark's ceiling

@@ -3,11 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::error::describe_status;
 use crate::model::{OutputMessage, StepMessage, ThreadResult};
 use crate::proto;
 
-use super::{fmt_elapsed, Client, Retry};
+use super::{call_error, fmt_elapsed, with_retries, CallError, Client, Deadline, Retry};
 
 /// How long a result stream may stay silent before we call it broken.
 pub const STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -27,7 +26,7 @@ impl Client {
         &self,
         thread_id: &str,
         query: &ResultQuery,
-    ) -> anyhow::Result<ThreadResult> {
+    ) -> Result<ThreadResult, CallError> {
         let request = proto::GetThreadResultRequest {
             thread_id: thread_id.to_string(),
             step_path: query.step_path.clone(),
@@ -51,7 +50,7 @@ impl Client {
         &self,
         thread_id: &str,
         max_chunk_bytes: Option<i32>,
-    ) -> anyhow::Result<OutputStream> {
+    ) -> Result<OutputStream, CallError> {
         let request = proto::StreamThreadResultRequest {
             thread_id: thread_id.to_string(),
             max_chunk_bytes,
@@ -72,7 +71,7 @@ impl Client {
         thread_id: &str,
         step_path: Option<&str>,
         max_chunk_bytes: Option<i32>,
-    ) -> anyhow::Result<StepStream> {
+    ) -> Result<StepStream, CallError> {
         let request = proto::StreamStepResultRequest {
             thread_id: thread_id.to_string(),
             step_path: step_path.map(str::to_string),
@@ -95,7 +94,7 @@ impl Client {
         method: &'static str,
         request: Req,
         call: F,
-    ) -> anyhow::Result<tonic::Streaming<P>>
+    ) -> Result<tonic::Streaming<P>, CallError>
     where
         Req: Clone,
         F: Fn(super::Service, tonic::Request<Req>) -> Fut,
@@ -103,23 +102,11 @@ impl Client {
             Output = Result<tonic::Response<tonic::Streaming<P>>, tonic::Status>,
         >,
     {
-        self.with_retries(method, "stream open", 3, || {
-            let open_deadline = super::call_timeout(STREAM_OPEN_DEADLINE);
-            let opened = tokio::time::timeout(
-                open_deadline,
-                call(self.service.clone(), tonic::Request::new(request.clone())),
-            );
-            async move {
-                opened.await.unwrap_or_else(|_| {
-                    Err(tonic::Status::deadline_exceeded(format!(
-                        "no answer within {}",
-                        crate::output::duration_ms(open_deadline.as_millis() as i64)
-                    )))
-                })
-            }
+        let deadline = Deadline::Opening(self.limit(STREAM_OPEN_DEADLINE));
+        with_retries(3, || {
+            self.logged(method, deadline, "stream open", request.clone(), &call)
         })
         .await
-        .map(tonic::Response::into_inner)
     }
 }
 
@@ -131,7 +118,7 @@ pub struct OutputStream {
 impl OutputStream {
     /// The next message; `Ok(None)` when the server ended the stream. An error is the server's
     /// status, or DEADLINE_EXCEEDED after [`STREAM_IDLE_TIMEOUT`] of silence.
-    pub async fn next(&mut self) -> Result<Option<OutputMessage>, tonic::Status> {
+    pub async fn next(&mut self) -> Result<Option<OutputMessage>, CallError> {
         Ok(self.inner.next().await?.map(OutputMessage::from))
     }
 }
@@ -142,7 +129,7 @@ pub struct StepStream {
 }
 
 impl StepStream {
-    pub async fn next(&mut self) -> Result<Option<StepMessage>, tonic::Status> {
+    pub async fn next(&mut self) -> Result<Option<StepMessage>, CallError> {
         Ok(self.inner.next().await?.map(StepMessage::from))
     }
 }
@@ -166,16 +153,18 @@ impl<P> Incoming<P> {
         }
     }
 
-    async fn next(&mut self) -> Result<Option<P>, tonic::Status> {
-        let idle = super::call_timeout(STREAM_IDLE_TIMEOUT);
-        let next = tokio::time::timeout(idle, self.inner.message())
-            .await
-            .unwrap_or_else(|_| {
-                Err(tonic::Status::deadline_exceeded(format!(
+    async fn next(&mut self) -> Result<Option<P>, CallError> {
+        let idle = self.client.limit(STREAM_IDLE_TIMEOUT);
+        let next = match tokio::time::timeout(idle, self.inner.message()).await {
+            Ok(next) => next.map_err(|status| call_error(self.method, status)),
+            Err(_) => Err(CallError::deadline(
+                self.method,
+                format!(
                     "the stream was silent for {}",
                     crate::output::duration_ms(idle.as_millis() as i64)
-                )))
-            });
+                ),
+            )),
+        };
         match &next {
             Ok(Some(_)) => self.messages += 1,
             Ok(None) => self.client.printer.verbose(&format!(
@@ -184,10 +173,10 @@ impl<P> Incoming<P> {
                 self.messages,
                 fmt_elapsed(self.started.elapsed())
             )),
-            Err(status) => self.client.printer.verbose(&format!(
+            Err(err) => self.client.printer.verbose(&format!(
                 "{}: {} after {} messages",
                 self.method,
-                describe_status(status),
+                err.status_text(),
                 self.messages
             )),
         }

@@ -2,12 +2,11 @@
 //! GetThread attempt whose failure the engine classifies and retries itself.
 
 use std::pin::Pin;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio_stream::{Stream, StreamExt};
 
-use super::{fmt_elapsed, Client};
-use crate::error::describe_status;
+use super::{call_error, CallError, Client, Code, Deadline};
 use crate::model::event::{
     EventKind, StepCompleted, StepFailed, StepStarted, ThreadCancelled, ThreadCompleted,
     ThreadEvent, ThreadFailed, ThreadStarted,
@@ -18,7 +17,7 @@ use crate::proto;
 use crate::proto::thread_event::Event;
 
 /// Events as they arrive; an `Err` item is the stream breaking.
-pub type EventStream = Pin<Box<dyn Stream<Item = Result<ThreadEvent, tonic::Status>> + Send>>;
+pub type EventStream = Pin<Box<dyn Stream<Item = Result<ThreadEvent, CallError>> + Send>>;
 
 /// How long one poll may take before it counts as a (transient) failure.
 const POLL_DEADLINE: Duration = Duration::from_secs(10);
@@ -27,57 +26,45 @@ impl Client {
     /// Opens WatchThread. Returns once the server has answered with its headers; events follow.
     /// No deadline is set on the call: a stream lives as long as the thread (the engine bounds
     /// the opening itself).
-    pub async fn watch_thread(&self, thread_id: &str) -> Result<EventStream, tonic::Status> {
+    pub async fn watch_thread(&self, thread_id: &str) -> Result<EventStream, CallError> {
         let request = proto::WatchThreadRequest {
             thread_id: thread_id.to_string(),
         };
-        let started = Instant::now();
-        let result = self.service.clone().watch_thread(request).await;
-        match &result {
-            Ok(_) => self.printer.verbose(&format!(
-                "WatchThread: stream open in {}",
-                fmt_elapsed(started.elapsed())
-            )),
-            Err(status) => self.printer.verbose(&format!(
-                "WatchThread: {} in {}",
-                describe_status(status),
-                fmt_elapsed(started.elapsed())
-            )),
-        }
+        let stream = self
+            .logged(
+                "WatchThread",
+                Deadline::Unbounded,
+                "stream open",
+                request,
+                |mut s, r| async move { s.watch_thread(r).await },
+            )
+            .await?;
         let printer = self.printer.clone();
-        let stream = result?.into_inner().map(move |item| {
-            if let Err(status) = &item {
-                printer.verbose(&format!(
-                    "WatchThread: stream broke: {}",
-                    describe_status(status)
-                ));
-            }
-            item.map(ThreadEvent::from)
+        let stream = stream.map(move |item| {
+            item.map(ThreadEvent::from).map_err(|status| {
+                let err = call_error("WatchThread", status);
+                printer.verbose(&format!("WatchThread: stream broke: {}", err.status_text()));
+                err
+            })
         });
         Ok(Box::pin(stream))
     }
 
     /// One GetThread attempt with a short deadline and no retries of its own.
-    pub async fn poll_thread(&self, thread_id: &str) -> Result<Thread, tonic::Status> {
-        let mut request = tonic::Request::new(proto::GetThreadRequest {
+    pub async fn poll_thread(&self, thread_id: &str) -> Result<Thread, CallError> {
+        let request = proto::GetThreadRequest {
             thread_id: thread_id.to_string(),
-        });
-        request.set_timeout(super::call_timeout(POLL_DEADLINE));
-        let started = Instant::now();
-        let result = self
-            .service
-            .clone()
-            .get_thread(request)
-            .await
-            .map_err(super::deadline_status);
-        let took = fmt_elapsed(started.elapsed());
-        match &result {
-            Ok(_) => self.printer.verbose(&format!("GetThread: OK in {took}")),
-            Err(status) => self
-                .printer
-                .verbose(&format!("GetThread: {} in {took}", describe_status(status))),
-        }
-        result.map(|response| Thread::from(response.into_inner()))
+        };
+        let thread = self
+            .logged(
+                "GetThread",
+                Deadline::Whole(self.limit(POLL_DEADLINE)),
+                "OK",
+                request,
+                |mut s, r| async move { s.get_thread(r).await },
+            )
+            .await?;
+        Ok(Thread::from(thread))
     }
 }
 
@@ -136,7 +123,7 @@ impl From<proto::ThreadEvent> for ThreadEvent {
 }
 
 /// Step events as they arrive; an `Err` item is the stream breaking.
-pub type StepEventStream = Pin<Box<dyn Stream<Item = Result<StepEvent, tonic::Status>> + Send>>;
+pub type StepEventStream = Pin<Box<dyn Stream<Item = Result<StepEvent, CallError>> + Send>>;
 
 impl Client {
     /// Opens WatchStep for one step. No deadline: the stream lives as long as the step (the
@@ -145,25 +132,24 @@ impl Client {
         &self,
         thread_id: &str,
         step_path: &str,
-    ) -> Result<StepEventStream, tonic::Status> {
+    ) -> Result<StepEventStream, CallError> {
         let request = proto::WatchStepRequest {
             thread_id: thread_id.to_string(),
             step_path: step_path.to_string(),
         };
-        let started = Instant::now();
-        let result = self.service.clone().watch_step(request).await;
-        let took = fmt_elapsed(started.elapsed());
-        match &result {
-            Ok(_) => self
-                .printer
-                .verbose(&format!("WatchStep: stream open in {took}")),
-            Err(status) => self
-                .printer
-                .verbose(&format!("WatchStep: {} in {took}", describe_status(status))),
-        }
-        Ok(Box::pin(
-            result?.into_inner().map(|item| item.map(StepEvent::from)),
-        ))
+        let stream = self
+            .logged(
+                "WatchStep",
+                Deadline::Unbounded,
+                "stream open",
+                request,
+                |mut s, r| async move { s.watch_step(r).await },
+            )
+            .await?;
+        Ok(Box::pin(stream.map(|item| {
+            item.map(StepEvent::from)
+                .map_err(|status| call_error("WatchStep", status))
+        })))
     }
 
     /// One GetThreadResult attempt for one step's status, with a short deadline and no retries:
@@ -172,38 +158,32 @@ impl Client {
         &self,
         thread_id: &str,
         step_path: &str,
-    ) -> Result<StepStatus, tonic::Status> {
-        let mut request = tonic::Request::new(proto::GetThreadResultRequest {
+    ) -> Result<StepStatus, CallError> {
+        let request = proto::GetThreadResultRequest {
             thread_id: thread_id.to_string(),
             step_path: Some(step_path.to_string()),
             output_only: None,
             metadata_only: None,
-        });
-        request.set_timeout(super::call_timeout(POLL_DEADLINE));
-        let started = Instant::now();
-        let result = self
-            .service
-            .clone()
-            .get_thread_result(request)
-            .await
-            .map_err(super::deadline_status);
-        let took = fmt_elapsed(started.elapsed());
-        match &result {
-            Ok(_) => self
-                .printer
-                .verbose(&format!("GetThreadResult: OK in {took}")),
-            Err(status) => self.printer.verbose(&format!(
-                "GetThreadResult: {} in {took}",
-                describe_status(status)
-            )),
-        }
-        let response = result?.into_inner();
+        };
+        let response = self
+            .logged(
+                "GetThreadResult",
+                Deadline::Whole(self.limit(POLL_DEADLINE)),
+                "OK",
+                request,
+                |mut s, r| async move { s.get_thread_result(r).await },
+            )
+            .await?;
         let detail = response
             .step_details
             .into_iter()
             .find(|d| d.step_path == step_path)
             .ok_or_else(|| {
-                tonic::Status::not_found(format!("no step {step_path} in the result"))
+                CallError::new(
+                    "GetThreadResult",
+                    Code::NotFound,
+                    format!("no step {step_path} in the result"),
+                )
             })?;
         Ok(StepStatus::from_i32(detail.status))
     }

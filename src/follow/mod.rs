@@ -28,10 +28,9 @@ use std::time::Duration;
 use tokio::time::{sleep, timeout, Instant};
 use tokio_stream::StreamExt;
 
-use crate::client::{Client, EventStream};
+use crate::client::{CallError, CallErrorKind, Client, EventStream};
 use crate::context::Context;
-pub use crate::error::is_retryable;
-use crate::error::{describe_status, CliError, ExitStatus};
+use crate::error::{CliError, ExitStatus};
 use crate::model::event::{now_ms, Progress};
 use crate::model::{EventKey, EventKind, Thread, ThreadEvent, ThreadStatus};
 use crate::output::duration_ms;
@@ -47,6 +46,8 @@ pub struct FollowOptions {
     pub retry_budget: Duration,
     /// Stop on Ctrl-C (exit 130). Tests of the engine turn it off.
     pub handle_ctrl_c: bool,
+    /// How long opening a stream may take before it counts as a transient failure.
+    pub open_timeout: Duration,
 }
 
 impl Default for FollowOptions {
@@ -56,6 +57,7 @@ impl Default for FollowOptions {
             timeout: None,
             retry_budget: DEFAULT_RETRY_BUDGET,
             handle_ctrl_c: true,
+            open_timeout: OPEN_TIMEOUT,
         }
     }
 }
@@ -112,20 +114,24 @@ pub async fn follow(
     observer: &mut dyn Observer,
 ) -> anyhow::Result<FollowOutcome> {
     let client = ctx.client().await?;
-    follow_with(client, thread_id, options, observer).await
+    let options = FollowOptions {
+        open_timeout: client.limit(options.open_timeout),
+        ..options.clone()
+    };
+    follow_with(client, thread_id, &options, observer).await
 }
 
 /// What the engine needs from a server; [`Client`] in the program, a script in unit tests.
 pub(crate) trait Source {
-    fn watch(&self, thread_id: &str) -> impl Future<Output = Result<EventStream, tonic::Status>>;
-    fn get(&self, thread_id: &str) -> impl Future<Output = Result<Thread, tonic::Status>>;
+    fn watch(&self, thread_id: &str) -> impl Future<Output = Result<EventStream, CallError>>;
+    fn get(&self, thread_id: &str) -> impl Future<Output = Result<Thread, CallError>>;
 }
 
 impl Source for Client {
-    fn watch(&self, thread_id: &str) -> impl Future<Output = Result<EventStream, tonic::Status>> {
+    fn watch(&self, thread_id: &str) -> impl Future<Output = Result<EventStream, CallError>> {
         self.watch_thread(thread_id)
     }
-    fn get(&self, thread_id: &str) -> impl Future<Output = Result<Thread, tonic::Status>> {
+    fn get(&self, thread_id: &str) -> impl Future<Output = Result<Thread, CallError>> {
         self.poll_thread(thread_id)
     }
 }
@@ -351,7 +357,13 @@ impl<S: Source> Engine<'_, S> {
 
     /// Opens WatchThread and reads it until it ends, breaks, or the thread ends or pauses.
     async fn stream_once(&mut self, first: bool) -> anyhow::Result<StreamEnd> {
-        let mut stream = match open_within(self.source.watch(self.thread_id)).await {
+        let mut stream = match open_within(
+            self.options.open_timeout,
+            "WatchThread",
+            self.source.watch(self.thread_id),
+        )
+        .await
+        {
             Ok(stream) => stream,
             Err(status) => return self.stream_failed(status, first, false),
         };
@@ -438,17 +450,17 @@ impl<S: Source> Engine<'_, S> {
     /// The stream failed before its first event (or could not be opened).
     fn stream_failed(
         &mut self,
-        status: tonic::Status,
+        status: CallError,
         first: bool,
         opened: bool,
     ) -> anyhow::Result<StreamEnd> {
-        if status.code() == tonic::Code::Unimplemented {
+        if status.kind == CallErrorKind::Unimplemented {
             self.observer
                 .notice("this server does not stream events (WatchThread is UNIMPLEMENTED); polling GetThread instead");
             return Ok(StreamEnd::Unusable { retry: false });
         }
-        if !is_retryable(&status) {
-            return Err(refused(status, "WatchThread", self.thread_id));
+        if !status.is_retryable() {
+            return Err(refused(status, self.thread_id));
         }
         if first {
             let what = if opened {
@@ -458,7 +470,7 @@ impl<S: Source> Engine<'_, S> {
             };
             self.observer.notice(&format!(
                 "the event stream {what} ({}); polling GetThread instead",
-                describe_status(&status)
+                status.status_text()
             ));
             return Ok(StreamEnd::Unusable { retry: true });
         }
@@ -467,20 +479,16 @@ impl<S: Source> Engine<'_, S> {
     }
 
     /// The stream broke after delivering events.
-    fn stream_broke(
-        &mut self,
-        status: tonic::Status,
-        new_events: usize,
-    ) -> anyhow::Result<StreamEnd> {
-        if status.code() == tonic::Code::Unimplemented {
+    fn stream_broke(&mut self, status: CallError, new_events: usize) -> anyhow::Result<StreamEnd> {
+        if status.kind == CallErrorKind::Unimplemented {
             return Ok(StreamEnd::Unusable { retry: false });
         }
-        if !is_retryable(&status) {
-            return Err(refused(status, "WatchThread", self.thread_id));
+        if !status.is_retryable() {
+            return Err(refused(status, self.thread_id));
         }
         self.observer.notice(&format!(
             "the event stream broke ({}); reconnecting",
-            describe_status(&status)
+            status.status_text()
         ));
         self.failed(&status, false)?;
         Ok(StreamEnd::Dropped { new_events })
@@ -528,14 +536,14 @@ impl<S: Source> Engine<'_, S> {
     async fn check(&mut self, polling: Option<()>) -> anyhow::Result<Check> {
         let thread = match self.source.get(self.thread_id).await {
             Ok(thread) => thread,
-            Err(status) if is_retryable(&status) => {
+            Err(status) if status.is_retryable() => {
                 self.failed(&status, true)?;
                 if self.doubt() {
                     return Ok(Check::Done(End::Terminal));
                 }
                 return Ok(Check::Failed);
             }
-            Err(status) => return Err(refused(status, "GetThread", self.thread_id)),
+            Err(status) => return Err(refused(status, self.thread_id)),
         };
         self.succeeded();
         let changed = self.last.as_ref().map(state_of) != Some(state_of(&thread));
@@ -637,7 +645,7 @@ impl<S: Source> Engine<'_, S> {
 
     /// Counts a transient failure against the budget (see [`Retries::failed`]); `announce`
     /// unless the caller already said what happened.
-    fn failed(&mut self, status: &tonic::Status, announce: bool) -> anyhow::Result<()> {
+    fn failed(&mut self, status: &CallError, announce: bool) -> anyhow::Result<()> {
         if let Some(notice) = self.retries.failed(status)? {
             if announce {
                 self.observer.notice(&notice);
@@ -679,13 +687,13 @@ impl Retries {
     /// Counts a transient failure. The first of a run comes back as the one notice worth
     /// showing (a server down for a while costs the user one line, not one per retry); past
     /// the budget, the follow gives up (exit 6).
-    pub(crate) fn failed(&mut self, status: &tonic::Status) -> anyhow::Result<Option<String>> {
+    pub(crate) fn failed(&mut self, status: &CallError) -> anyhow::Result<Option<String>> {
         let now = Instant::now();
         let budget = duration_ms(self.budget.as_millis() as i64);
         let notice = self.failing_since.is_none().then(|| {
             format!(
                 "the server is failing ({}); retrying for up to {budget}",
-                describe_status(status)
+                status.status_text()
             )
         });
         let since = *self.failing_since.get_or_insert(now);
@@ -695,7 +703,7 @@ impl Retries {
                 format!(
                     "gave up following {} after {budget} of failures: {}",
                     crate::output::terminal_safe(&self.what),
-                    describe_status(status)
+                    status.status_text()
                 ),
             )
             .with_hint(self.hint.clone())
@@ -719,11 +727,14 @@ impl Retries {
 /// Opens a stream within [`OPEN_TIMEOUT`] (or `DODIL_CALL_TIMEOUT`): a server that never
 /// answers is a transient failure (DEADLINE_EXCEEDED), which the retry budget bounds.
 pub(crate) async fn open_within<T>(
-    open: impl Future<Output = Result<T, tonic::Status>>,
-) -> Result<T, tonic::Status> {
-    match timeout(crate::client::call_timeout(OPEN_TIMEOUT), open).await {
+    limit: Duration,
+    method: &'static str,
+    open: impl Future<Output = Result<T, CallError>>,
+) -> Result<T, CallError> {
+    match timeout(limit, open).await {
         Ok(result) => result,
-        Err(_) => Err(tonic::Status::deadline_exceeded(
+        Err(_) => Err(CallError::deadline(
+            method,
             "the event stream did not open in time",
         )),
     }
@@ -738,8 +749,8 @@ fn state_of(thread: &Thread) -> (ThreadStatus, String, String) {
 }
 
 /// The server said no: exit 5 (or as `error::report` classifies the status).
-pub fn refused(status: tonic::Status, method: &'static str, thread_id: &str) -> anyhow::Error {
-    refused_as(status, method, || {
+pub fn refused(status: CallError, thread_id: &str) -> anyhow::Error {
+    refused_as(status, || {
         CliError::new(
             ExitStatus::ServerRefused,
             format!(
@@ -752,14 +763,10 @@ pub fn refused(status: tonic::Status, method: &'static str, thread_id: &str) -> 
 }
 
 /// [`refused`], with what NOT_FOUND means for the thing followed.
-pub(crate) fn refused_as(
-    status: tonic::Status,
-    method: &'static str,
-    not_found: impl FnOnce() -> CliError,
-) -> anyhow::Error {
-    let code = status.code();
-    let err = anyhow::Error::new(status).context(method);
-    if code == tonic::Code::NotFound {
+pub(crate) fn refused_as(status: CallError, not_found: impl FnOnce() -> CliError) -> anyhow::Error {
+    let kind = status.kind;
+    let err = anyhow::Error::new(status);
+    if kind == CallErrorKind::NotFound {
         return err.context(not_found());
     }
     err

@@ -7,17 +7,17 @@ use std::collections::HashSet;
 use tokio::time::sleep;
 use tokio_stream::StreamExt;
 
-use crate::client::Client;
+use crate::client::{CallError, CallErrorKind, Client};
 use crate::context::Context;
-use crate::error::{describe_status, CliError, ExitStatus};
+use crate::error::{CliError, ExitStatus};
 use crate::model::event::now_ms;
 use crate::model::step_event::{StepEvent, StepEventKind, StepSnapshot};
 use crate::model::StepStatus;
 use crate::output::terminal_safe;
 
 use super::{
-    guarded, is_retryable, open_within, refused_as, Backoff, End, FollowOptions, Retries, POLL_MAX,
-    POLL_MIN, REOPEN_MAX, REOPEN_MIN, SILENCE_MAX, SILENCE_MIN,
+    guarded, open_within, refused_as, Backoff, End, FollowOptions, Retries, POLL_MAX, POLL_MIN,
+    REOPEN_MAX, REOPEN_MIN, SILENCE_MAX, SILENCE_MIN,
 };
 
 /// Receives each new step event (never one already reported) and connection notices.
@@ -63,6 +63,10 @@ pub async fn follow_step(
     observer: &mut dyn StepObserver,
 ) -> anyhow::Result<StepOutcome> {
     let client = ctx.client().await?;
+    let options = &FollowOptions {
+        open_timeout: client.limit(options.open_timeout),
+        ..options.clone()
+    };
     let what = format!("step {step_path} of thread {thread_id}");
     let mut follower = StepFollower {
         client,
@@ -118,19 +122,24 @@ impl StepFollower<'_> {
     async fn run(&mut self) -> anyhow::Result<End> {
         let mut reopen = Backoff::new(REOPEN_MIN, REOPEN_MAX);
         loop {
-            let opened = open_within(self.client.watch_step(self.thread_id, self.step_path)).await;
+            let opened = open_within(
+                self.options.open_timeout,
+                "WatchStep",
+                self.client.watch_step(self.thread_id, self.step_path),
+            )
+            .await;
             let look = match opened {
                 Ok(stream) => {
                     self.retries.succeeded();
                     self.read(stream).await?
                 }
-                Err(status) if status.code() == tonic::Code::Unimplemented => {
+                Err(status) if status.kind == CallErrorKind::Unimplemented => {
                     self.observer
                         .notice("this server cannot stream step events; polling the step's status");
                     return self.poll().await;
                 }
                 Err(status) => {
-                    self.failed(status, "WatchStep")?;
+                    self.failed(status)?;
                     Look::Again
                 }
             };
@@ -171,14 +180,14 @@ impl StepFollower<'_> {
                         return Ok(Look::Paused);
                     }
                 }
-                Err(status) if is_retryable(&status) => {
+                Err(status) if status.is_retryable() => {
                     self.observer.notice(&format!(
                         "the step stream broke ({}); reconnecting",
-                        describe_status(&status)
+                        status.status_text()
                     ));
                     break;
                 }
-                Err(status) => return Err(self.refused(status, "WatchStep")),
+                Err(status) => return Err(self.refused(status)),
             }
         }
         self.confirm().await
@@ -194,7 +203,7 @@ impl StepFollower<'_> {
                 Ok(self.judge(status))
             }
             Err(status) => {
-                self.failed(status, "GetThreadResult")?;
+                self.failed(status)?;
                 Ok(Look::Again)
             }
         }
@@ -270,9 +279,9 @@ impl StepFollower<'_> {
 
     /// A failed call: retried while the budget lasts (the thread engine's rules: one notice
     /// for a run of failures, exit 6 past the budget); anything not transient ends at once.
-    fn failed(&mut self, status: tonic::Status, method: &'static str) -> anyhow::Result<()> {
-        if !is_retryable(&status) {
-            return Err(self.refused(status, method));
+    fn failed(&mut self, status: CallError) -> anyhow::Result<()> {
+        if !status.is_retryable() {
+            return Err(self.refused(status));
         }
         if let Some(notice) = self.retries.failed(&status)? {
             self.observer.notice(&notice);
@@ -280,9 +289,9 @@ impl StepFollower<'_> {
         Ok(())
     }
 
-    fn refused(&self, status: tonic::Status, method: &'static str) -> anyhow::Error {
+    fn refused(&self, status: CallError) -> anyhow::Error {
         let (thread_id, step_path) = (self.thread_id, self.step_path);
-        refused_as(status, method, || {
+        refused_as(status, || {
             CliError::new(
                 ExitStatus::ServerRefused,
                 format!(

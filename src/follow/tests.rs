@@ -6,13 +6,19 @@ use std::collections::VecDeque;
 use tokio_stream::StreamExt;
 
 use super::*;
+use crate::client::Code;
 use crate::error::report;
+
+/// A failed call as the client reports it.
+fn fail(code: Code, message: &str) -> CallError {
+    CallError::new("Test", code, message)
+}
 use crate::model::event::{StepCompleted, StepStarted, ThreadCompleted, ThreadStarted};
 
 /// What one WatchThread call does.
 #[derive(Clone)]
 enum Open {
-    Fail(tonic::Status),
+    Fail(CallError),
     /// Replays the timeline from the start up to `upto` events, then `then`.
     Events {
         upto: usize,
@@ -23,7 +29,7 @@ enum Open {
 #[derive(Clone)]
 enum Then {
     End,
-    Break(tonic::Status),
+    Break(CallError),
     Silent,
 }
 
@@ -33,7 +39,7 @@ struct Fake {
     /// Used once `opens` is empty.
     default_open: Open,
     /// GetThread answers in order; the last one repeats.
-    gets: RefCell<VecDeque<Result<Thread, tonic::Status>>>,
+    gets: RefCell<VecDeque<Result<Thread, CallError>>>,
     watch_calls: Cell<usize>,
 }
 
@@ -57,14 +63,14 @@ impl Fake {
         self
     }
 
-    fn gets(self, gets: Vec<Result<Thread, tonic::Status>>) -> Fake {
+    fn gets(self, gets: Vec<Result<Thread, CallError>>) -> Fake {
         *self.gets.borrow_mut() = gets.into();
         self
     }
 }
 
 impl Source for Fake {
-    async fn watch(&self, _thread_id: &str) -> Result<EventStream, tonic::Status> {
+    async fn watch(&self, _thread_id: &str) -> Result<EventStream, CallError> {
         self.watch_calls.set(self.watch_calls.get() + 1);
         let open = self
             .opens
@@ -74,7 +80,7 @@ impl Source for Fake {
         match open {
             Open::Fail(status) => Err(status),
             Open::Events { upto, then } => {
-                let events: Vec<Result<ThreadEvent, tonic::Status>> =
+                let events: Vec<Result<ThreadEvent, CallError>> =
                     self.timeline[..upto].iter().cloned().map(Ok).collect();
                 let head = tokio_stream::iter(events);
                 Ok(match then {
@@ -86,7 +92,7 @@ impl Source for Fake {
         }
     }
 
-    async fn get(&self, _thread_id: &str) -> Result<Thread, tonic::Status> {
+    async fn get(&self, _thread_id: &str) -> Result<Thread, CallError> {
         let mut gets = self.gets.borrow_mut();
         if gets.len() > 1 {
             gets.pop_front().unwrap()
@@ -205,7 +211,7 @@ fn progress_statuses(recorder: &Recorder) -> Vec<ThreadStatus> {
 
 #[tokio::test(start_paused = true)]
 async fn resumes_after_drops_and_reports_each_event_once() {
-    let unavailable = tonic::Status::unavailable("connection reset");
+    let unavailable = fail(Code::Unavailable, "connection reset");
     let fake = Fake::new(hello())
         .opens(vec![
             Open::Events {
@@ -256,12 +262,12 @@ async fn stream_end_without_terminal_event_is_confirmed_by_get_thread() {
 #[tokio::test(start_paused = true)]
 async fn unimplemented_stream_falls_back_to_polling() {
     let fake = Fake::new(hello())
-        .opens(vec![Open::Fail(tonic::Status::unimplemented("no"))])
+        .opens(vec![Open::Fail(fail(Code::Unimplemented, "no"))])
         .gets(vec![
             Ok(thread(ThreadStatus::Pending, "")),
             Ok(thread(ThreadStatus::Running, "1")),
             Ok(thread(ThreadStatus::Running, "1")),
-            Err(tonic::Status::unavailable("blip")),
+            Err(fail(Code::Unavailable, "blip")),
             Ok(thread(ThreadStatus::Running, "2")),
             Ok(thread(ThreadStatus::Failed, "2")),
         ]);
@@ -322,7 +328,7 @@ async fn wait_paused_keeps_following_to_the_end() {
 
 #[tokio::test(start_paused = true)]
 async fn server_gone_gives_up_within_the_budget() {
-    let down = tonic::Status::unavailable("tcp connect error: Connection refused");
+    let down = fail(Code::Unavailable, "tcp connect error: Connection refused");
     let mut fake = Fake::new(hello()).gets(vec![Err(down.clone())]);
     fake.default_open = Open::Fail(down);
     let started = Instant::now();
@@ -341,8 +347,7 @@ async fn server_gone_gives_up_within_the_budget() {
 
 #[tokio::test(start_paused = true)]
 async fn refusals_end_at_once() {
-    let fake =
-        Fake::new(hello()).opens(vec![Open::Fail(tonic::Status::unauthenticated("no token"))]);
+    let fake = Fake::new(hello()).opens(vec![Open::Fail(fail(Code::Unauthenticated, "no token"))]);
     let (result, _) = follow_fake(&fake, &options()).await;
     assert_eq!(
         report(&result.unwrap_err()).unwrap().status,
@@ -354,7 +359,7 @@ async fn refusals_end_at_once() {
             upto: 2,
             then: Then::End,
         }])
-        .gets(vec![Err(tonic::Status::not_found("no such thread"))]);
+        .gets(vec![Err(fail(Code::NotFound, "no such thread"))]);
     let (result, _) = follow_fake(&fake, &options()).await;
     let report = report(&result.unwrap_err()).unwrap();
     assert_eq!(report.status, ExitStatus::ServerRefused);
@@ -368,7 +373,7 @@ async fn refusals_end_at_once() {
 #[tokio::test(start_paused = true)]
 async fn unknown_status_is_never_terminal() {
     let fake = Fake::new(hello())
-        .opens(vec![Open::Fail(tonic::Status::unimplemented("no"))])
+        .opens(vec![Open::Fail(fail(Code::Unimplemented, "no"))])
         .gets(vec![
             Ok(thread(ThreadStatus::from_i32(42), "1")),
             Ok(thread(ThreadStatus::Cancelled, "1")),
@@ -385,7 +390,7 @@ async fn unknown_status_is_never_terminal() {
 async fn transient_failure_before_first_event_polls_then_streams_again() {
     // GetThread lags behind the stream's `completed` for a while: it has the last word.
     let fake = Fake::new(hello())
-        .opens(vec![Open::Fail(tonic::Status::unavailable("starting up"))])
+        .opens(vec![Open::Fail(fail(Code::Unavailable, "starting up"))])
         .gets(
             std::iter::repeat_n(Ok(thread(ThreadStatus::Running, "1")), 30)
                 .chain([Ok(thread(ThreadStatus::Completed, "2"))])
@@ -473,7 +478,7 @@ async fn a_replayed_failed_event_never_ends_a_resumed_thread() {
 
 #[tokio::test(start_paused = true)]
 async fn the_streams_end_stands_when_get_thread_keeps_failing() {
-    let fake = Fake::new(hello()).gets(vec![Err(tonic::Status::unavailable("overloaded"))]);
+    let fake = Fake::new(hello()).gets(vec![Err(fail(Code::Unavailable, "overloaded"))]);
     let options = FollowOptions {
         retry_budget: Duration::from_secs(60),
         ..options()

@@ -10,8 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::digest::StreamHasher;
 
-use crate::client::Client;
-use crate::error::describe_status;
+use crate::client::{CallError, Client};
 use crate::model::{StepDetail, StepSummary};
 
 use super::assemble::{ChunkError, Field, OutputAssembler, StepAction, StepAssembler};
@@ -40,7 +39,7 @@ pub enum DownloadError {
     /// The stream broke the rules or broke off: the payload is incomplete (exit 7).
     Incomplete(String),
     /// The call was refused or the server unreachable before any data: exit as for any call.
-    Call(anyhow::Error),
+    Call(CallError),
     /// A local failure (disk full, stdout closed, too large for memory): ends the command.
     Fatal(anyhow::Error),
 }
@@ -55,21 +54,10 @@ impl DownloadError {
     pub fn into_anyhow(self) -> anyhow::Error {
         match self {
             DownloadError::Incomplete(message) => super::sink::incomplete(message).into(),
-            DownloadError::Call(err) | DownloadError::Fatal(err) => err,
+            DownloadError::Call(err) => err.into(),
+            DownloadError::Fatal(err) => err,
         }
     }
-}
-
-/// Whether a status that broke a stream is worth one more attempt.
-fn retryable(status: &tonic::Status) -> bool {
-    use tonic::Code;
-    // Mid-stream, UNKNOWN/INTERNAL/CANCELLED is almost always the transport giving way, so
-    // this is wider than `error::is_retryable` (which must not retry a server's refusal).
-    crate::error::is_retryable(status)
-        || matches!(
-            status.code(),
-            Code::Unknown | Code::Internal | Code::Cancelled
-        )
 }
 
 /// A thread output, delivered whole.
@@ -104,7 +92,7 @@ pub async fn download_output(
                     None => DownloadError::Call(err),
                     Some(first) => DownloadError::Incomplete(format!(
                         "{first}; opening it again failed: {}",
-                        crate::error::report(&err).map_or(String::new(), |r| r.message)
+                        err
                     )),
                 })
             }
@@ -127,18 +115,16 @@ pub async fn download_output(
                     });
                 }
                 Err(status) => {
-                    if messages == 0 && attempt == 1 && !retryable(&status) {
-                        return Err(DownloadError::Call(
-                            anyhow::Error::new(status).context("StreamThreadResult"),
-                        ));
+                    if messages == 0 && attempt == 1 && !status.is_retryable_mid_stream() {
+                        return Err(DownloadError::Call(status));
                     }
                     let what = format!(
                         "thread output: the stream broke after {} of {} bytes: {}",
                         assembler.received(),
                         assembler.total().map_or("?".to_string(), |t| t.to_string()),
-                        describe_status(&status)
+                        status.status_text()
                     );
-                    if attempt == 1 && retryable(&status) {
+                    if attempt == 1 && status.is_retryable_mid_stream() {
                         client
                             .printer
                             .warn(&format!("{what}; retrying once from the start"));
@@ -346,7 +332,7 @@ pub async fn download_steps<S: PayloadStore>(
                     None => DownloadError::Call(err),
                     Some(first) => DownloadError::Incomplete(format!(
                         "{first}; opening it again failed: {}",
-                        crate::error::report(&err).map_or(String::new(), |r| r.message)
+                        err
                     )),
                 })
             }
@@ -372,16 +358,14 @@ pub async fn download_steps<S: PayloadStore>(
                     });
                 }
                 Err(status) => {
-                    if messages == 0 && attempt == 1 && !retryable(&status) {
-                        return Err(DownloadError::Call(
-                            anyhow::Error::new(status).context("StreamStepResult"),
-                        ));
+                    if messages == 0 && attempt == 1 && !status.is_retryable_mid_stream() {
+                        return Err(DownloadError::Call(status));
                     }
                     let what = format!(
                         "step results: the stream broke after {messages} messages: {}",
-                        describe_status(&status)
+                        status.status_text()
                     );
-                    if attempt == 1 && retryable(&status) && handed == 0 {
+                    if attempt == 1 && status.is_retryable_mid_stream() && handed == 0 {
                         client
                             .printer
                             .warn(&format!("{what}; retrying once from the start"));

@@ -53,7 +53,7 @@ impl Problem {
                 message,
             }),
             DownloadError::Call(err) => {
-                let r = report(&err).expect("a call error is reported");
+                let r = report(&err.into()).expect("a call error is reported");
                 Ok(Problem {
                     status: r.status,
                     message: r.message,

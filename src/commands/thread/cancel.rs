@@ -1,8 +1,9 @@
 //! `thread cancel`: CancelThread. Today's service answers UNIMPLEMENTED; say so plainly.
 
 use crate::cli::{CancelArgs, OutputFormat};
+use crate::client::{CallError, CallErrorKind};
 use crate::context::Context;
-use crate::error::{is_code, CliError, ExitStatus};
+use crate::error::{CliError, ExitStatus};
 use crate::output::{print_document, terminal_safe};
 
 pub async fn run(ctx: &Context, args: CancelArgs) -> anyhow::Result<ExitStatus> {
@@ -30,10 +31,10 @@ pub async fn run(ctx: &Context, args: CancelArgs) -> anyhow::Result<ExitStatus> 
 }
 
 /// UNIMPLEMENTED becomes one plain sentence (exit 5); anything else is left as it is.
-pub fn unimplemented_plainly(err: anyhow::Error, message: &str) -> anyhow::Error {
-    if is_code(&err, tonic::Code::Unimplemented) {
+pub fn unimplemented_plainly(err: CallError, message: &str) -> anyhow::Error {
+    if err.kind == CallErrorKind::Unimplemented {
         CliError::new(ExitStatus::ServerRefused, message).into()
     } else {
-        err
+        err.into()
     }
 }

@@ -32,7 +32,7 @@ pub async fn run(ctx: &Context, args: CreateArgs) -> anyhow::Result<ExitStatus> 
 /// Validates the create flags locally, then calls CreateThread. Shared with `thread run`.
 pub async fn create_thread(ctx: &Context, args: &CreateArgs) -> anyhow::Result<CreatedThread> {
     let request = build_request(args)?;
-    ctx.client().await?.create_thread(request).await
+    Ok(ctx.client().await?.create_thread(request).await?)
 }
 
 fn build_request(args: &CreateArgs) -> Result<NewThread, CliError> {

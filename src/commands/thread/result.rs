@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::cli::{OutputFormat, ResultArgs};
-use crate::client::ResultQuery;
+use crate::client::{CallErrorKind, ResultQuery};
 use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
 use crate::follow::End;
@@ -124,7 +124,7 @@ async fn fetch_result(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadRe
         .await
     {
         Ok(result) => Ok(result),
-        Err(err) if is_too_large(&err) => {
+        Err(err) if err.kind == CallErrorKind::MessageTooLarge => {
             ctx.printer.warn(&format!(
                 "GetThreadResult's answer is over the {} message limit; fetching metadata and streaming the output instead",
                 size(crate::client::MAX_MESSAGE_BYTES as i64)
@@ -138,14 +138,8 @@ async fn fetch_result(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadRe
             result.output_truncated = result.output_total_bytes > 0;
             Ok(result)
         }
-        Err(err) => Err(err),
+        Err(err) => Err(err.into()),
     }
-}
-
-/// tonic's refusal of a message over `max_decoding_message_size`.
-fn is_too_large(err: &anyhow::Error) -> bool {
-    crate::error::grpc_status(err)
-        .is_some_and(|s| s.code() == tonic::Code::OutOfRange && s.message().contains("too large"))
 }
 
 /// Saves, and in table mode also prints the output on stdout (the same bytes, in one pass).

@@ -1,8 +1,9 @@
 //! `thread resume`: ResumeThread on a paused (or failed) thread, then (with `--watch`) follow it.
 
 use crate::cli::{OutputFormat, ResumeArgs};
+use crate::client::CallErrorKind;
 use crate::context::Context;
-use crate::error::{is_code, CliError, ExitStatus};
+use crate::error::{CliError, ExitStatus};
 use crate::input;
 use crate::output::{print_document, terminal_safe};
 
@@ -16,7 +17,7 @@ pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> 
     let client = ctx.client().await?;
     let status = match client.resume_thread(&args.thread_id, input_override).await {
         Ok(status) => status,
-        Err(err) if is_code(&err, tonic::Code::FailedPrecondition) => {
+        Err(err) if err.kind == CallErrorKind::FailedPrecondition => {
             // Say what state the thread is actually in, which is what the user needs next.
             let actual = client
                 .get_thread(&args.thread_id)
@@ -32,7 +33,7 @@ pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> 
             )
             .into());
         }
-        Err(err) => return Err(err),
+        Err(err) => return Err(err.into()),
     };
     let id = terminal_safe(&args.thread_id);
     if args.watch {

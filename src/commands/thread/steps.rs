@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use crate::cli::{OutputFormat, StepsArgs};
+use crate::client::CallErrorKind;
 use crate::client::ResultQuery;
 use crate::context::Context;
-use crate::error::{is_code, CliError, ExitStatus};
+use crate::error::{CliError, ExitStatus};
 use crate::model::{StepDetail, StepSummary};
 use crate::output::{self, duration_ms, local_time, print_document, size, terminal_safe};
 use crate::save::assemble::Field;
@@ -162,8 +163,8 @@ async fn one_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Result<
             .step_details
             .into_iter()
             .find(|d| d.step_path == path),
-        Err(err) if is_code(&err, tonic::Code::NotFound) => None,
-        Err(err) => return Err(err),
+        Err(err) if err.kind == CallErrorKind::NotFound => None,
+        Err(err) => return Err(err.into()),
     };
     let Some(step) = found else {
         return Err(unknown_step(ctx, thread_id, path).await);

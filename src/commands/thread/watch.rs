@@ -21,8 +21,8 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<ExitStatus> {
     // A transient failure here is the engine's business (retries within the budget).
     let thread = match client.poll_thread(&args.thread_id).await {
         Ok(thread) => Some(thread),
-        Err(status) if follow::is_retryable(&status) => None,
-        Err(status) => return Err(follow::refused(status, "GetThread", &args.thread_id)),
+        Err(err) if err.is_retryable() => None,
+        Err(err) => return Err(follow::refused(err, &args.thread_id)),
     };
     let outcome = if let Some(thread) = thread.filter(|t| t.status.is_terminal()) {
         // Nothing to follow: report how it ended.
