@@ -248,8 +248,8 @@ pub(crate) async fn guarded(
 /// The `thread watch` command line that picks following up again.
 pub fn watch_hint(thread_id: &str) -> String {
     format!(
-        "follow it again with: dodil scriptum thread watch {}",
-        crate::output::terminal_safe(thread_id)
+        "follow it again with: {}",
+        crate::output::suggest::watch(thread_id)
     )
 }
 
@@ -578,8 +578,8 @@ impl<S: Source> Engine<'_, S> {
             if !self.paused_noted {
                 self.paused_noted = true;
                 self.observer.notice(&format!(
-                    "the thread is paused, waiting for `dodil scriptum thread resume {}`; still following (--wait-paused)",
-                    crate::output::terminal_safe(self.thread_id)
+                    "the thread is paused, waiting for `{}`; still following (--wait-paused)",
+                    crate::output::suggest::resume(self.thread_id)
                 ));
             }
         } else {
@@ -758,7 +758,10 @@ pub fn refused(status: CallError, thread_id: &str) -> anyhow::Error {
                 crate::output::terminal_safe(thread_id)
             ),
         )
-        .with_hint("list recent threads with: dodil scriptum thread list")
+        .with_hint(format!(
+            "list recent threads with: {}",
+            crate::output::suggest::list()
+        ))
     })
 }
 

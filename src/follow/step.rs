@@ -49,9 +49,8 @@ impl StepOutcome {
 /// The `thread watch --step` command line that picks following up again.
 pub fn step_watch_hint(thread_id: &str, step_path: &str) -> String {
     format!(
-        "follow it again with: dodil scriptum thread watch {} --step {}",
-        terminal_safe(thread_id),
-        terminal_safe(step_path)
+        "follow it again with: {}",
+        crate::output::suggest::watch_step(thread_id, step_path)
     )
 }
 
@@ -301,8 +300,8 @@ impl StepFollower<'_> {
                 ),
             )
             .with_hint(format!(
-                "list its steps with: dodil scriptum thread steps {}",
-                terminal_safe(thread_id)
+                "list its steps with: {}",
+                crate::output::suggest::steps(thread_id)
             ))
         })
     }

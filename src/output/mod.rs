@@ -6,6 +6,7 @@ mod printer;
 pub mod progress;
 mod sanitize;
 pub mod step_display;
+pub mod suggest;
 
 pub use format::{age, duration_ms, local_time, size};
 pub use printer::{ColorChoice, Printer, Verbosity};

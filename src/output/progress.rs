@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-use super::{duration_ms, terminal_safe, Printer};
+use super::{duration_ms, suggest, terminal_safe, Printer};
 use crate::cli::OutputFormat;
 use crate::follow::{End, FollowOutcome, Observer};
 use crate::model::{EventKind, Thread, ThreadEvent, ThreadStatus};
@@ -154,7 +154,7 @@ impl FollowDisplay {
                     "stopped following thread {id}{known}; it goes on running on the server"
                 ));
                 self.printer
-                    .hint(&format!("dodil scriptum thread watch {id}"));
+                    .hint(&suggest::watch(&thread.thread_id).to_string());
             }
             (End::Paused, _) => {
                 let at = step_label(&thread.current_step_path, &thread.current_step_name);
@@ -164,11 +164,13 @@ impl FollowDisplay {
                     format!(" at step {at}")
                 };
                 self.printer.status(&format!(
-                    "{} thread {id} is paused{at}, waiting for `dodil scriptum thread resume {id}`",
-                    self.paint("⏸", "33;1")
+                    "{} thread {id} is paused{at}, waiting for `{}`",
+                    self.paint("⏸", "33;1"),
+                    suggest::resume(&thread.thread_id)
                 ));
                 self.printer.hint(&format!(
-                    "resume it, then follow it again with: dodil scriptum thread watch {id}"
+                    "resume it, then follow it again with: {}",
+                    suggest::watch(&thread.thread_id)
                 ));
             }
             (End::Terminal, ThreadStatus::Completed) => self.printer.status(&format!(
@@ -195,10 +197,8 @@ impl FollowDisplay {
                     after("after")
                 ));
                 if !path.is_empty() {
-                    self.printer.hint(&format!(
-                        "dodil scriptum thread steps {id} --step {}",
-                        crate::output::shell_word(&path)
-                    ));
+                    self.printer
+                        .hint(&suggest::step(&thread.thread_id, &path).to_string());
                 }
             }
             (End::Terminal, status) => {

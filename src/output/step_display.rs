@@ -7,7 +7,7 @@ use crate::follow::End;
 use crate::model::step_event::{StepEvent, StepEventKind};
 use crate::model::StepStatus;
 use crate::output::progress::clock;
-use crate::output::{duration_ms, print_document, size, terminal_safe, Printer};
+use crate::output::{duration_ms, print_document, size, suggest, terminal_safe, Printer};
 
 /// Above this a step's output is better streamed to disk than shown.
 const LARGE_OUTPUT: i64 = 4 * 1024 * 1024;
@@ -97,7 +97,6 @@ impl<'a> StepDisplay<'a> {
 
     /// The closing lines, and for `-o json|yaml` the step's end as one document.
     pub fn finish(&self, outcome: &StepOutcome) -> anyhow::Result<()> {
-        let id = terminal_safe(&self.thread_id);
         let path = terminal_safe(&self.step_path);
         match outcome.end {
             End::Interrupted => {
@@ -108,17 +107,20 @@ impl<'a> StepDisplay<'a> {
                 return Ok(());
             }
             End::Paused => self.printer.status(&format!(
-                "step {path} is paused: the thread waits for `dodil scriptum thread resume {id}`"
+                "step {path} is paused: the thread waits for `{}`",
+                suggest::resume(&self.thread_id)
             )),
             End::Terminal => {
                 if outcome.status == StepStatus::Failed {
                     self.printer.hint(&format!(
-                        "its detail and diagnostics: dodil scriptum thread steps {id} --step {path}"
+                        "its detail and diagnostics: {}",
+                        suggest::step(&self.thread_id, &self.step_path)
                     ));
                 }
                 if self.output_bytes.is_some_and(|b| b > LARGE_OUTPUT) {
                     self.printer.hint(&format!(
-                        "the output is large; stream it to disk with: dodil scriptum thread steps {id} --step {path} --detail --save DIR"
+                        "the output is large; stream it to disk with: {}",
+                        suggest::step_save(&self.thread_id, &self.step_path)
                     ));
                 }
             }

@@ -20,8 +20,8 @@ pub async fn run(ctx: &Context, args: CreateArgs) -> anyhow::Result<ExitStatus> 
                 created.status
             ));
             ctx.printer.hint(&format!(
-                "follow it with: dodil scriptum thread watch {}",
-                terminal_safe(&created.thread_id)
+                "follow it with: {}",
+                crate::output::suggest::watch(&created.thread_id)
             ));
         }
         format => print_document(&ctx.printer, format, &created)?,

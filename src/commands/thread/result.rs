@@ -103,8 +103,8 @@ pub async fn after_run(
                 "interrupted: the save was stopped and its unfinished files removed",
             )
             .with_hint(format!(
-                "the thread's result is still on the server: dodil scriptum thread result {} --save DIR --force",
-                terminal_safe(thread_id)
+                "the thread's result is still on the server: {}",
+                crate::output::suggest::result_save_again(thread_id)
             ))
             .into());
         }
@@ -227,7 +227,9 @@ fn not_finished(thread_id: &str, status: ThreadStatus) -> CliError {
         format!("thread {id} is {status}: it has no final result yet"),
     )
     .with_hint(format!(
-        "wait for it: dodil scriptum thread result {id} --wait (or follow it: dodil scriptum thread watch {id})"
+        "wait for it: {} (or follow it: {})",
+        crate::output::suggest::result_wait(thread_id),
+        crate::output::suggest::watch(thread_id)
     ))
 }
 
@@ -272,11 +274,9 @@ fn print_summary(ctx: &Context, result: &ThreadResult, followed: bool) {
                 terminal_safe(&step.step_path),
                 terminal_safe(&step.name)
             ));
-            ctx.printer.hint(&format!(
-                "dodil scriptum thread steps {} --step {}",
-                terminal_safe(&result.thread_id),
-                crate::output::shell_word(&step.step_path)
-            ));
+            ctx.printer.hint(
+                &crate::output::suggest::step(&result.thread_id, &step.step_path).to_string(),
+            );
         }
     }
 }

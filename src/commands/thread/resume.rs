@@ -48,8 +48,10 @@ pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> 
             ctx.printer.data_line(&status.to_string())?;
             ctx.printer
                 .status(&format!("resumed thread {id}: now {status}"));
-            ctx.printer
-                .hint(&format!("follow it with: dodil scriptum thread watch {id}"));
+            ctx.printer.hint(&format!(
+                "follow it with: {}",
+                crate::output::suggest::watch(&args.thread_id)
+            ));
         }
         format => print_document(
             &ctx.printer,

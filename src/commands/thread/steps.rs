@@ -186,9 +186,8 @@ async fn one_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Result<
             print_step(ctx, &step, &input, &output)?;
             if !step.input_data.is_empty() || output_total > 0 {
                 ctx.printer.hint(&format!(
-                    "all of its input and output: dodil scriptum thread steps {} --step {} --detail --save DIR",
-                    terminal_safe(thread_id),
-                    crate::output::shell_word(path)
+                    "all of its input and output: {}",
+                    crate::output::suggest::step_save(thread_id, path)
                 ));
             }
         }
@@ -213,12 +212,12 @@ async fn unknown_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Err
         "the thread has no steps yet".to_string()
     } else {
         format!(
-            "steps nearby: {} (all of them: dodil scriptum thread steps {})",
+            "steps nearby: {} (all of them: {})",
             near.iter()
                 .map(|p| terminal_safe(p).into_owned())
                 .collect::<Vec<_>>()
                 .join(", "),
-            terminal_safe(thread_id)
+            crate::output::suggest::steps(thread_id)
         )
     };
     CliError::new(ExitStatus::ServerRefused, message)
@@ -553,8 +552,8 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
                 ctx.printer.status("no steps yet");
             } else {
                 ctx.printer.hint(&format!(
-                    "every byte as files: dodil scriptum thread steps {} --detail --save DIR",
-                    terminal_safe(&args.thread_id)
+                    "every byte as files: {}",
+                    crate::output::suggest::steps_save(&args.thread_id)
                 ));
             }
         }
