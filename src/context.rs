@@ -40,7 +40,7 @@ impl Context {
             Endpoint::Remote { url, tls } => (url.clone(), *tls),
             Endpoint::Embedded => {
                 // The same gRPC path as a remote server: a real listener on loopback.
-                let settings = devserver::Settings::from_env()?;
+                let settings = devserver::ServerConfig::from_env()?;
                 let server = DevServer::start(([127, 0, 0, 1], 0).into(), settings).await?;
                 let url = server.url();
                 self.printer

@@ -37,15 +37,17 @@ pub fn main() -> ExitCode {
         }
     };
     let printer = context::printer_for(&cli.global);
-    let ctx = Context::new(&cli.global);
-    let runtime = match runtime_for(&cli.command, &ctx).enable_all().build() {
+    // Settings (config file, token, endpoint) only for the commands that call the service: a
+    // broken config must not break `completions`, `man` or `dev-server`.
+    let ctx = commands::needs_service(&cli.command).then(|| Context::new(&cli.global));
+    let runtime = match runtime_for(&cli.command, ctx.as_ref()).enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             printer.error(&format!("cannot start the async runtime: {err}"), None);
             return ExitStatus::Usage.into();
         }
     };
-    let outcome = runtime.block_on(run(ctx, cli.command));
+    let outcome = runtime.block_on(commands::dispatch(ctx, &printer, cli.command));
     match outcome {
         Ok(status) => status.into(),
         Err(err) => match error::report(&err) {
@@ -61,21 +63,17 @@ pub fn main() -> ExitCode {
 /// A client command is one connection driven by one task: a single-threaded runtime starts
 /// faster, uses less memory and moves data with fewer cross-thread wake-ups. A dev server, run
 /// alone or embedded next to the client, serves on every core.
-fn runtime_for(command: &cli::Command, ctx: &anyhow::Result<Context>) -> tokio::runtime::Builder {
+fn runtime_for(
+    command: &cli::Command,
+    ctx: Option<&anyhow::Result<Context>>,
+) -> tokio::runtime::Builder {
     let serves = matches!(
         command,
         cli::Command::Scriptum(cli::ScriptumCommand::DevServer(_))
-    ) || matches!(ctx, Ok(ctx) if matches!(ctx.settings.endpoint, config::Endpoint::Embedded));
+    ) || matches!(ctx, Some(Ok(ctx)) if matches!(ctx.settings.endpoint, config::Endpoint::Embedded));
     if serves {
         tokio::runtime::Builder::new_multi_thread()
     } else {
         tokio::runtime::Builder::new_current_thread()
     }
-}
-
-async fn run(ctx: anyhow::Result<Context>, command: cli::Command) -> anyhow::Result<ExitStatus> {
-    let ctx = ctx?;
-    let outcome = commands::dispatch(&ctx, command).await;
-    ctx.shutdown().await;
-    outcome
 }

@@ -834,8 +834,8 @@ async fn watch_step_snapshot_then_decision_and_done() {
     assert_eq!(e.code(), Code::NotFound);
 }
 
-fn with_faults(speed: f64, spec: &str) -> dodil::devserver::Settings {
-    dodil::devserver::Settings {
+fn with_faults(speed: f64, spec: &str) -> dodil::devserver::ServerConfig {
+    dodil::devserver::ServerConfig {
         speed,
         faults: spec.parse().unwrap(),
         ..Default::default()
@@ -1099,7 +1099,7 @@ async fn fault_hostile_names() {
 
 #[tokio::test]
 async fn auth_on_and_off() {
-    let settings = dodil::devserver::Settings {
+    let settings = dodil::devserver::ServerConfig {
         speed: SPEED,
         token: Some("s3cret".into()),
         ..Default::default()
@@ -1162,7 +1162,7 @@ async fn auth_on_and_off() {
 #[tokio::test]
 async fn threads_persist_across_servers() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = || dodil::devserver::Settings {
+    let settings = || dodil::devserver::ServerConfig {
         speed: SPEED,
         data_dir: Some(dir.path().to_path_buf()),
         ..Default::default()
@@ -1223,7 +1223,7 @@ async fn threads_persist_across_servers() {
 async fn two_live_servers_share_a_data_dir() {
     // Like two `--endpoint embedded` commands running at once.
     let dir = tempfile::tempdir().unwrap();
-    let settings = || dodil::devserver::Settings {
+    let settings = || dodil::devserver::ServerConfig {
         speed: SPEED,
         data_dir: Some(dir.path().to_path_buf()),
         ..Default::default()
@@ -1266,7 +1266,7 @@ async fn two_live_servers_share_a_data_dir() {
 
 #[tokio::test]
 async fn cancel_when_implemented() {
-    let settings = dodil::devserver::Settings {
+    let settings = dodil::devserver::ServerConfig {
         speed: SPEED,
         implement_cancel: true,
         ..Default::default()
@@ -1350,7 +1350,7 @@ async fn artifacts_when_enabled() {
     std::fs::write(dir.path().join("report.pdf"), b"%PDF-1.4 fake").unwrap();
     std::fs::write(dir.path().join("rows.csv"), b"a,b\n1,2\n").unwrap();
     std::fs::create_dir(dir.path().join("subdir")).unwrap();
-    let settings = dodil::devserver::Settings {
+    let settings = dodil::devserver::ServerConfig {
         speed: SPEED,
         artifacts_dir: Some(dir.path().to_path_buf()),
         ..Default::default()
@@ -1427,7 +1427,7 @@ output: {deployed: true}
     )
     .unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a scenario").unwrap();
-    let settings = dodil::devserver::Settings {
+    let settings = dodil::devserver::ServerConfig {
         speed: SPEED,
         scripts_dir: Some(dir.path().to_path_buf()),
         ..Default::default()

@@ -131,7 +131,7 @@ fn artifacts_unimplemented_and_listed() {
 }
 
 fn artifact_env(
-    adjust: impl FnOnce(&mut dodil::devserver::Settings),
+    adjust: impl FnOnce(&mut dodil::devserver::ServerConfig),
 ) -> (TestEnv, tempfile::TempDir) {
     let files = tempfile::tempdir().unwrap();
     std::fs::write(files.path().join("report.json"), br#"{"ok": true}"#).unwrap();

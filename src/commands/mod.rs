@@ -6,15 +6,31 @@ pub mod thread;
 use crate::cli::{Command, ScriptumCommand};
 use crate::context::Context;
 use crate::error::ExitStatus;
+use crate::output::Printer;
 
-pub async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitStatus> {
+/// Whether a command talks to the service, and so needs the resolved settings.
+pub fn needs_service(command: &Command) -> bool {
+    matches!(command, Command::Scriptum(ScriptumCommand::Thread(_)))
+}
+
+/// Runs a command. `ctx` is there exactly when [`needs_service`] says so.
+pub async fn dispatch(
+    ctx: Option<anyhow::Result<Context>>,
+    printer: &Printer,
+    command: Command,
+) -> anyhow::Result<ExitStatus> {
     match command {
-        Command::Scriptum(ScriptumCommand::Thread(command)) => thread::dispatch(ctx, command).await,
+        Command::Scriptum(ScriptumCommand::Thread(command)) => {
+            let ctx = ctx.expect("settings are resolved for service commands")?;
+            let outcome = thread::dispatch(&ctx, command).await;
+            ctx.shutdown().await;
+            outcome
+        }
         Command::Scriptum(ScriptumCommand::DevServer(args)) => {
             crate::devserver::run_standalone(*args).await?;
             Ok(ExitStatus::Success)
         }
-        Command::Completions(args) => shell::completions(&ctx.printer, &args),
-        Command::Man(args) => shell::man(&ctx.printer, &args),
+        Command::Completions(args) => shell::completions(printer, &args),
+        Command::Man(args) => shell::man(printer, &args),
     }
 }

@@ -1,12 +1,12 @@
 //! `dodil scriptum dev-server`: its flags (declared in `cli.rs` with every other clap type)
-//! turned into [`Settings`], and the standalone run loop.
+//! turned into [`ServerConfig`], and the standalone run loop.
 
 use std::io::Write as _;
 
 use anyhow::Context as _;
 
 use super::faults::{parse_unavailable, Faults};
-use super::{default_data_dir, DevServer, Settings};
+use super::{default_data_dir, DevServer, ServerConfig};
 pub use crate::cli::DevServerArgs;
 
 /// A token given on the command line: `Debug` never shows it.
@@ -34,8 +34,8 @@ pub fn check_unavailable(v: &str) -> Result<String, String> {
 }
 
 impl DevServerArgs {
-    /// The settings these flags describe (token file read, fault switches merged).
-    pub fn into_settings(self) -> anyhow::Result<Settings> {
+    /// The config these flags describe (token file read, fault switches merged).
+    pub fn into_config(self) -> anyhow::Result<ServerConfig> {
         let token = match (&self.token_file, self.token) {
             (Some(path), _) => {
                 let t = std::fs::read_to_string(path)
@@ -90,7 +90,7 @@ impl DevServerArgs {
         if let Some(spec) = &self.faults {
             faults.merge(Faults::parse(spec).context("--faults")?);
         }
-        Ok(Settings {
+        Ok(ServerConfig {
             token,
             data_dir,
             speed,
@@ -106,9 +106,9 @@ impl DevServerArgs {
 /// `listening on http://ADDR`; each call is logged briefly to stderr.
 pub async fn run_standalone(args: DevServerArgs) -> anyhow::Result<()> {
     let listen = args.listen;
-    let settings = args.into_settings()?;
-    let summary = describe(&settings);
-    let server = DevServer::start_with(listen, settings, true).await?;
+    let config = args.into_config()?;
+    let summary = summary_of(&config);
+    let server = DevServer::start_with(listen, config, true).await?;
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on {}", server.url())?;
@@ -121,7 +121,7 @@ pub async fn run_standalone(args: DevServerArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn describe(s: &Settings) -> String {
+fn summary_of(s: &ServerConfig) -> String {
     let mut parts = vec![format!(
         "speed {}",
         if s.speed == 0.0 { 1.0 } else { s.speed }
@@ -205,7 +205,7 @@ mod tests {
         ])
         .unwrap();
         assert!(!format!("{a:?}").contains("s3cret"));
-        let s = a.into_settings().unwrap();
+        let s = a.into_config().unwrap();
         assert_eq!(s.token.as_deref(), Some("s3cret"));
         assert_eq!(
             (s.data_dir.clone(), s.speed, s.implement_cancel),
@@ -218,7 +218,7 @@ mod tests {
 
         let s = parse(&["--token", "t", "--data-dir", "/x"])
             .unwrap()
-            .into_settings()
+            .into_config()
             .unwrap();
         assert_eq!(s.token.as_deref(), Some("t"));
         assert_eq!(s.data_dir, Some(PathBuf::from("/x")));
@@ -240,7 +240,7 @@ mod tests {
             &["--speed", "-1", "--ephemeral"][..],
             &["--faults", "nope", "--ephemeral"],
         ] {
-            let e = parse(argv).unwrap().into_settings().unwrap_err();
+            let e = parse(argv).unwrap().into_config().unwrap_err();
             assert!(format!("{e:#}").contains(argv[0]), "{e:#}");
         }
     }

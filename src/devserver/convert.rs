@@ -4,7 +4,7 @@ use bytes::Bytes;
 
 use super::data::Data;
 use super::store::ThreadView;
-use super::timeline::{Ev, Snapshot, Status, StepSnap, StepStatus, TEvent};
+use super::timeline::{Ev, Snapshot, Status, StepSnap, StepState, TEvent};
 use crate::proto;
 
 /// Bytes of `sample_input` / `sample_output`.
@@ -34,30 +34,30 @@ impl Enums {
         }) as i32
     }
 
-    pub fn step(self, s: StepStatus) -> i32 {
+    pub fn step(self, s: StepState) -> i32 {
         if self.bad {
             return BAD_ENUM;
         }
         (match s {
-            StepStatus::Pending => proto::StepStatus::Pending,
-            StepStatus::Running => proto::StepStatus::Running,
-            StepStatus::Completed => proto::StepStatus::Completed,
-            StepStatus::Failed => proto::StepStatus::Failed,
-            StepStatus::Skipped => proto::StepStatus::Skipped,
-            StepStatus::Cancelled => proto::StepStatus::Cancelled,
-            StepStatus::Paused => proto::StepStatus::Paused,
+            StepState::Pending => proto::StepStatus::Pending,
+            StepState::Running => proto::StepStatus::Running,
+            StepState::Completed => proto::StepStatus::Completed,
+            StepState::Failed => proto::StepStatus::Failed,
+            StepState::Skipped => proto::StepStatus::Skipped,
+            StepState::Cancelled => proto::StepStatus::Cancelled,
+            StepState::Paused => proto::StepStatus::Paused,
         }) as i32
     }
 }
 
 /// The `Thread` message.
-pub fn thread(v: &ThreadView, s: &Snapshot, e: Enums) -> proto::Thread {
+pub fn thread(v: &ThreadView, s: &Snapshot, enums: Enums) -> proto::Thread {
     let current = s.current.map(|i| &v.plan.steps[i]);
     proto::Thread {
         thread_id: v.meta.id.clone(),
         script_name: v.meta.script_name.clone(),
         script_version: v.meta.version,
-        status: e.thread(s.status),
+        status: enums.thread(s.status),
         current_step_path: current.map(|c| c.path.clone()).unwrap_or_default(),
         total_steps: v.plan.total_steps,
         current_step_name: current.map(|c| c.name.clone()).unwrap_or_default(),
@@ -83,21 +83,27 @@ fn step_duration(st: &StepSnap, now: i64) -> i64 {
     }
 }
 
-pub fn summary(v: &ThreadView, s: &Snapshot, i: usize, now: i64, e: Enums) -> proto::StepSummary {
+pub fn summary(
+    v: &ThreadView,
+    s: &Snapshot,
+    i: usize,
+    now: i64,
+    enums: Enums,
+) -> proto::StepSummary {
     let p = &v.plan.steps[i];
     proto::StepSummary {
         step_path: p.path.clone(),
         name: p.name.clone(),
         primitive: p.primitive.clone(),
-        status: e.step(s.steps[i].status),
+        status: enums.step(s.steps[i].status),
         duration_ms: step_duration(&s.steps[i], now),
         parent_path: p.parent_path.clone(),
     }
 }
 
-pub fn summaries(v: &ThreadView, s: &Snapshot, now: i64, e: Enums) -> Vec<proto::StepSummary> {
+pub fn summaries(v: &ThreadView, s: &Snapshot, now: i64, enums: Enums) -> Vec<proto::StepSummary> {
     (0..v.plan.steps.len())
-        .map(|i| summary(v, s, i, now, e))
+        .map(|i| summary(v, s, i, now, enums))
         .collect()
 }
 
@@ -112,19 +118,19 @@ pub fn detail(
     i: usize,
     now: i64,
     cap: u64,
-    e: Enums,
+    enums: Enums,
 ) -> proto::StepDetail {
     let p = &v.plan.steps[i];
     let st = &s.steps[i];
     let input = st.input.clone().unwrap_or_else(empty);
     let output = st.output.clone().unwrap_or_else(empty);
-    let failed = st.status == StepStatus::Failed && !st.error.is_empty();
+    let failed = st.status == StepState::Failed && !st.error.is_empty();
     proto::StepDetail {
         step_path: p.path.clone(),
         name: p.name.clone(),
         primitive: p.primitive.clone(),
         tool: p.tool.clone(),
-        status: e.step(st.status),
+        status: enums.step(st.status),
         input_data: input.head(cap),
         output_data: output.head(cap),
         error: st.error.clone(),
@@ -177,10 +183,10 @@ fn execution_id(thread: &str, step: usize, attempt: u32) -> String {
 }
 
 /// The `ThreadEvent` for an engine event, if it is one clients see.
-pub fn thread_event(v: &ThreadView, e: &TEvent) -> Option<proto::ThreadEvent> {
+pub fn thread_event(v: &ThreadView, timed: &TEvent) -> Option<proto::ThreadEvent> {
     use proto::thread_event::Event;
     let step = |i: usize| &v.plan.steps[i];
-    let event = match &e.ev {
+    let event = match &timed.ev {
         Ev::Started => Event::Started(proto::ThreadStarted {
             script_name: v.meta.script_name.clone(),
             total_steps: v.plan.total_steps,
@@ -213,7 +219,7 @@ pub fn thread_event(v: &ThreadView, e: &TEvent) -> Option<proto::ThreadEvent> {
             name: step(*i).name.clone(),
             value_data: value.clone(),
             sequence: *sequence,
-            timestamp_ms: e.ts,
+            timestamp_ms: timed.ts,
         }),
         Ev::Completed {
             duration_ms,
@@ -238,16 +244,16 @@ pub fn thread_event(v: &ThreadView, e: &TEvent) -> Option<proto::ThreadEvent> {
     };
     Some(proto::ThreadEvent {
         thread_id: v.meta.id.clone(),
-        timestamp_ms: e.ts,
+        timestamp_ms: timed.ts,
         event: Some(event),
     })
 }
 
 /// The `StepEvent` for an engine event of step `i`, if it is one.
-pub fn step_event(v: &ThreadView, i: usize, e: &TEvent) -> Option<proto::StepEvent> {
+pub fn step_event(v: &ThreadView, i: usize, timed: &TEvent) -> Option<proto::StepEvent> {
     use proto::step_event::Event;
     let p = &v.plan.steps[i];
-    let event = match &e.ev {
+    let event = match &timed.ev {
         Ev::Decision { step } if *step == i => {
             let d = p
                 .decision
@@ -277,7 +283,7 @@ pub fn step_event(v: &ThreadView, i: usize, e: &TEvent) -> Option<proto::StepEve
     Some(proto::StepEvent {
         thread_id: v.meta.id.clone(),
         step_path: p.path.clone(),
-        timestamp_ms: e.ts,
+        timestamp_ms: timed.ts,
         event: Some(event),
     })
 }

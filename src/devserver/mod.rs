@@ -3,7 +3,7 @@
 //! It serves all eleven RPCs of `dodil.scriptum.v1.ScriptumService` over real gRPC, running
 //! scripted threads (built-in `demo/*` scripts and user scenario files) on a deterministic,
 //! time-scaled timeline, with switchable faults. `--endpoint embedded` starts one inside a
-//! command ([`Settings::from_env`]); `dodil scriptum dev-server` runs one standalone
+//! command ([`ServerConfig::from_env`]); `dodil scriptum dev-server` runs one standalone
 //! ([`run_standalone`]).
 //!
 //! Modules: `scripts` (definitions and demos), `timeline` (the script engine), `store`
@@ -44,7 +44,7 @@ use crate::proto::scriptum_service_server::ScriptumServiceServer;
 /// Everything that configures a dev server. `Default`: no token, speed 1.0 (0.0 means 1.0),
 /// in-memory store, demos only, CancelThread/ListArtifacts UNIMPLEMENTED, no faults.
 #[derive(Clone, Default)]
-pub struct Settings {
+pub struct ServerConfig {
     /// When set, calls without `authorization: Bearer <token>` are UNAUTHENTICATED.
     pub token: Option<String>,
     /// None: an in-memory store; Some: threads persist in this directory.
@@ -61,10 +61,10 @@ pub struct Settings {
     pub faults: Faults,
 }
 
-impl std::fmt::Debug for Settings {
+impl std::fmt::Debug for ServerConfig {
     /// Like a derived Debug, with the token redacted.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Settings")
+        f.debug_struct("ServerConfig")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("data_dir", &self.data_dir)
             .field("speed", &self.speed)
@@ -76,7 +76,7 @@ impl std::fmt::Debug for Settings {
     }
 }
 
-/// The environment variables [`Settings::from_env`] reads.
+/// The environment variables [`ServerConfig::from_env`] reads.
 pub const ENV_KNOBS: [&str; 8] = [
     "DODIL_DATA_DIR",
     "DODIL_DEVSERVER_EPHEMERAL",
@@ -137,8 +137,8 @@ pub fn default_data_dir() -> anyhow::Result<PathBuf> {
         .ok_or_else(|| anyhow!("cannot find the platform data directory; set DODIL_DATA_DIR"))
 }
 
-impl Settings {
-    /// Settings for `--endpoint embedded`, from the environment:
+impl ServerConfig {
+    /// The configuration for `--endpoint embedded`, from the environment:
     ///
     /// | variable | meaning |
     /// |---|---|
@@ -152,7 +152,7 @@ impl Settings {
     /// | `DODIL_DEVSERVER_ARTIFACTS` | a directory ListArtifacts lists |
     ///
     /// A bad value is an error naming the variable.
-    pub fn from_env() -> anyhow::Result<Settings> {
+    pub fn from_env() -> anyhow::Result<ServerConfig> {
         let data_dir = if env_bool("DODIL_DEVSERVER_EPHEMERAL")? {
             None
         } else {
@@ -173,7 +173,7 @@ impl Settings {
             None => Faults::default(),
             Some(v) => Faults::parse(&v).context("DODIL_DEVSERVER_FAULTS")?,
         };
-        Ok(Settings {
+        Ok(ServerConfig {
             token: env_var("DODIL_DEVSERVER_TOKEN")?.map(|t| t.trim().to_string()),
             data_dir,
             speed,
@@ -195,25 +195,25 @@ pub struct DevServer {
 
 impl DevServer {
     /// Binds `listen` (port 0 picks a free port), starts serving, and returns at once.
-    pub async fn start(listen: SocketAddr, settings: Settings) -> anyhow::Result<DevServer> {
-        Self::start_with(listen, settings, false).await
+    pub async fn start(listen: SocketAddr, config: ServerConfig) -> anyhow::Result<DevServer> {
+        Self::start_with(listen, config, false).await
     }
 
     /// [`DevServer::start`], optionally logging each call to stderr.
     pub(crate) async fn start_with(
         listen: SocketAddr,
-        settings: Settings,
+        config: ServerConfig,
         log: bool,
     ) -> anyhow::Result<DevServer> {
-        let speed = check_speed(settings.speed)?;
-        let registry = Arc::new(scripts::Registry::load(settings.scripts_dir.as_deref())?);
+        let speed = check_speed(config.speed)?;
+        let registry = Arc::new(scripts::Registry::load(config.scripts_dir.as_deref())?);
         let store = store::Store::open(
-            settings.data_dir.as_deref(),
+            config.data_dir.as_deref(),
             registry.clone(),
-            settings.faults.hostile_names,
+            config.faults.hostile_names,
         )?;
         let mut artifacts_task = None;
-        let artifacts = match &settings.artifacts_dir {
+        let artifacts = match &config.artifacts_dir {
             Some(dir) => {
                 if !dir.is_dir() {
                     bail!("artifacts directory {} does not exist", dir.display());
@@ -240,10 +240,10 @@ impl DevServer {
         let shared = service::Shared::new(
             store,
             registry,
-            settings.token.clone().filter(|t| !t.is_empty()),
+            config.token.clone().filter(|t| !t.is_empty()),
             speed,
-            settings.faults.clone(),
-            settings.implement_cancel,
+            config.faults.clone(),
+            config.implement_cancel,
             artifacts,
             log,
             stop_rx.clone(),
@@ -329,7 +329,7 @@ mod tests {
         for (k, v) in vars {
             std::env::set_var(k, v);
         }
-        let s = Settings::from_env().unwrap();
+        let s = ServerConfig::from_env().unwrap();
         assert_eq!(s.data_dir, Some(PathBuf::from("/tmp/dodil-test-data")));
         assert_eq!(s.speed, 25.0);
         assert!(s.faults.bad_enums && s.faults.latency_ms == 5);
@@ -344,7 +344,7 @@ mod tests {
         ] {
             let old = std::env::var(k).ok();
             std::env::set_var(k, bad);
-            let e = format!("{:#}", Settings::from_env().unwrap_err());
+            let e = format!("{:#}", ServerConfig::from_env().unwrap_err());
             assert!(e.contains(k), "{k}={bad}: {e}");
             match old {
                 Some(v) => std::env::set_var(k, v),
@@ -352,7 +352,7 @@ mod tests {
             }
         }
         std::env::set_var("DODIL_DEVSERVER_EPHEMERAL", "1");
-        assert_eq!(Settings::from_env().unwrap().data_dir, None);
+        assert_eq!(ServerConfig::from_env().unwrap().data_dir, None);
         for (k, _) in vars {
             std::env::remove_var(k);
         }

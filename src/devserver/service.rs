@@ -83,13 +83,7 @@ impl Shared {
 #[derive(Clone)]
 pub struct Service(pub Arc<Shared>);
 
-/// Milliseconds since the epoch.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
-}
+pub use crate::model::event::now_ms;
 
 /// One call in progress: for the request log.
 struct Call {

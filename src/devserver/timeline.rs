@@ -361,7 +361,7 @@ impl Status {
 
 /// Step status at a moment (mirrors the wire enum).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StepStatus {
+pub enum StepState {
     Pending,
     Running,
     Completed,
@@ -373,7 +373,7 @@ pub enum StepStatus {
 
 #[derive(Clone, Debug)]
 pub struct StepSnap {
-    pub status: StepStatus,
+    pub status: StepState,
     pub started_at_ms: i64,
     pub finished_at_ms: i64,
     /// The input it ran (or runs) with; None before it started.
@@ -429,7 +429,7 @@ pub fn snapshot(plan: &Plan, timeline: &Timeline, now: i64) -> Snapshot {
             .steps
             .iter()
             .map(|_| StepSnap {
-                status: StepStatus::Pending,
+                status: StepState::Pending,
                 started_at_ms: 0,
                 finished_at_ms: 0,
                 input: None,
@@ -452,7 +452,7 @@ pub fn snapshot(plan: &Plan, timeline: &Timeline, now: i64) -> Snapshot {
             }
             Ev::StepStarted { step, input } => {
                 let st = &mut s.steps[*step];
-                st.status = StepStatus::Running;
+                st.status = StepState::Running;
                 st.started_at_ms = e.ts;
                 st.finished_at_ms = 0;
                 st.input = Some(input.clone());
@@ -462,7 +462,7 @@ pub fn snapshot(plan: &Plan, timeline: &Timeline, now: i64) -> Snapshot {
                 s.current = Some(*step);
             }
             Ev::StepPaused { step } => {
-                s.steps[*step].status = StepStatus::Paused;
+                s.steps[*step].status = StepState::Paused;
                 s.status = Status::Paused;
             }
             Ev::Resumed { step, input } => {
@@ -471,8 +471,8 @@ pub fn snapshot(plan: &Plan, timeline: &Timeline, now: i64) -> Snapshot {
                 s.error.clear();
                 s.failed_step = None;
                 let st = &mut s.steps[*step];
-                if st.status == StepStatus::Paused {
-                    st.status = StepStatus::Running;
+                if st.status == StepState::Paused {
+                    st.status = StepState::Running;
                 }
                 if let Some(i) = input {
                     st.input = Some(i.clone());
@@ -497,7 +497,7 @@ pub fn snapshot(plan: &Plan, timeline: &Timeline, now: i64) -> Snapshot {
                     .unwrap_or(Data::Inline(Bytes::new()));
                 let out = plan.steps[*step].output_for(&input);
                 let st = &mut s.steps[*step];
-                st.status = StepStatus::Completed;
+                st.status = StepState::Completed;
                 st.finished_at_ms = e.ts;
                 if !plan.steps[*step].has_children {
                     last_output = Some(out.clone());
@@ -505,10 +505,10 @@ pub fn snapshot(plan: &Plan, timeline: &Timeline, now: i64) -> Snapshot {
                 st.output = Some(out);
                 s.steps_executed += 1;
             }
-            Ev::StepSkipped { step } => s.steps[*step].status = StepStatus::Skipped,
+            Ev::StepSkipped { step } => s.steps[*step].status = StepState::Skipped,
             Ev::StepFailed { step, error } => {
                 let st = &mut s.steps[*step];
-                st.status = StepStatus::Failed;
+                st.status = StepState::Failed;
                 st.finished_at_ms = e.ts;
                 st.error = error.clone();
             }
@@ -533,8 +533,8 @@ pub fn snapshot(plan: &Plan, timeline: &Timeline, now: i64) -> Snapshot {
                     format!("cancelled: {reason}")
                 };
                 for st in &mut s.steps {
-                    if matches!(st.status, StepStatus::Running | StepStatus::Paused) {
-                        st.status = StepStatus::Cancelled;
+                    if matches!(st.status, StepState::Running | StepState::Paused) {
+                        st.status = StepState::Cancelled;
                         st.finished_at_ms = e.ts;
                     }
                 }
@@ -545,8 +545,8 @@ pub fn snapshot(plan: &Plan, timeline: &Timeline, now: i64) -> Snapshot {
         // Parents of the failed step are open; show them failed too (they run again on retry).
         let mut p = s.failed_step.and_then(|f| plan.steps[f].parent);
         while let Some(i) = p {
-            if s.steps[i].status == StepStatus::Running {
-                s.steps[i].status = StepStatus::Failed;
+            if s.steps[i].status == StepState::Running {
+                s.steps[i].status = StepState::Failed;
             }
             p = plan.steps[i].parent;
         }
@@ -673,12 +673,12 @@ mod tests {
         let s = snapshot(&p, &t, i64::MAX);
         assert_eq!(s.status, Status::Completed);
         let skipped = p.steps.iter().position(|x| x.path == "2.2").unwrap();
-        assert_eq!(s.steps[skipped].status, StepStatus::Skipped);
+        assert_eq!(s.steps[skipped].status, StepState::Skipped);
         assert!(s
             .steps
             .iter()
             .enumerate()
-            .all(|(i, x)| i == skipped || x.status == StepStatus::Completed));
+            .all(|(i, x)| i == skipped || x.status == StepState::Completed));
         assert_eq!(s.output.unwrap().len(), 4_500_000);
         let end = t.events.last().unwrap().ts;
         assert!((5_000..=8_000).contains(&end), "{end}");

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use dodil::devserver::{DevServer, Settings};
+use dodil::devserver::{DevServer, ServerConfig};
 use dodil::proto::scriptum_service_client::ScriptumServiceClient;
 use dodil::proto::{self, thread_event::Event};
 use tonic::transport::Channel;
@@ -15,16 +15,16 @@ pub type Client = ScriptumServiceClient<Channel>;
 /// The longest any single wait in a test may take before it fails.
 pub const LIMIT: Duration = Duration::from_secs(30);
 
-/// Settings for tests: in memory, fast.
-pub fn fast(speed: f64) -> Settings {
-    Settings {
+/// ServerConfig for tests: in memory, fast.
+pub fn fast(speed: f64) -> ServerConfig {
+    ServerConfig {
         speed,
-        ..Settings::default()
+        ..ServerConfig::default()
     }
 }
 
 /// Starts a server with these settings and connects a client to it.
-pub async fn start(settings: Settings) -> (DevServer, Client) {
+pub async fn start(settings: ServerConfig) -> (DevServer, Client) {
     let server = DevServer::start("127.0.0.1:0".parse().unwrap(), settings)
         .await
         .expect("dev server starts");

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use dodil::devserver::{DevServer, Settings};
+use dodil::devserver::{DevServer, ServerConfig};
 
 /// Speed used by tests: demos finish in a fraction of a second.
 pub const TEST_SPEED: f64 = 100.0;
@@ -24,11 +24,11 @@ impl TestEnv {
     }
 
     /// A dev server whose settings the caller adjusts (token, faults, ...).
-    pub fn with(adjust: impl FnOnce(&mut Settings)) -> TestEnv {
+    pub fn with(adjust: impl FnOnce(&mut ServerConfig)) -> TestEnv {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut settings = Settings {
+        let mut settings = ServerConfig {
             speed: TEST_SPEED,
-            ..Settings::default()
+            ..ServerConfig::default()
         };
         adjust(&mut settings);
         let runtime = tokio::runtime::Builder::new_multi_thread()
