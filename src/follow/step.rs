@@ -15,10 +15,11 @@ use crate::model::step_event::{StepEvent, StepEventKind, StepSnapshot};
 use crate::model::StepStatus;
 use crate::output::terminal_safe;
 
-use super::{
-    guarded, open_within, refused_as, Backoff, End, FollowOptions, Retries, POLL_MAX, POLL_MIN,
-    REOPEN_MAX, REOPEN_MIN, SILENCE_MAX, SILENCE_MIN,
+use super::policy::{
+    guarded, open_within, Backoff, Retries, POLL_MAX, POLL_MIN, REOPEN_MAX, REOPEN_MIN,
+    SILENCE_MAX, SILENCE_MIN,
 };
+use super::{refused_as, End, FollowOptions};
 
 /// Receives each new step event (never one already reported) and connection notices.
 pub trait StepObserver {
