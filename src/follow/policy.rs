@@ -8,7 +8,7 @@
 //! 6. Ctrl-C and `--follow-timeout` stop following; the thread is never touched. (Ctrl-C is
 //!    [`crate::interrupt`]'s: whatever a command does after following stops on it too.)
 //!
-//! (Rules 1–4 are the thread engine's, in [`super`].)
+//! (Rules 1–4 are the thread engine's, in [`super::thread`].)
 
 use std::future::Future;
 use std::time::Duration;

@@ -7,7 +7,7 @@ use tokio_stream::StreamExt;
 
 use super::*;
 use crate::client::Code;
-use crate::error::report;
+use crate::error::{report, ExitStatus};
 
 /// A failed call as the client reports it.
 fn fail(code: Code, message: &str) -> CallError {
