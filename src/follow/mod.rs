@@ -8,9 +8,8 @@
 
 use std::time::Duration;
 
-use crate::client::{CallError, CallErrorKind};
 use crate::context::Context;
-use crate::error::{CliError, ExitStatus};
+use crate::error::ExitStatus;
 use crate::model::{Thread, ThreadEvent};
 
 use policy::OPEN_TIMEOUT;
@@ -98,46 +97,15 @@ pub async fn follow(
         open_timeout: client.limit(options.open_timeout),
         ..options.clone()
     };
-    follow_with(client, thread_id, &options, observer).await
-}
-
-/// The `thread watch` command line that picks following up again.
-pub fn watch_hint(thread_id: &str) -> String {
-    format!(
-        "follow it again with: {}",
-        crate::output::suggest::watch(thread_id)
-    )
-}
-
-/// The server said no: exit 5 (or as `error::report` classifies the status).
-pub fn refused(status: CallError, thread_id: &str) -> anyhow::Error {
-    refused_as(status, || {
-        CliError::new(
-            ExitStatus::ServerRefused,
-            format!(
-                "thread {} not found",
-                crate::output::terminal_safe(thread_id)
-            ),
-        )
-        .with_hint(format!(
-            "list recent threads with: {}",
-            crate::output::suggest::list()
-        ))
-    })
-}
-
-/// [`refused`], with what NOT_FOUND means for the thing followed.
-pub(crate) fn refused_as(status: CallError, not_found: impl FnOnce() -> CliError) -> anyhow::Error {
-    let kind = status.kind;
-    let err = anyhow::Error::new(status);
-    if kind == CallErrorKind::NotFound {
-        return err.context(not_found());
-    }
-    err
+    thread::follow(client, thread_id, &options, observer)
+        .await
+        .map_err(|stop| stop.into_error(Followed::Thread { thread_id }))
 }
 
 mod policy;
 pub mod step;
+mod stop;
 mod thread;
 
-use thread::follow_with;
+use stop::Followed;
+pub use stop::{refused, step_watch_hint, watch_hint};

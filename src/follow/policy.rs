@@ -16,9 +16,9 @@ use std::time::Duration;
 use tokio::time::{timeout, Instant};
 
 use crate::client::CallError;
-use crate::error::{CliError, ExitStatus};
 use crate::output::duration_ms;
 
+use super::stop::Stop;
 use super::{End, FollowOptions};
 
 // Timing. Polling: from POLL_MIN towards POLL_MAX while nothing changes.
@@ -44,13 +44,11 @@ pub(super) const MAX_DOUBTS: u32 = 5;
 pub(super) const STREAM_RETRY_EVERY: Duration = Duration::from_secs(15);
 
 /// Runs `work` until it ends, the user presses Ctrl-C (`End::Interrupted`), or `--follow-timeout`
-/// passes (exit 6 with `hint`). `what` names what was being followed.
-pub(crate) async fn guarded(
-    work: impl Future<Output = anyhow::Result<End>>,
+/// passes ([`Stop::TimedOut`]).
+pub(super) async fn guarded(
+    work: impl Future<Output = Result<End, Stop>>,
     options: &FollowOptions,
-    what: &str,
-    hint: String,
-) -> anyhow::Result<End> {
+) -> Result<End, Stop> {
     let deadline = options.timeout.map(|d| Instant::now() + d);
     tokio::pin!(work);
     let ctrl_c = async {
@@ -68,74 +66,57 @@ pub(crate) async fn guarded(
     tokio::select! {
         result = &mut work => result,
         () = ctrl_c => Ok(End::Interrupted),
-        () = timed_out => Err(CliError::new(
-            ExitStatus::Unreachable,
-            format!(
-                "stopped following {} after {} (--follow-timeout); it goes on running on the server",
-                crate::output::terminal_safe(what),
-                duration_ms(options.timeout.unwrap_or_default().as_millis() as i64)
-            ),
-        )
-        .with_hint(hint)
-        .into()),
+        () = timed_out => Err(Stop::TimedOut(options.timeout.unwrap_or_default())),
     }
 }
 
-/// The retry budget, shared by the thread and step engines: how long a run of transient
-/// failures may go on, counted from its first failure and restarted by any success.
-pub(crate) struct Retries {
+/// The retry budget: how long a run of transient failures may go on, counted from its first
+/// failure and restarted by any success.
+pub(super) struct Retries {
     budget: Duration,
     failing_since: Option<Instant>,
-    /// What is being followed (`thread ID`), for the error that gives up.
-    what: String,
-    /// The error's hint: how to pick following up again.
-    hint: String,
 }
 
 impl Retries {
-    pub(crate) fn new(budget: Duration, what: String, hint: String) -> Retries {
+    pub(super) fn new(budget: Duration) -> Retries {
         Retries {
             budget,
             failing_since: None,
-            what,
-            hint,
         }
     }
 
-    pub(crate) fn succeeded(&mut self) {
+    pub(super) fn succeeded(&mut self) {
         self.failing_since = None;
     }
 
-    /// Counts a transient failure. The first of a run comes back as the one notice worth
-    /// showing (a server down for a while costs the user one line, not one per retry); past
-    /// the budget, the follow gives up (exit 6).
-    pub(crate) fn failed(&mut self, status: &CallError) -> anyhow::Result<Option<String>> {
+    /// Counts a failed call. Anything not transient stops following at once
+    /// ([`Stop::Refused`]). A transient failure is counted: the first of a run comes back as the
+    /// one notice worth showing (a server down for a while costs the user one line, not one per
+    /// retry); past the budget, following gives up ([`Stop::GaveUp`], exit 6).
+    pub(super) fn failed(&mut self, error: CallError) -> Result<Option<String>, Stop> {
+        if !error.is_retryable() {
+            return Err(Stop::Refused(error));
+        }
         let now = Instant::now();
-        let budget = duration_ms(self.budget.as_millis() as i64);
         let notice = self.failing_since.is_none().then(|| {
             format!(
-                "the server is failing ({}); retrying for up to {budget}",
-                status.status_text()
+                "the server is failing ({}); retrying for up to {}",
+                error.status_text(),
+                duration_ms(self.budget.as_millis() as i64)
             )
         });
         let since = *self.failing_since.get_or_insert(now);
         if now.duration_since(since) >= self.budget {
-            return Err(CliError::new(
-                ExitStatus::Unreachable,
-                format!(
-                    "gave up following {} after {budget} of failures: {}",
-                    crate::output::terminal_safe(&self.what),
-                    status.status_text()
-                ),
-            )
-            .with_hint(self.hint.clone())
-            .into());
+            return Err(Stop::GaveUp {
+                budget: self.budget,
+                last: error,
+            });
         }
         Ok(notice)
     }
 
     /// A delay shortened so that a run of failures ends no later than the budget allows.
-    pub(crate) fn capped(&self, delay: Duration) -> Duration {
+    pub(super) fn capped(&self, delay: Duration) -> Duration {
         match self.failing_since {
             Some(since) => {
                 let left = (since + self.budget).saturating_duration_since(Instant::now());
@@ -148,7 +129,7 @@ impl Retries {
 
 /// Opens a stream within [`OPEN_TIMEOUT`] (or `DODIL_CALL_TIMEOUT`): a server that never
 /// answers is a transient failure (DEADLINE_EXCEEDED), which the retry budget bounds.
-pub(crate) async fn open_within<T>(
+pub(super) async fn open_within<T>(
     limit: Duration,
     method: &'static str,
     open: impl Future<Output = Result<T, CallError>>,

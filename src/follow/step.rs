@@ -9,17 +9,18 @@ use tokio_stream::StreamExt;
 
 use crate::client::{CallError, CallErrorKind, Client};
 use crate::context::Context;
-use crate::error::{CliError, ExitStatus};
+use crate::error::ExitStatus;
 use crate::model::event::now_ms;
 use crate::model::step_event::{StepEvent, StepEventKind, StepSnapshot};
 use crate::model::StepStatus;
-use crate::output::terminal_safe;
 
 use super::policy::{
     guarded, open_within, Backoff, Retries, POLL_MAX, POLL_MIN, REOPEN_MAX, REOPEN_MIN,
     SILENCE_MAX, SILENCE_MIN,
 };
-use super::{refused_as, End, FollowOptions};
+pub use super::stop::step_watch_hint;
+use super::stop::{Followed, Stop};
+use super::{End, FollowOptions};
 
 /// Receives each new step event (never one already reported) and connection notices.
 pub trait StepObserver {
@@ -47,14 +48,6 @@ impl StepOutcome {
     }
 }
 
-/// The `thread watch --step` command line that picks following up again.
-pub fn step_watch_hint(thread_id: &str, step_path: &str) -> String {
-    format!(
-        "follow it again with: {}",
-        crate::output::suggest::watch_step(thread_id, step_path)
-    )
-}
-
 pub async fn follow_step(
     ctx: &Context,
     thread_id: &str,
@@ -67,7 +60,6 @@ pub async fn follow_step(
         open_timeout: client.limit(options.open_timeout),
         ..options.clone()
     };
-    let what = format!("step {step_path} of thread {thread_id}");
     let mut follower = StepFollower {
         client,
         thread_id,
@@ -76,22 +68,14 @@ pub async fn follow_step(
         observer,
         seen: HashSet::new(),
         status: None,
-        retries: Retries::new(
-            options.retry_budget,
-            what.clone(),
-            format!(
-                "the thread goes on running on the server; {}",
-                step_watch_hint(thread_id, step_path)
-            ),
-        ),
+        retries: Retries::new(options.retry_budget),
     };
-    let end = guarded(
-        follower.run(),
-        options,
-        &what,
-        step_watch_hint(thread_id, step_path),
-    )
-    .await?;
+    let end = guarded(follower.run(), options).await.map_err(|stop| {
+        stop.into_error(Followed::Step {
+            thread_id,
+            step_path,
+        })
+    })?;
     Ok(StepOutcome {
         status: follower.status.unwrap_or(StepStatus::Unspecified),
         end,
@@ -119,7 +103,7 @@ enum Look {
 }
 
 impl StepFollower<'_> {
-    async fn run(&mut self) -> anyhow::Result<End> {
+    async fn run(&mut self) -> Result<End, Stop> {
         let mut reopen = Backoff::new(REOPEN_MIN, REOPEN_MAX);
         loop {
             let opened = open_within(
@@ -153,7 +137,7 @@ impl StepFollower<'_> {
 
     /// Reports a stream's new events; at its end (or break) without the step's end, asks
     /// GetThreadResult what became of the step.
-    async fn read(&mut self, mut stream: crate::client::StepEventStream) -> anyhow::Result<Look> {
+    async fn read(&mut self, mut stream: crate::client::StepEventStream) -> Result<Look, Stop> {
         // A step can wait silently (an `ask` step pauses the thread, and WatchStep has no event
         // for that): after a quiet while, look at the step's status instead of waiting blindly.
         let mut quiet = Backoff::new(SILENCE_MIN, SILENCE_MAX);
@@ -187,7 +171,7 @@ impl StepFollower<'_> {
                     ));
                     break;
                 }
-                Err(status) => return Err(self.refused(status)),
+                Err(status) => return Err(Stop::Refused(status)),
             }
         }
         self.confirm().await
@@ -195,7 +179,7 @@ impl StepFollower<'_> {
 
     /// One GetThreadResult look at the step; transient failures count against the budget (the
     /// caller waits before it looks again).
-    async fn confirm(&mut self) -> anyhow::Result<Look> {
+    async fn confirm(&mut self) -> Result<Look, Stop> {
         match self.client.poll_step(self.thread_id, self.step_path).await {
             Ok(status) => {
                 self.retries.succeeded();
@@ -210,7 +194,7 @@ impl StepFollower<'_> {
     }
 
     /// Polling instead of streaming: 250 ms backing off towards 5 s while nothing changes.
-    async fn poll(&mut self) -> anyhow::Result<End> {
+    async fn poll(&mut self) -> Result<End, Stop> {
         let mut wait = Backoff::new(POLL_MIN, POLL_MAX);
         loop {
             let before = self.status;
@@ -238,7 +222,7 @@ impl StepFollower<'_> {
 
     /// Reports an event unless a replay already did. A snapshot counts as new only when the
     /// status it shows is new (each reopened stream starts with one).
-    fn report(&mut self, event: StepEvent) -> anyhow::Result<()> {
+    fn report(&mut self, event: StepEvent) -> Result<(), Stop> {
         let new = match &event.kind {
             StepEventKind::Snapshot(snapshot) => self.status != Some(snapshot.status),
             kind => self.seen.insert((kind.name(), event.timestamp_ms)),
@@ -254,11 +238,11 @@ impl StepFollower<'_> {
                 }
             }
         }
-        self.observer.event(&event)
+        Ok(self.observer.event(&event)?)
     }
 
     /// A status learnt by polling becomes a (thin) snapshot event when it is news.
-    fn polled(&mut self, status: StepStatus) -> anyhow::Result<()> {
+    fn polled(&mut self, status: StepStatus) -> Result<(), Stop> {
         if self.status == Some(status) {
             return Ok(());
         }
@@ -279,31 +263,10 @@ impl StepFollower<'_> {
 
     /// A failed call: retried while the budget lasts (the thread engine's rules: one notice
     /// for a run of failures, exit 6 past the budget); anything not transient ends at once.
-    fn failed(&mut self, status: CallError) -> anyhow::Result<()> {
-        if !status.is_retryable() {
-            return Err(self.refused(status));
-        }
-        if let Some(notice) = self.retries.failed(&status)? {
+    fn failed(&mut self, status: CallError) -> Result<(), Stop> {
+        if let Some(notice) = self.retries.failed(status)? {
             self.observer.notice(&notice);
         }
         Ok(())
-    }
-
-    fn refused(&self, status: CallError) -> anyhow::Error {
-        let (thread_id, step_path) = (self.thread_id, self.step_path);
-        refused_as(status, || {
-            CliError::new(
-                ExitStatus::ServerRefused,
-                format!(
-                    "no step {} in thread {}",
-                    terminal_safe(step_path),
-                    terminal_safe(thread_id)
-                ),
-            )
-            .with_hint(format!(
-                "list its steps with: {}",
-                crate::output::suggest::steps(thread_id)
-            ))
-        })
     }
 }

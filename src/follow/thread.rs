@@ -34,7 +34,8 @@ use super::policy::{
     guarded, open_within, Backoff, Retries, MAX_DOUBTS, POLL_MAX, POLL_MIN, REOPEN_MAX, REOPEN_MIN,
     SILENCE_AFTER_ASK, SILENCE_MAX, SILENCE_MIN, STALE_CHECKS, STREAM_RETRY_EVERY, TERMINAL_GRACE,
 };
-use super::{refused, watch_hint, End, FollowOptions, FollowOutcome, Observer};
+use super::stop::Stop;
+use super::{End, FollowOptions, FollowOutcome, Observer};
 
 /// What the engine needs from a server; [`Client`] in the program, a script in unit tests.
 pub(crate) trait Source {
@@ -51,12 +52,14 @@ impl Source for Client {
     }
 }
 
-pub(crate) async fn follow_with<S: Source>(
+/// Follows `thread_id` until it ends, pauses (see [`FollowOptions::wait_paused`]), the user
+/// interrupts, or following becomes impossible ([`Stop`]).
+pub(super) async fn follow<S: Source>(
     source: &S,
     thread_id: &str,
     options: &FollowOptions,
     observer: &mut dyn Observer,
-) -> anyhow::Result<FollowOutcome> {
+) -> Result<FollowOutcome, Stop> {
     let mut engine = Engine {
         source,
         thread_id,
@@ -65,27 +68,14 @@ pub(crate) async fn follow_with<S: Source>(
         seen: HashSet::new(),
         last: None,
         terminal_event: None,
-        retries: Retries::new(
-            options.retry_budget,
-            format!("thread {thread_id}"),
-            format!(
-                "the thread goes on running on the server; {}",
-                watch_hint(thread_id)
-            ),
-        ),
+        retries: Retries::new(options.retry_budget),
         paused_noted: false,
         doubts: 0,
         contradicted: false,
         end_reported: false,
         stream_step: String::new(),
     };
-    let end = guarded(
-        engine.run(),
-        options,
-        &format!("thread {thread_id}"),
-        watch_hint(thread_id),
-    )
-    .await?;
+    let end = guarded(engine.run(), options).await?;
     let mut thread = engine.last.take().unwrap_or_else(|| placeholder(thread_id));
     if let (End::Terminal, Some(event)) = (end, &engine.terminal_event) {
         // The stream's word on the outcome stands only when GetThread never answered after it.
@@ -164,7 +154,7 @@ enum Check {
 }
 
 impl<S: Source> Engine<'_, S> {
-    async fn run(&mut self) -> anyhow::Result<End> {
+    async fn run(&mut self) -> Result<End, Stop> {
         let end = self.follow().await?;
         if end == End::Terminal && self.terminal_event.is_none() && !self.end_reported {
             // GetThread found the end the stream never announced: say it as an event.
@@ -173,7 +163,7 @@ impl<S: Source> Engine<'_, S> {
         Ok(end)
     }
 
-    async fn follow(&mut self) -> anyhow::Result<End> {
+    async fn follow(&mut self) -> Result<End, Stop> {
         let mut reopen = Backoff::new(REOPEN_MIN, REOPEN_MAX);
         let mut first = true;
         loop {
@@ -203,7 +193,7 @@ impl<S: Source> Engine<'_, S> {
     }
 
     /// Opens WatchThread and reads it until it ends, breaks, or the thread ends or pauses.
-    async fn stream_once(&mut self, first: bool) -> anyhow::Result<StreamEnd> {
+    async fn stream_once(&mut self, first: bool) -> Result<StreamEnd, Stop> {
         let mut stream = match open_within(
             self.options.open_timeout,
             "WatchThread",
@@ -300,14 +290,14 @@ impl<S: Source> Engine<'_, S> {
         status: CallError,
         first: bool,
         opened: bool,
-    ) -> anyhow::Result<StreamEnd> {
+    ) -> Result<StreamEnd, Stop> {
         if status.kind == CallErrorKind::Unimplemented {
             self.observer
                 .notice("this server does not stream events (WatchThread is UNIMPLEMENTED); polling GetThread instead");
             return Ok(StreamEnd::Unusable { retry: false });
         }
         if !status.is_retryable() {
-            return Err(refused(status, self.thread_id));
+            return Err(Stop::Refused(status));
         }
         if first {
             let what = if opened {
@@ -326,12 +316,12 @@ impl<S: Source> Engine<'_, S> {
     }
 
     /// The stream broke after delivering events.
-    fn stream_broke(&mut self, status: CallError, new_events: usize) -> anyhow::Result<StreamEnd> {
+    fn stream_broke(&mut self, status: CallError, new_events: usize) -> Result<StreamEnd, Stop> {
         if status.kind == CallErrorKind::Unimplemented {
             return Ok(StreamEnd::Unusable { retry: false });
         }
         if !status.is_retryable() {
-            return Err(refused(status, self.thread_id));
+            return Err(Stop::Refused(status));
         }
         self.observer.notice(&format!(
             "the event stream broke ({}); reconnecting",
@@ -342,7 +332,7 @@ impl<S: Source> Engine<'_, S> {
     }
 
     /// After GetThread found the thread ended: give the stream a moment to say so itself.
-    async fn drain(&mut self, stream: &mut EventStream) -> anyhow::Result<()> {
+    async fn drain(&mut self, stream: &mut EventStream) -> Result<(), Stop> {
         let until = Instant::now() + TERMINAL_GRACE;
         while let Ok(Some(Ok(event))) = tokio::time::timeout_at(until, stream.next()).await {
             if self.report(&event)? && event.kind.terminal_status().is_some() {
@@ -355,7 +345,7 @@ impl<S: Source> Engine<'_, S> {
 
     /// Polls GetThread until the thread ends or pauses. Returns `None` when the stream should be
     /// tried again (only with `retry_stream`).
-    async fn poll(&mut self, retry_stream: bool) -> anyhow::Result<Option<End>> {
+    async fn poll(&mut self, retry_stream: bool) -> Result<Option<End>, Stop> {
         let mut interval = Backoff::new(POLL_MIN, POLL_MAX);
         let stream_retry_at = Instant::now() + STREAM_RETRY_EVERY;
         loop {
@@ -380,7 +370,7 @@ impl<S: Source> Engine<'_, S> {
 
     /// Asks GetThread. Reports a change of state as a `progress` event when polling (`Some`),
     /// ends on a terminal state or (unless waiting through pauses) a pause.
-    async fn check(&mut self, polling: Option<()>) -> anyhow::Result<Check> {
+    async fn check(&mut self, polling: Option<()>) -> Result<Check, Stop> {
         let thread = match self.source.get(self.thread_id).await {
             Ok(thread) => thread,
             Err(status) if status.is_retryable() => {
@@ -390,7 +380,7 @@ impl<S: Source> Engine<'_, S> {
                 }
                 return Ok(Check::Failed);
             }
-            Err(status) => return Err(refused(status, self.thread_id)),
+            Err(status) => return Err(Stop::Refused(status)),
         };
         self.succeeded();
         let changed = self.last.as_ref().map(state_of) != Some(state_of(&thread));
@@ -437,7 +427,7 @@ impl<S: Source> Engine<'_, S> {
 
     /// Reports the last GetThread state as a `progress` event (when polling, or when GetThread
     /// found an end the stream never announced).
-    fn report_state_as_event(&mut self) -> anyhow::Result<()> {
+    fn report_state_as_event(&mut self) -> Result<(), Stop> {
         let Some(thread) = &self.last else {
             return Ok(());
         };
@@ -453,11 +443,11 @@ impl<S: Source> Engine<'_, S> {
                 current_step_name: thread.current_step_name.clone(),
             }),
         };
-        self.observer.event(&event)
+        Ok(self.observer.event(&event)?)
     }
 
     /// Reports an event unless it was reported before. Returns whether it was new.
-    fn report(&mut self, event: &ThreadEvent) -> anyhow::Result<bool> {
+    fn report(&mut self, event: &ThreadEvent) -> Result<bool, Stop> {
         if !self.seen.insert(event.key()) {
             return Ok(false);
         }
@@ -492,8 +482,8 @@ impl<S: Source> Engine<'_, S> {
 
     /// Counts a transient failure against the budget (see [`Retries::failed`]); `announce`
     /// unless the caller already said what happened.
-    fn failed(&mut self, status: &CallError, announce: bool) -> anyhow::Result<()> {
-        if let Some(notice) = self.retries.failed(status)? {
+    fn failed(&mut self, status: &CallError, announce: bool) -> Result<(), Stop> {
+        if let Some(notice) = self.retries.failed(status.clone())? {
             if announce {
                 self.observer.notice(&notice);
             }

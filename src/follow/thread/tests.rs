@@ -8,6 +8,7 @@ use tokio_stream::StreamExt;
 use super::*;
 use crate::client::Code;
 use crate::error::{report, ExitStatus};
+use crate::follow::stop::Followed;
 
 /// A failed call as the client reports it.
 fn fail(code: Code, message: &str) -> CallError {
@@ -194,7 +195,9 @@ async fn follow_fake(
     options: &FollowOptions,
 ) -> (anyhow::Result<FollowOutcome>, Recorder) {
     let mut recorder = Recorder::default();
-    let result = follow_with(fake, "thr_1", options, &mut recorder).await;
+    let result = follow(fake, "thr_1", options, &mut recorder)
+        .await
+        .map_err(|stop| stop.into_error(Followed::Thread { thread_id: "thr_1" }));
     (result, recorder)
 }
 
