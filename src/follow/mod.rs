@@ -82,6 +82,13 @@ pub trait Observer {
     fn thread(&mut self, _thread: &Thread) {}
     /// Something about the connection worth a line (a reconnect, the switch to polling).
     fn notice(&mut self, _message: &str) {}
+    /// The thread is paused and `--wait-paused` follows on: once a pause. Says so as a notice.
+    fn following_through_pause(&mut self, thread_id: &str) {
+        self.notice(&format!(
+            "the thread is paused, waiting for `{}`; still following (--wait-paused)",
+            crate::output::suggest::resume(thread_id)
+        ));
+    }
 }
 
 /// Follows `thread_id` until it ends, pauses (see [`FollowOptions::wait_paused`]), the user

@@ -1,6 +1,7 @@
-//! The rules both following engines (thread and step) share: when to retry and for how long
-//! ([`Retries`]), how long to wait between tries ([`Backoff`], jittered), how long opening a stream
-//! may take ([`open_within`]), and the guard of Ctrl-C and `--follow-timeout` ([`guarded`]).
+//! What both following engines (thread and step) share: the timing, the retry budget
+//! ([`Retries`]), jittered [`Backoff`], opening a stream in time ([`open_within`]), the guard of
+//! Ctrl-C and `--follow-timeout` ([`guarded`]), and the word for what one look at the server
+//! concluded ([`Look`]).
 //!
 //! 5. Transient failures (UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, broken transport) are
 //!    retried while the retry budget lasts; it restarts with every success. Anything else the
@@ -21,27 +22,39 @@ use crate::output::duration_ms;
 use super::stop::Stop;
 use super::{End, FollowOptions};
 
-// Timing. Polling: from POLL_MIN towards POLL_MAX while nothing changes.
-pub(super) const POLL_MIN: Duration = Duration::from_millis(250);
-pub(super) const POLL_MAX: Duration = Duration::from_secs(5);
+// Timing, both engines. Polling: from POLL_MIN towards POLL_MAX while nothing changes.
+const POLL_MIN: Duration = Duration::from_millis(250);
+const POLL_MAX: Duration = Duration::from_secs(5);
 // Reopening a dropped stream: exponential from REOPEN_MIN, capped at REOPEN_MAX.
-pub(super) const REOPEN_MIN: Duration = Duration::from_millis(100);
-pub(super) const REOPEN_MAX: Duration = Duration::from_secs(5);
-// A silent stream: ask GetThread after SILENCE_MIN, then less and less often up to SILENCE_MAX.
-pub(super) const SILENCE_MIN: Duration = Duration::from_secs(1);
-pub(super) const SILENCE_MAX: Duration = Duration::from_secs(15);
-// Right after an `ask` step starts, a pause is likely: look sooner.
+const REOPEN_MIN: Duration = Duration::from_millis(100);
+const REOPEN_MAX: Duration = Duration::from_secs(5);
+// A silent stream: ask the server after SILENCE_MIN, then less and less often up to SILENCE_MAX.
+const SILENCE_MIN: Duration = Duration::from_secs(1);
+const SILENCE_MAX: Duration = Duration::from_secs(15);
+// How long opening a stream may take before it counts as a transient failure.
+pub(super) const OPEN_TIMEOUT: Duration = Duration::from_secs(15);
+
+// The thread engine's. Right after an `ask` step starts, a pause is likely: look sooner.
 pub(super) const SILENCE_AFTER_ASK: Duration = Duration::from_millis(250);
 // GetThread says a silent stream is behind this many checks in a row: reopen it.
 pub(super) const STALE_CHECKS: u32 = 3;
-// How long opening a stream may take before it counts as a transient failure.
-pub(super) const OPEN_TIMEOUT: Duration = Duration::from_secs(15);
 // GetThread found the end first: how long to wait for the stream's own terminal event.
 pub(super) const TERMINAL_GRACE: Duration = Duration::from_millis(300);
 // GetThread fails this many times in a row after the stream's terminal event: trust the event.
 pub(super) const MAX_DOUBTS: u32 = 5;
 // While polling after a transient stream failure, try the stream again this often.
 pub(super) const STREAM_RETRY_EVERY: Duration = Duration::from_secs(15);
+
+/// What one look at the server (GetThread, GetThreadResult) concluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Look {
+    /// Following is over: the thing followed has ended, or paused (without `--wait-paused`).
+    Over(End),
+    /// Still going.
+    Going,
+    /// The call failed transiently; it counts against the retry budget.
+    Failed,
+}
 
 /// Runs `work` until it ends, the user presses Ctrl-C (`End::Interrupted`), or `--follow-timeout`
 /// passes ([`Stop::TimedOut`]).
@@ -151,12 +164,27 @@ pub(super) struct Backoff {
 }
 
 impl Backoff {
-    pub(super) fn new(min: Duration, max: Duration) -> Self {
+    fn new(min: Duration, max: Duration) -> Self {
         Backoff {
             min,
             max,
             current: min,
         }
+    }
+
+    /// Between two looks while polling: reset on a change.
+    pub(super) fn polling() -> Self {
+        Backoff::new(POLL_MIN, POLL_MAX)
+    }
+
+    /// Before reopening a stream that dropped or could not be opened.
+    pub(super) fn reopening() -> Self {
+        Backoff::new(REOPEN_MIN, REOPEN_MAX)
+    }
+
+    /// How long a silent stream is waited on before the server is asked: reset on an event.
+    pub(super) fn silence() -> Self {
+        Backoff::new(SILENCE_MIN, SILENCE_MAX)
     }
 
     pub(super) fn reset(&mut self) {
@@ -168,10 +196,15 @@ impl Backoff {
         jitter(self.current)
     }
 
+    /// Makes the next delay twice as long, up to the maximum.
+    pub(super) fn advance(&mut self) {
+        self.current = (self.current * 2).min(self.max);
+    }
+
     /// The delay to use now (jittered); the next one is twice as long, up to the maximum.
     pub(super) fn next(&mut self) -> Duration {
-        let delay = jitter(self.current);
-        self.current = (self.current * 2).min(self.max);
+        let delay = self.peek();
+        self.advance();
         delay
     }
 }

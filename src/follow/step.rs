@@ -14,10 +14,7 @@ use crate::model::event::now_ms;
 use crate::model::step_event::{StepEvent, StepEventKind, StepSnapshot};
 use crate::model::StepStatus;
 
-use super::policy::{
-    guarded, open_within, Backoff, Retries, POLL_MAX, POLL_MIN, REOPEN_MAX, REOPEN_MIN,
-    SILENCE_MAX, SILENCE_MIN,
-};
+use super::policy::{guarded, open_within, Backoff, Retries};
 pub use super::stop::step_watch_hint;
 use super::stop::{Followed, Stop};
 use super::{End, FollowOptions};
@@ -104,7 +101,7 @@ enum Look {
 
 impl StepFollower<'_> {
     async fn run(&mut self) -> Result<End, Stop> {
-        let mut reopen = Backoff::new(REOPEN_MIN, REOPEN_MAX);
+        let mut reopen = Backoff::reopening();
         loop {
             let opened = open_within(
                 self.options.open_timeout,
@@ -140,7 +137,7 @@ impl StepFollower<'_> {
     async fn read(&mut self, mut stream: crate::client::StepEventStream) -> Result<Look, Stop> {
         // A step can wait silently (an `ask` step pauses the thread, and WatchStep has no event
         // for that): after a quiet while, look at the step's status instead of waiting blindly.
-        let mut quiet = Backoff::new(SILENCE_MIN, SILENCE_MAX);
+        let mut quiet = Backoff::silence();
         loop {
             let item = match tokio::time::timeout(quiet.next(), stream.next()).await {
                 Ok(Some(item)) => item,
@@ -195,7 +192,7 @@ impl StepFollower<'_> {
 
     /// Polling instead of streaming: 250 ms backing off towards 5 s while nothing changes.
     async fn poll(&mut self) -> Result<End, Stop> {
-        let mut wait = Backoff::new(POLL_MIN, POLL_MAX);
+        let mut wait = Backoff::polling();
         loop {
             let before = self.status;
             match self.confirm().await? {

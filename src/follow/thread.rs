@@ -21,9 +21,10 @@
 
 use std::collections::HashSet;
 use std::future::Future;
+use std::ops::ControlFlow::{self, Break, Continue};
 use std::time::Duration;
 
-use tokio::time::{sleep, timeout, Instant};
+use tokio::time::{sleep, timeout, timeout_at, Instant};
 use tokio_stream::StreamExt;
 
 use crate::client::{CallError, CallErrorKind, Client, EventStream};
@@ -31,8 +32,8 @@ use crate::model::event::{now_ms, Progress};
 use crate::model::{EventKey, EventKind, Thread, ThreadEvent, ThreadStatus};
 
 use super::policy::{
-    guarded, open_within, Backoff, Retries, MAX_DOUBTS, POLL_MAX, POLL_MIN, REOPEN_MAX, REOPEN_MIN,
-    SILENCE_AFTER_ASK, SILENCE_MAX, SILENCE_MIN, STALE_CHECKS, STREAM_RETRY_EVERY, TERMINAL_GRACE,
+    guarded, open_within, Backoff, Look, Retries, MAX_DOUBTS, SILENCE_AFTER_ASK, STALE_CHECKS,
+    STREAM_RETRY_EVERY, TERMINAL_GRACE,
 };
 use super::stop::Stop;
 use super::{End, FollowOptions, FollowOutcome, Observer};
@@ -65,33 +66,18 @@ pub(super) async fn follow<S: Source>(
         thread_id,
         options,
         observer,
+        retries: Retries::new(options.retry_budget),
         seen: HashSet::new(),
         last: None,
-        terminal_event: None,
-        retries: Retries::new(options.retry_budget),
-        paused_noted: false,
-        doubts: 0,
-        contradicted: false,
-        end_reported: false,
+        claim: None,
         stream_step: String::new(),
     };
     let end = guarded(engine.run(), options).await?;
-    let mut thread = engine.last.take().unwrap_or_else(|| placeholder(thread_id));
-    if let (End::Terminal, Some(event)) = (end, &engine.terminal_event) {
-        // The stream's word on the outcome stands only when GetThread never answered after it.
-        if !thread.status.is_terminal() && !engine.contradicted {
-            thread.status = event.kind.terminal_status().unwrap_or(thread.status);
-        }
-    }
-    Ok(FollowOutcome {
-        thread,
-        end,
-        terminal_event: engine.terminal_event.take(),
-    })
+    Ok(engine.outcome(end))
 }
 
 /// A thread known only by its id (nothing could be read about it).
-fn placeholder(thread_id: &str) -> Thread {
+pub(super) fn placeholder(thread_id: &str) -> Thread {
     Thread {
         thread_id: thread_id.to_string(),
         script_name: String::new(),
@@ -114,315 +100,415 @@ struct Engine<'a, S> {
     thread_id: &'a str,
     options: &'a FollowOptions,
     observer: &'a mut dyn Observer,
+    retries: Retries,
     /// Identity of every event reported so far.
     seen: HashSet<EventKey>,
     /// The thread as GetThread last described it.
     last: Option<Thread>,
-    terminal_event: Option<ThreadEvent>,
-    retries: Retries,
-    paused_noted: bool,
-    /// GetThread calls that could not confirm the stream's terminal event (failed, or answered a
-    /// status it cannot name).
-    doubts: u32,
-    /// GetThread answered "not ended" after the stream's terminal event: its word stands.
-    contradicted: bool,
-    /// A terminal `progress` event has been reported.
-    end_reported: bool,
+    /// The stream's terminal event, while it may still be the end.
+    claim: Option<TerminalClaim>,
     /// The step the stream last said started (to notice a stale stream).
     stream_step: String,
 }
 
-/// How one stream ended.
-enum StreamEnd {
-    Done(End),
-    /// Not usable: poll instead. `retry` when the cause may pass (a transient failure).
-    Unusable {
-        retry: bool,
-    },
-    /// Ended or broke without a terminal event, after delivering this many new events.
-    Dropped {
-        new_events: usize,
-    },
+/// The stream says the thread has ended (its terminal event); GetThread has the last word.
+struct TerminalClaim {
+    event: ThreadEvent,
+    /// GetThread calls since that could not confirm it (failed, or answered a status this client
+    /// cannot name).
+    doubts: u32,
+    /// GetThread answered "not ended" since: its word stands, not the stream's.
+    contradicted: bool,
 }
 
-/// What a GetThread check concluded.
-enum Check {
-    Done(End),
-    Going,
-    /// The call failed transiently (within the budget).
-    Failed,
+impl TerminalClaim {
+    fn new(event: ThreadEvent) -> TerminalClaim {
+        TerminalClaim {
+            event,
+            doubts: 0,
+            contradicted: false,
+        }
+    }
+
+    /// GetThread could not confirm the claim. Returns whether the claim now stands on its own
+    /// ([`MAX_DOUBTS`] of them, and never once contradicted).
+    fn doubt(&mut self) -> bool {
+        if self.contradicted {
+            return false;
+        }
+        self.doubts += 1;
+        self.doubts >= MAX_DOUBTS
+    }
+
+    /// The status the thread ended in by the stream's word, unless GetThread said otherwise.
+    fn standing_status(&self) -> Option<ThreadStatus> {
+        if self.contradicted {
+            return None;
+        }
+        self.event.kind.terminal_status()
+    }
+}
+
+/// How one stream came to an end.
+enum StreamEnd {
+    /// Following is over: the thread ended or paused.
+    Over(End),
+    /// The server does not stream (UNIMPLEMENTED): poll instead, for good.
+    Unsupported,
+    /// The first stream failed transiently before any event: poll instead, and try the stream
+    /// again now and then.
+    Unavailable,
+    /// It ended, broke or could not be reopened without the thread's end: reopen it.
+    /// `progressed` when it brought new events.
+    Dropped { progressed: bool },
+}
+
+/// Which stream of the follow is being read: a first one that fails before any event gives way
+/// to polling, a later one is reopened like any dropped stream.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    First,
+    Again,
+}
+
+/// Where a stream failed before delivering any event.
+#[derive(Clone, Copy)]
+enum FailedAt {
+    Open,
+    FirstEvent,
+}
+
+/// Why GetThread is asked; the two differ in whether a change of state is news.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Asking {
+    /// In place of a stream: a change of state is reported as a `progress` event.
+    InsteadOfStream,
+    /// Beside a stream (a silence, a drop, a terminal event to confirm): the stream tells the news.
+    BesideStream,
+}
+
+/// One open WatchThread stream and what reading it has found so far.
+struct Reading {
+    stream: EventStream,
+    /// It delivered an event (a replayed one counts).
+    delivered: bool,
+    /// It delivered an event not reported before.
+    progressed: bool,
+    /// How long to wait in silence before asking GetThread.
+    patience: Backoff,
+    /// Silences in a row after which GetThread found the thread past the stream's step.
+    stale_checks: u32,
+    /// The last event started an `ask` step: a pause is likely, look sooner.
+    after_ask: bool,
+}
+
+impl Reading {
+    fn new(stream: EventStream) -> Reading {
+        Reading {
+            stream,
+            delivered: false,
+            progressed: false,
+            patience: Backoff::silence(),
+            stale_checks: 0,
+            after_ask: false,
+        }
+    }
+
+    /// How long to wait for the next event before asking GetThread.
+    fn wait(&self) -> Duration {
+        if self.after_ask {
+            SILENCE_AFTER_ASK
+        } else {
+            self.patience.peek()
+        }
+    }
+
+    fn dropped(&self) -> StreamEnd {
+        StreamEnd::Dropped {
+            progressed: self.progressed,
+        }
+    }
 }
 
 impl<S: Source> Engine<'_, S> {
     async fn run(&mut self) -> Result<End, Stop> {
-        let end = self.follow().await?;
-        if end == End::Terminal && self.terminal_event.is_none() && !self.end_reported {
-            // GetThread found the end the stream never announced: say it as an event.
+        let mut reopen = Backoff::reopening();
+        let mut opening = Opening::First;
+        loop {
+            match self.stream_once(opening).await? {
+                StreamEnd::Over(end) => return self.finish(end),
+                // Polling reports every change, the end among them.
+                StreamEnd::Unsupported => {
+                    if let Some(end) = self.poll(None).await? {
+                        return Ok(end);
+                    }
+                }
+                StreamEnd::Unavailable => {
+                    let retry_stream_at = Instant::now() + STREAM_RETRY_EVERY;
+                    if let Some(end) = self.poll(Some(retry_stream_at)).await? {
+                        return Ok(end);
+                    }
+                    // Time to see whether the stream works again.
+                }
+                StreamEnd::Dropped { progressed } => {
+                    if progressed {
+                        reopen.reset();
+                    }
+                    if let Look::Over(end) = self.check(Asking::BesideStream).await? {
+                        return self.finish(end);
+                    }
+                    sleep(self.retries.capped(reopen.next())).await;
+                }
+            }
+            opening = Opening::Again;
+        }
+    }
+
+    /// Following ends beside a stream: when it was GetThread that found the end, not the
+    /// stream, the end is said as an event.
+    fn finish(&mut self, end: End) -> Result<End, Stop> {
+        if end == End::Terminal && self.claim.is_none() {
             self.report_state_as_event()?;
         }
         Ok(end)
     }
 
-    async fn follow(&mut self) -> Result<End, Stop> {
-        let mut reopen = Backoff::new(REOPEN_MIN, REOPEN_MAX);
-        let mut first = true;
-        loop {
-            match self.stream_once(first).await? {
-                StreamEnd::Done(end) => return Ok(end),
-                StreamEnd::Unusable { retry } => match self.poll(retry).await? {
-                    Some(end) => return Ok(end),
-                    None => {
-                        // Polling saw the stream work again: back to streaming.
-                        first = false;
-                        continue;
-                    }
-                },
-                StreamEnd::Dropped { new_events } => {
-                    first = false;
-                    if new_events > 0 {
-                        reopen.reset();
-                    }
-                    if let Check::Done(end) = self.check(None).await? {
-                        return Ok(end);
-                    }
-                    let delay = self.capped(reopen.next());
-                    sleep(delay).await;
-                }
-            }
-        }
-    }
-
     /// Opens WatchThread and reads it until it ends, breaks, or the thread ends or pauses.
-    async fn stream_once(&mut self, first: bool) -> Result<StreamEnd, Stop> {
-        let mut stream = match open_within(
+    async fn stream_once(&mut self, opening: Opening) -> Result<StreamEnd, Stop> {
+        let opened = open_within(
             self.options.open_timeout,
             "WatchThread",
             self.source.watch(self.thread_id),
         )
-        .await
-        {
-            Ok(stream) => stream,
-            Err(status) => return self.stream_failed(status, first, false),
+        .await;
+        let mut reading = match opened {
+            Ok(stream) => Reading::new(stream),
+            Err(error) => return self.failed_early(error, opening, FailedAt::Open),
         };
-        let mut new_events = 0usize;
-        let mut got_any = false;
-        let mut silence = Backoff::new(SILENCE_MIN, SILENCE_MAX);
-        let mut stale_checks = 0u32;
-        let mut last_was_ask = false;
         loop {
-            let wait = if last_was_ask {
-                SILENCE_AFTER_ASK
-            } else {
-                silence.peek()
+            let flow = match timeout(reading.wait(), reading.stream.next()).await {
+                Err(_silence) => self.on_silence(&mut reading).await?,
+                Ok(None) => Break(reading.dropped()),
+                Ok(Some(Err(error))) => Break(self.on_error(error, &reading, opening)?),
+                Ok(Some(Ok(event))) => self.on_event(event, &mut reading).await?,
             };
-            let item = match timeout(wait, stream.next()).await {
-                Ok(item) => item,
-                Err(_) => {
-                    // Silence: ask GetThread what is going on.
-                    last_was_ask = false;
-                    silence.next();
-                    match self.check(None).await? {
-                        Check::Done(End::Terminal) => {
-                            // The stream may still be about to say it: give it a moment.
-                            self.drain(&mut stream).await?;
-                            return Ok(StreamEnd::Done(End::Terminal));
-                        }
-                        Check::Done(end) => return Ok(StreamEnd::Done(end)),
-                        Check::Failed => {}
-                        Check::Going => {
-                            let polled = self.last.as_ref().map(|t| t.current_step_path.as_str());
-                            if polled.is_some_and(|p| !p.is_empty() && p != self.stream_step) {
-                                stale_checks += 1;
-                            } else {
-                                stale_checks = 0;
-                            }
-                            if stale_checks >= STALE_CHECKS {
-                                self.observer.notice(
-                                    "the event stream has fallen behind the thread; reopening it",
-                                );
-                                return Ok(StreamEnd::Dropped { new_events });
-                            }
-                        }
-                    }
-                    continue;
-                }
-            };
-            match item {
-                None => return Ok(StreamEnd::Dropped { new_events }),
-                Some(Err(status)) => {
-                    if got_any {
-                        return self.stream_broke(status, new_events);
-                    }
-                    return self.stream_failed(status, first, true);
-                }
-                Some(Ok(event)) => {
-                    got_any = true;
-                    self.succeeded();
-                    silence.reset();
-                    stale_checks = 0;
-                    if let EventKind::StepStarted(step) = &event.kind {
-                        self.stream_step = step.step_path.clone();
-                        last_was_ask = step.primitive.eq_ignore_ascii_case("ask");
-                    } else {
-                        last_was_ask = false;
-                    }
-                    if !self.report(&event)? {
-                        // A replay: reported before, and whatever it said was judged then.
-                        continue;
-                    }
-                    new_events += 1;
-                    if event.kind.terminal_status().is_some() {
-                        self.take_terminal(event);
-                        // Confirm: GetThread may know better (a lagging stream, a resume).
-                        match self.check(None).await? {
-                            Check::Going | Check::Failed => continue,
-                            Check::Done(end) => return Ok(StreamEnd::Done(end)),
-                        }
-                    }
-                }
+            if let Break(end) = flow {
+                return Ok(end);
             }
         }
     }
 
-    /// The stream failed before its first event (or could not be opened).
-    fn stream_failed(
+    /// An event from the stream: reported unless it is a replay; a new terminal event is
+    /// confirmed with GetThread (a lagging stream, a resume: it may know better).
+    async fn on_event(
         &mut self,
-        status: CallError,
-        first: bool,
-        opened: bool,
-    ) -> Result<StreamEnd, Stop> {
-        if status.kind == CallErrorKind::Unimplemented {
-            self.observer
-                .notice("this server does not stream events (WatchThread is UNIMPLEMENTED); polling GetThread instead");
-            return Ok(StreamEnd::Unusable { retry: false });
+        event: ThreadEvent,
+        reading: &mut Reading,
+    ) -> Result<ControlFlow<StreamEnd>, Stop> {
+        reading.delivered = true;
+        reading.patience.reset();
+        reading.stale_checks = 0;
+        self.retries.succeeded();
+        reading.after_ask = match &event.kind {
+            EventKind::StepStarted(step) => {
+                self.stream_step = step.step_path.clone();
+                step.primitive.eq_ignore_ascii_case("ask")
+            }
+            _ => false,
+        };
+        if !self.report(&event)? {
+            // A replay: reported before, and whatever it said was judged then.
+            return Ok(Continue(()));
         }
-        if !status.is_retryable() {
-            return Err(Stop::Refused(status));
+        reading.progressed = true;
+        if event.kind.terminal_status().is_none() {
+            return Ok(Continue(()));
         }
-        if first {
-            let what = if opened {
-                "broke before its first event"
-            } else {
-                "could not be opened"
-            };
-            self.observer.notice(&format!(
-                "the event stream {what} ({}); polling GetThread instead",
-                status.status_text()
-            ));
-            return Ok(StreamEnd::Unusable { retry: true });
-        }
-        self.failed(&status, true)?;
-        Ok(StreamEnd::Dropped { new_events: 0 })
+        self.claim = Some(TerminalClaim::new(event));
+        Ok(match self.check(Asking::BesideStream).await? {
+            Look::Over(end) => Break(StreamEnd::Over(end)),
+            Look::Going | Look::Failed => Continue(()),
+        })
     }
 
-    /// The stream broke after delivering events.
-    fn stream_broke(&mut self, status: CallError, new_events: usize) -> Result<StreamEnd, Stop> {
-        if status.kind == CallErrorKind::Unimplemented {
-            return Ok(StreamEnd::Unusable { retry: false });
+    /// The stream has been quiet a while: GetThread says what is going on (a pause, an end the
+    /// stream never announced, or a stream fallen behind).
+    async fn on_silence(&mut self, reading: &mut Reading) -> Result<ControlFlow<StreamEnd>, Stop> {
+        reading.after_ask = false;
+        reading.patience.advance();
+        match self.check(Asking::BesideStream).await? {
+            Look::Over(End::Terminal) => {
+                // The stream may still be about to say it: give it a moment.
+                self.drain(&mut reading.stream).await?;
+                Ok(Break(StreamEnd::Over(End::Terminal)))
+            }
+            Look::Over(end) => Ok(Break(StreamEnd::Over(end))),
+            Look::Failed => Ok(Continue(())),
+            Look::Going => {
+                if self.stream_is_behind() {
+                    reading.stale_checks += 1;
+                } else {
+                    reading.stale_checks = 0;
+                }
+                if reading.stale_checks < STALE_CHECKS {
+                    return Ok(Continue(()));
+                }
+                self.observer
+                    .notice("the event stream has fallen behind the thread; reopening it");
+                Ok(Break(reading.dropped()))
+            }
         }
-        if !status.is_retryable() {
-            return Err(Stop::Refused(status));
+    }
+
+    /// GetThread places the thread at a step the stream never said started.
+    fn stream_is_behind(&self) -> bool {
+        let polled = self.last.as_ref().map(|t| t.current_step_path.as_str());
+        polled.is_some_and(|p| !p.is_empty() && p != self.stream_step)
+    }
+
+    /// The stream broke. Before any event that is as if it never opened; after, a transient
+    /// failure is reported and the stream reopened.
+    fn on_error(
+        &mut self,
+        error: CallError,
+        reading: &Reading,
+        opening: Opening,
+    ) -> Result<StreamEnd, Stop> {
+        if !reading.delivered {
+            return self.failed_early(error, opening, FailedAt::FirstEvent);
+        }
+        if error.kind == CallErrorKind::Unimplemented {
+            return Ok(StreamEnd::Unsupported);
+        }
+        if !error.is_retryable() {
+            return Err(Stop::Refused(error));
         }
         self.observer.notice(&format!(
             "the event stream broke ({}); reconnecting",
-            status.status_text()
+            error.status_text()
         ));
-        self.failed(&status, false)?;
-        Ok(StreamEnd::Dropped { new_events })
+        // Counted, not announced: the line above said what happened.
+        self.retries.failed(error)?;
+        Ok(reading.dropped())
+    }
+
+    /// The stream could not be opened, or broke before its first event.
+    fn failed_early(
+        &mut self,
+        error: CallError,
+        opening: Opening,
+        at: FailedAt,
+    ) -> Result<StreamEnd, Stop> {
+        if error.kind == CallErrorKind::Unimplemented {
+            self.observer
+                .notice("this server does not stream events (WatchThread is UNIMPLEMENTED); polling GetThread instead");
+            return Ok(StreamEnd::Unsupported);
+        }
+        if !error.is_retryable() {
+            return Err(Stop::Refused(error));
+        }
+        match opening {
+            Opening::First => {
+                let what = match at {
+                    FailedAt::Open => "could not be opened",
+                    FailedAt::FirstEvent => "broke before its first event",
+                };
+                self.observer.notice(&format!(
+                    "the event stream {what} ({}); polling GetThread instead",
+                    error.status_text()
+                ));
+                Ok(StreamEnd::Unavailable)
+            }
+            Opening::Again => {
+                self.retry_later(error)?;
+                Ok(StreamEnd::Dropped { progressed: false })
+            }
+        }
     }
 
     /// After GetThread found the thread ended: give the stream a moment to say so itself.
     async fn drain(&mut self, stream: &mut EventStream) -> Result<(), Stop> {
         let until = Instant::now() + TERMINAL_GRACE;
-        while let Ok(Some(Ok(event))) = tokio::time::timeout_at(until, stream.next()).await {
+        while let Ok(Some(Ok(event))) = timeout_at(until, stream.next()).await {
             if self.report(&event)? && event.kind.terminal_status().is_some() {
-                self.take_terminal(event);
+                self.claim = Some(TerminalClaim::new(event));
                 break;
             }
         }
         Ok(())
     }
 
-    /// Polls GetThread until the thread ends or pauses. Returns `None` when the stream should be
-    /// tried again (only with `retry_stream`).
-    async fn poll(&mut self, retry_stream: bool) -> Result<Option<End>, Stop> {
-        let mut interval = Backoff::new(POLL_MIN, POLL_MAX);
-        let stream_retry_at = Instant::now() + STREAM_RETRY_EVERY;
+    /// Polls GetThread until the thread ends or pauses. Returns `None` once `retry_stream_at`
+    /// (if any) has passed: time to try the stream again.
+    async fn poll(&mut self, retry_stream_at: Option<Instant>) -> Result<Option<End>, Stop> {
+        let mut interval = Backoff::polling();
         loop {
             let before = self.last.as_ref().map(state_of);
-            match self.check(Some(())).await? {
-                Check::Done(end) => return Ok(Some(end)),
-                Check::Failed => {}
-                Check::Going => {
-                    let after = self.last.as_ref().map(state_of);
-                    if before != after {
+            match self.check(Asking::InsteadOfStream).await? {
+                Look::Over(end) => return Ok(Some(end)),
+                Look::Failed => {}
+                Look::Going => {
+                    if before != self.last.as_ref().map(state_of) {
                         interval.reset();
                     }
-                    if retry_stream && Instant::now() >= stream_retry_at {
+                    if retry_stream_at.is_some_and(|at| Instant::now() >= at) {
                         return Ok(None);
                     }
                 }
             }
-            let delay = self.capped(interval.next());
-            sleep(delay).await;
+            sleep(self.retries.capped(interval.next())).await;
         }
     }
 
-    /// Asks GetThread. Reports a change of state as a `progress` event when polling (`Some`),
-    /// ends on a terminal state or (unless waiting through pauses) a pause.
-    async fn check(&mut self, polling: Option<()>) -> Result<Check, Stop> {
+    /// Asks GetThread. Over on a terminal state or (unless waiting through pauses) a pause; when
+    /// asking instead of a stream, a change of state is reported as a `progress` event.
+    async fn check(&mut self, asking: Asking) -> Result<Look, Stop> {
         let thread = match self.source.get(self.thread_id).await {
             Ok(thread) => thread,
-            Err(status) if status.is_retryable() => {
-                self.failed(&status, true)?;
-                if self.doubt() {
-                    return Ok(Check::Done(End::Terminal));
+            Err(error) => {
+                self.retry_later(error)?;
+                if self.claim.as_mut().is_some_and(TerminalClaim::doubt) {
+                    return Ok(Look::Over(End::Terminal));
                 }
-                return Ok(Check::Failed);
+                return Ok(Look::Failed);
             }
-            Err(status) => return Err(Stop::Refused(status)),
         };
-        self.succeeded();
+        self.retries.succeeded();
         let changed = self.last.as_ref().map(state_of) != Some(state_of(&thread));
-        self.observer.thread(&thread);
-        self.last = Some(thread);
-        if polling.is_some() && changed {
-            self.report_state_as_event()?;
-        }
-        let status = self
+        let was_paused = self
             .last
             .as_ref()
-            .map_or(ThreadStatus::Unspecified, |t| t.status);
-        if status.is_terminal() {
-            return Ok(Check::Done(End::Terminal));
+            .is_some_and(|t| t.status == ThreadStatus::Paused);
+        let status = thread.status;
+        self.observer.thread(&thread);
+        self.last = Some(thread);
+        if asking == Asking::InsteadOfStream && changed {
+            self.report_state_as_event()?;
         }
-        if self.terminal_event.is_some() {
+        if status.is_terminal() {
+            return Ok(Look::Over(End::Terminal));
+        }
+        if let Some(claim) = &mut self.claim {
             if matches!(status, ThreadStatus::Unknown(_) | ThreadStatus::Unspecified) {
                 // A status GetThread cannot name does not say "not ended" either.
-                if self.doubt() {
-                    return Ok(Check::Done(End::Terminal));
+                if claim.doubt() {
+                    return Ok(Look::Over(End::Terminal));
                 }
             } else {
                 // The stream said the thread ended; GetThread says not (yet): a resumed thread,
                 // or a GetThread lagging behind. Either way GetThread decides when it has ended.
-                self.contradicted = true;
+                claim.contradicted = true;
             }
         }
         if status == ThreadStatus::Paused {
             if !self.options.wait_paused {
-                return Ok(Check::Done(End::Paused));
+                return Ok(Look::Over(End::Paused));
             }
-            if !self.paused_noted {
-                self.paused_noted = true;
-                self.observer.notice(&format!(
-                    "the thread is paused, waiting for `{}`; still following (--wait-paused)",
-                    crate::output::suggest::resume(self.thread_id)
-                ));
+            if !was_paused {
+                self.observer.following_through_pause(self.thread_id);
             }
-        } else {
-            self.paused_noted = false;
         }
-        Ok(Check::Going)
+        Ok(Look::Going)
     }
 
     /// Reports the last GetThread state as a `progress` event (when polling, or when GetThread
@@ -431,9 +517,6 @@ impl<S: Source> Engine<'_, S> {
         let Some(thread) = &self.last else {
             return Ok(());
         };
-        if thread.status.is_terminal() {
-            self.end_reported = true;
-        }
         let event = ThreadEvent {
             thread_id: thread.thread_id.clone(),
             timestamp_ms: now_ms(),
@@ -451,48 +534,37 @@ impl<S: Source> Engine<'_, S> {
         if !self.seen.insert(event.key()) {
             return Ok(false);
         }
-        if event.kind.terminal_status().is_none() && self.terminal_event.is_some() {
+        if event.kind.terminal_status().is_none() && self.claim.is_some() {
             // Life after an end: that end was history (the thread was resumed).
-            self.terminal_event = None;
+            self.claim = None;
         }
         self.observer.event(event)?;
         Ok(true)
     }
 
-    /// A new terminal event from the stream: the end, unless GetThread says otherwise.
-    fn take_terminal(&mut self, event: ThreadEvent) {
-        self.terminal_event = Some(event);
-        self.doubts = 0;
-        self.contradicted = false;
-    }
-
-    /// GetThread could not confirm the stream's terminal event (it failed, or answered a status
-    /// it cannot name). Returns whether the stream's word now stands ([`MAX_DOUBTS`] in a row).
-    fn doubt(&mut self) -> bool {
-        if self.terminal_event.is_none() || self.contradicted {
-            return false;
-        }
-        self.doubts += 1;
-        self.doubts >= MAX_DOUBTS
-    }
-
-    fn succeeded(&mut self) {
-        self.retries.succeeded();
-    }
-
-    /// Counts a transient failure against the budget (see [`Retries::failed`]); `announce`
-    /// unless the caller already said what happened.
-    fn failed(&mut self, status: &CallError, announce: bool) -> Result<(), Stop> {
-        if let Some(notice) = self.retries.failed(status.clone())? {
-            if announce {
-                self.observer.notice(&notice);
-            }
+    /// Counts a transient failure against the budget, announcing the first of a run; a
+    /// refusal stops following.
+    fn retry_later(&mut self, error: CallError) -> Result<(), Stop> {
+        if let Some(notice) = self.retries.failed(error)? {
+            self.observer.notice(&notice);
         }
         Ok(())
     }
 
-    fn capped(&self, delay: Duration) -> Duration {
-        self.retries.capped(delay)
+    /// The outcome once following has ended with `end`.
+    fn outcome(self, end: End) -> FollowOutcome {
+        let mut thread = self.last.unwrap_or_else(|| placeholder(self.thread_id));
+        if end == End::Terminal && !thread.status.is_terminal() {
+            // The stream's word on the outcome stands only when GetThread never answered after it.
+            if let Some(status) = self.claim.as_ref().and_then(TerminalClaim::standing_status) {
+                thread.status = status;
+            }
+        }
+        FollowOutcome {
+            thread,
+            end,
+            terminal_event: self.claim.map(|claim| claim.event),
+        }
     }
 }
 
