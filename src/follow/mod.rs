@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use crate::cli::FollowArgs;
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::model::{Thread, ThreadEvent};
@@ -37,6 +38,18 @@ impl Default for FollowOptions {
             retry_budget: DEFAULT_RETRY_BUDGET,
             handle_ctrl_c: true,
             open_timeout: OPEN_TIMEOUT,
+        }
+    }
+}
+
+/// The options of `--follow-timeout`, `--wait-paused` and `--retry-budget`.
+impl From<&FollowArgs> for FollowOptions {
+    fn from(args: &FollowArgs) -> Self {
+        FollowOptions {
+            wait_paused: args.wait_paused,
+            timeout: args.follow_timeout,
+            retry_budget: args.retry_budget,
+            ..FollowOptions::default()
         }
     }
 }
