@@ -1,21 +1,34 @@
-//! Following a thread (or one of its steps) to its end: what callers ask for ([`FollowOptions`]),
+//! Following a thread, or one of its steps, to its end: what callers ask for ([`FollowOptions`]),
 //! what they get back ([`FollowOutcome`], [`StepOutcome`]), what they are told on the way
 //! ([`Observer`], [`StepObserver`]), and the entry points [`follow`] and [`follow_step`].
 //!
 //! - `thread.rs`: the thread engine (WatchThread, confirmed and stood in for by GetThread).
 //! - `step.rs`: the step engine (WatchStep, confirmed and stood in for by GetThreadResult).
-//! - `policy.rs`: what both engines share: retries, backoff, opening in time, Ctrl-C and timeout.
+//! - `policy.rs`: what both engines share: timing, retry budget, backoff, the Ctrl-C guard.
+//! - `stop.rs`: why following stopped short (`Stop`), and what the user is told then.
+//!
+//! The engines never print, draw or compose a command line: they report to an observer, and
+//! return an outcome or a `Stop` that the entry points here turn into the error to report.
+
+mod policy;
+pub mod step;
+mod stop;
+mod thread;
 
 use std::time::Duration;
 
 use crate::cli::FollowArgs;
+use crate::client::Client;
 use crate::context::Context;
 use crate::error::ExitStatus;
-use crate::model::{Thread, ThreadEvent};
+use crate::model::step_event::StepEvent;
+use crate::model::{StepStatus, Thread, ThreadEvent};
 
 use policy::OPEN_TIMEOUT;
+use stop::Followed;
+pub use stop::{refused, step_watch_hint, watch_hint};
 
-/// How the caller wants the thread followed.
+/// How the caller wants a thread (or one of its steps) followed.
 #[derive(Clone, Debug)]
 pub struct FollowOptions {
     /// Keep following through PAUSED instead of stopping there.
@@ -28,6 +41,16 @@ pub struct FollowOptions {
     pub handle_ctrl_c: bool,
     /// How long opening a stream may take before it counts as a transient failure.
     pub open_timeout: Duration,
+}
+
+impl FollowOptions {
+    /// These options with the client's `DODIL_CALL_TIMEOUT`, if set, for opening a stream.
+    fn for_client(&self, client: &Client) -> FollowOptions {
+        FollowOptions {
+            open_timeout: client.limit(self.open_timeout),
+            ..self.clone()
+        }
+    }
 }
 
 impl Default for FollowOptions {
@@ -67,6 +90,7 @@ pub enum End {
     Interrupted,
 }
 
+/// What following a thread came to.
 #[derive(Clone, Debug)]
 pub struct FollowOutcome {
     /// The thread as last seen; for a terminal end its status is the terminal one.
@@ -87,7 +111,29 @@ impl FollowOutcome {
     }
 }
 
-/// Receives what the engine learns, in order. The live display and `-o jsonl` implement it.
+/// What following a step came to.
+#[derive(Clone, Debug)]
+pub struct StepOutcome {
+    /// The step's last known status: final for `End::Terminal`, PAUSED for `End::Paused`.
+    pub status: StepStatus,
+    pub end: End,
+}
+
+impl StepOutcome {
+    /// COMPLETED or SKIPPED 0, FAILED 1, CANCELLED 3, PAUSED 4, interrupted 130.
+    pub fn exit_status(&self) -> ExitStatus {
+        match (self.end, self.status) {
+            (End::Interrupted, _) => ExitStatus::Interrupted,
+            (End::Paused, _) | (_, StepStatus::Paused) => ExitStatus::ThreadPaused,
+            (_, StepStatus::Failed) => ExitStatus::ThreadFailed,
+            (_, StepStatus::Cancelled) => ExitStatus::ThreadCancelled,
+            _ => ExitStatus::Success,
+        }
+    }
+}
+
+/// Receives what the thread engine learns, in order. The live display and `-o jsonl`
+/// implement it.
 pub trait Observer {
     /// A new event: never one already reported, whatever the streams replay.
     fn event(&mut self, event: &ThreadEvent) -> anyhow::Result<()>;
@@ -104,6 +150,12 @@ pub trait Observer {
     }
 }
 
+/// Receives each new step event (never one already reported) and connection notices.
+pub trait StepObserver {
+    fn event(&mut self, event: &StepEvent) -> anyhow::Result<()>;
+    fn notice(&mut self, _message: &str) {}
+}
+
 /// Follows `thread_id` until it ends, pauses (see [`FollowOptions::wait_paused`]), the user
 /// interrupts, or following becomes impossible (an error whose exit code says why).
 pub async fn follow(
@@ -113,19 +165,33 @@ pub async fn follow(
     observer: &mut dyn Observer,
 ) -> anyhow::Result<FollowOutcome> {
     let client = ctx.client().await?;
-    let options = FollowOptions {
-        open_timeout: client.limit(options.open_timeout),
-        ..options.clone()
-    };
-    thread::follow(client, thread_id, &options, observer)
+    thread::follow(client, thread_id, &options.for_client(client), observer)
         .await
         .map_err(|stop| stop.into_error(Followed::Thread { thread_id }))
 }
 
-mod policy;
-pub mod step;
-mod stop;
-mod thread;
-
-use stop::Followed;
-pub use stop::{refused, step_watch_hint, watch_hint};
+/// Follows one step of `thread_id` (`thread watch --step`) until it ends, pauses, the user
+/// interrupts, or following becomes impossible (an error whose exit code says why).
+pub async fn follow_step(
+    ctx: &Context,
+    thread_id: &str,
+    step_path: &str,
+    options: &FollowOptions,
+    observer: &mut dyn StepObserver,
+) -> anyhow::Result<StepOutcome> {
+    let client = ctx.client().await?;
+    step::follow(
+        client,
+        thread_id,
+        step_path,
+        &options.for_client(client),
+        observer,
+    )
+    .await
+    .map_err(|stop| {
+        stop.into_error(Followed::Step {
+            thread_id,
+            step_path,
+        })
+    })
+}

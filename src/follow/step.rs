@@ -1,112 +1,113 @@
-//! Following one step (`thread watch ID --step PATH`): WatchStep first, with the same rules as the
-//! thread engine — a stream that ends or breaks without the step's end is confirmed with
-//! GetThreadResult and reopened (replayed events dropped), UNIMPLEMENTED falls back to polling the
-//! step's status, transient failures are retried within the budget, anything else ends at once.
+//! The step engine: follows one step (`thread watch ID --step PATH`) to its end or a pause, by the
+//! thread engine's rules where they apply:
+//!
+//! - WatchStep first; each new event goes to the [`StepObserver`]. A replayed event is dropped
+//!   (by kind and timestamp; a snapshot when the status it shows is not new).
+//! - A stream that ends or breaks without the step's end is confirmed with GetThreadResult (the
+//!   step's status) and reopened. A stream that stays silent is not an error: after a while the
+//!   step's status is looked at (an `ask` step pauses the thread, and WatchStep has no event for
+//!   that).
+//! - UNIMPLEMENTED: the step's status is polled instead, a change reported as a thin snapshot.
+//! - Retries, Ctrl-C and `--follow-timeout`: [`super::policy`] (rules 5 and 6).
 
 use std::collections::HashSet;
-use tokio::time::sleep;
+use std::future::Future;
+
+use tokio::time::{sleep, timeout};
 use tokio_stream::StreamExt;
 
-use crate::client::{CallError, CallErrorKind, Client};
-use crate::context::Context;
-use crate::error::ExitStatus;
+use crate::client::{CallError, CallErrorKind, Client, StepEventStream};
 use crate::model::event::now_ms;
 use crate::model::step_event::{StepEvent, StepEventKind, StepSnapshot};
 use crate::model::StepStatus;
 
-use super::policy::{guarded, open_within, Backoff, Retries};
-pub use super::stop::step_watch_hint;
-use super::stop::{Followed, Stop};
+use super::policy::{guarded, open_within, Backoff, Look, Retries};
+use super::stop::Stop;
 use super::{End, FollowOptions};
 
-/// Receives each new step event (never one already reported) and connection notices.
-pub trait StepObserver {
-    fn event(&mut self, event: &StepEvent) -> anyhow::Result<()>;
-    fn notice(&mut self, _message: &str) {}
+// The paths callers have always used.
+pub use super::{follow_step, step_watch_hint, StepObserver, StepOutcome};
+
+/// What the step engine needs from a server; [`Client`] in the program, a script in unit tests.
+pub(crate) trait StepSource {
+    fn watch(
+        &self,
+        thread_id: &str,
+        step_path: &str,
+    ) -> impl Future<Output = Result<StepEventStream, CallError>>;
+    fn status(
+        &self,
+        thread_id: &str,
+        step_path: &str,
+    ) -> impl Future<Output = Result<StepStatus, CallError>>;
 }
 
-#[derive(Clone, Debug)]
-pub struct StepOutcome {
-    /// The step's last known status: final for `End::Terminal`, PAUSED for `End::Paused`.
-    pub status: StepStatus,
-    pub end: End,
-}
-
-impl StepOutcome {
-    /// COMPLETED or SKIPPED 0, FAILED 1, CANCELLED 3, PAUSED 4, interrupted 130.
-    pub fn exit_status(&self) -> ExitStatus {
-        match (self.end, self.status) {
-            (End::Interrupted, _) => ExitStatus::Interrupted,
-            (End::Paused, _) | (_, StepStatus::Paused) => ExitStatus::ThreadPaused,
-            (_, StepStatus::Failed) => ExitStatus::ThreadFailed,
-            (_, StepStatus::Cancelled) => ExitStatus::ThreadCancelled,
-            _ => ExitStatus::Success,
-        }
+impl StepSource for Client {
+    fn watch(
+        &self,
+        thread_id: &str,
+        step_path: &str,
+    ) -> impl Future<Output = Result<StepEventStream, CallError>> {
+        self.watch_step(thread_id, step_path)
+    }
+    fn status(
+        &self,
+        thread_id: &str,
+        step_path: &str,
+    ) -> impl Future<Output = Result<StepStatus, CallError>> {
+        self.poll_step(thread_id, step_path)
     }
 }
 
-pub async fn follow_step(
-    ctx: &Context,
+/// Follows `step_path` of `thread_id` until it ends, pauses (see
+/// [`FollowOptions::wait_paused`]), the user interrupts, or following becomes impossible
+/// ([`Stop`]).
+pub(super) async fn follow<S: StepSource>(
+    source: &S,
     thread_id: &str,
     step_path: &str,
     options: &FollowOptions,
     observer: &mut dyn StepObserver,
-) -> anyhow::Result<StepOutcome> {
-    let client = ctx.client().await?;
-    let options = &FollowOptions {
-        open_timeout: client.limit(options.open_timeout),
-        ..options.clone()
-    };
-    let mut follower = StepFollower {
-        client,
+) -> Result<StepOutcome, Stop> {
+    let mut engine = StepEngine {
+        source,
         thread_id,
         step_path,
         options,
         observer,
+        retries: Retries::new(options.retry_budget),
         seen: HashSet::new(),
         status: None,
-        retries: Retries::new(options.retry_budget),
     };
-    let end = guarded(follower.run(), options).await.map_err(|stop| {
-        stop.into_error(Followed::Step {
-            thread_id,
-            step_path,
-        })
-    })?;
+    let end = guarded(engine.run(), options).await?;
     Ok(StepOutcome {
-        status: follower.status.unwrap_or(StepStatus::Unspecified),
+        status: engine.status.unwrap_or(StepStatus::Unspecified),
         end,
     })
 }
 
-struct StepFollower<'a> {
-    client: &'a Client,
+struct StepEngine<'a, S> {
+    source: &'a S,
     thread_id: &'a str,
     step_path: &'a str,
     options: &'a FollowOptions,
     observer: &'a mut dyn StepObserver,
+    retries: Retries,
     /// Identities of the events reported: kind and timestamp.
     seen: HashSet<(&'static str, i64)>,
-    /// The last status reported (by a snapshot, an end event or a poll).
+    /// The last status reported (by a snapshot, an end event or a look).
     status: Option<StepStatus>,
-    retries: Retries,
 }
 
-/// What one look at the step found.
-enum Look {
-    Ended,
-    Paused,
-    Again,
-}
-
-impl StepFollower<'_> {
+impl<S: StepSource> StepEngine<'_, S> {
     async fn run(&mut self) -> Result<End, Stop> {
+        // Unlike the thread engine's, this backoff does not restart when a stream brought news.
         let mut reopen = Backoff::reopening();
         loop {
             let opened = open_within(
                 self.options.open_timeout,
                 "WatchStep",
-                self.client.watch_step(self.thread_id, self.step_path),
+                self.source.watch(self.thread_id, self.step_path),
             )
             .await;
             let look = match opened {
@@ -114,40 +115,40 @@ impl StepFollower<'_> {
                     self.retries.succeeded();
                     self.read(stream).await?
                 }
-                Err(status) if status.kind == CallErrorKind::Unimplemented => {
+                Err(error) if error.kind == CallErrorKind::Unimplemented => {
                     self.observer
                         .notice("this server cannot stream step events; polling the step's status");
                     return self.poll().await;
                 }
-                Err(status) => {
-                    self.failed(status)?;
-                    Look::Again
+                Err(error) => {
+                    self.retry_later(error)?;
+                    Look::Failed
                 }
             };
-            match look {
-                Look::Ended => return Ok(End::Terminal),
-                Look::Paused => return Ok(End::Paused),
-                Look::Again => sleep(self.retries.capped(reopen.next())).await,
+            if let Look::Over(end) = look {
+                return Ok(end);
             }
+            sleep(self.retries.capped(reopen.next())).await;
         }
     }
 
-    /// Reports a stream's new events; at its end (or break) without the step's end, asks
-    /// GetThreadResult what became of the step.
-    async fn read(&mut self, mut stream: crate::client::StepEventStream) -> Result<Look, Stop> {
-        // A step can wait silently (an `ask` step pauses the thread, and WatchStep has no event
-        // for that): after a quiet while, look at the step's status instead of waiting blindly.
-        let mut quiet = Backoff::silence();
+    /// Reports a stream's new events; at its end (or break) without the step's end, looks at
+    /// what became of the step.
+    async fn read(&mut self, mut stream: StepEventStream) -> Result<Look, Stop> {
+        let mut patience = Backoff::silence();
         loop {
-            let item = match tokio::time::timeout(quiet.next(), stream.next()).await {
+            let item = match timeout(patience.peek(), stream.next()).await {
                 Ok(Some(item)) => item,
                 Ok(None) => break,
-                Err(_silence) => match self.confirm().await? {
-                    Look::Again => continue,
-                    look => return Ok(look),
-                },
+                Err(_silence) => {
+                    patience.advance();
+                    match self.look().await? {
+                        Look::Over(end) => return Ok(Look::Over(end)),
+                        Look::Going | Look::Failed => continue,
+                    }
+                }
             };
-            quiet.reset();
+            patience.reset();
             match item {
                 Ok(event) => {
                     // Only the end event ends the read: a late subscriber's snapshot may already
@@ -155,65 +156,62 @@ impl StepFollower<'_> {
                     let ends = event.kind.final_status().is_some();
                     self.report(event)?;
                     if ends {
-                        return Ok(Look::Ended);
+                        return Ok(Look::Over(End::Terminal));
                     }
                     if self.status == Some(StepStatus::Paused) && !self.options.wait_paused {
-                        return Ok(Look::Paused);
+                        return Ok(Look::Over(End::Paused));
                     }
                 }
-                Err(status) if status.is_retryable() => {
+                Err(error) if error.is_retryable() => {
                     self.observer.notice(&format!(
                         "the step stream broke ({}); reconnecting",
-                        status.status_text()
+                        error.status_text()
                     ));
                     break;
                 }
-                Err(status) => return Err(Stop::Refused(status)),
+                Err(error) => return Err(Stop::Refused(error)),
             }
         }
-        self.confirm().await
+        self.look().await
     }
 
-    /// One GetThreadResult look at the step; transient failures count against the budget (the
-    /// caller waits before it looks again).
-    async fn confirm(&mut self) -> Result<Look, Stop> {
-        match self.client.poll_step(self.thread_id, self.step_path).await {
+    /// One GetThreadResult look at the step; a status that is news is reported.
+    async fn look(&mut self) -> Result<Look, Stop> {
+        match self.source.status(self.thread_id, self.step_path).await {
             Ok(status) => {
                 self.retries.succeeded();
                 self.polled(status)?;
                 Ok(self.judge(status))
             }
-            Err(status) => {
-                self.failed(status)?;
-                Ok(Look::Again)
+            Err(error) => {
+                self.retry_later(error)?;
+                Ok(Look::Failed)
             }
         }
     }
 
-    /// Polling instead of streaming: 250 ms backing off towards 5 s while nothing changes.
+    /// Looks at the step again and again instead of streaming.
     async fn poll(&mut self) -> Result<End, Stop> {
-        let mut wait = Backoff::polling();
+        let mut interval = Backoff::polling();
         loop {
             let before = self.status;
-            match self.confirm().await? {
-                Look::Ended => return Ok(End::Terminal),
-                Look::Paused => return Ok(End::Paused),
-                Look::Again => {}
+            if let Look::Over(end) = self.look().await? {
+                return Ok(end);
             }
             if self.status != before {
-                wait.reset();
+                interval.reset();
             }
-            sleep(self.retries.capped(wait.next())).await;
+            sleep(self.retries.capped(interval.next())).await;
         }
     }
 
     fn judge(&self, status: StepStatus) -> Look {
         if status.is_final() {
-            Look::Ended
+            Look::Over(End::Terminal)
         } else if status == StepStatus::Paused && !self.options.wait_paused {
-            Look::Paused
+            Look::Over(End::Paused)
         } else {
-            Look::Again
+            Look::Going
         }
     }
 
@@ -238,7 +236,7 @@ impl StepFollower<'_> {
         Ok(self.observer.event(&event)?)
     }
 
-    /// A status learnt by polling becomes a (thin) snapshot event when it is news.
+    /// A status learnt by a look becomes a (thin) snapshot event when it is news.
     fn polled(&mut self, status: StepStatus) -> Result<(), Stop> {
         if self.status == Some(status) {
             return Ok(());
@@ -258,12 +256,15 @@ impl StepFollower<'_> {
         })
     }
 
-    /// A failed call: retried while the budget lasts (the thread engine's rules: one notice
-    /// for a run of failures, exit 6 past the budget); anything not transient ends at once.
-    fn failed(&mut self, status: CallError) -> Result<(), Stop> {
-        if let Some(notice) = self.retries.failed(status)? {
+    /// Counts a transient failure against the budget, announcing the first of a run; a
+    /// refusal stops following.
+    fn retry_later(&mut self, error: CallError) -> Result<(), Stop> {
+        if let Some(notice) = self.retries.failed(error)? {
             self.observer.notice(&notice);
         }
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;
