@@ -1,7 +1,9 @@
-//! The engine against a scripted server, on tokio's paused clock (backoffs cost no wall time).
+//! The thread engine against a scripted server, on tokio's paused clock (backoffs cost no wall
+//! time).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::time::Duration;
 
 use tokio_stream::StreamExt;
 
@@ -9,12 +11,12 @@ use super::*;
 use crate::client::Code;
 use crate::error::{report, ExitStatus};
 use crate::follow::stop::Followed;
+use crate::model::event::{StepCompleted, StepStarted, ThreadCompleted, ThreadStarted};
 
 /// A failed call as the client reports it.
 fn fail(code: Code, message: &str) -> CallError {
     CallError::new("Test", code, message)
 }
-use crate::model::event::{StepCompleted, StepStarted, ThreadCompleted, ThreadStarted};
 
 /// What one WatchThread call does.
 #[derive(Clone)]
