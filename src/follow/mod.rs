@@ -2,7 +2,8 @@
 //! what they get back ([`FollowOutcome`], [`StepOutcome`]), what they are told on the way
 //! ([`Observer`], [`StepObserver`]), and the entry points [`follow`] and [`follow_step`].
 //!
-//! - `thread.rs`: the thread engine (WatchThread, confirmed and stood in for by GetThread).
+//! - `thread.rs`: the thread engine (WatchThread, confirmed and stood in for by GetThread);
+//!   `thread/stream.rs` reads one stream for it.
 //! - `step.rs`: the step engine (WatchStep, confirmed and stood in for by GetThreadResult).
 //! - `policy.rs`: what both engines share: timing, retry budget, backoff, the Ctrl-C guard.
 //! - `stop.rs`: why following stopped short (`Stop`), and what the user is told then.

@@ -77,7 +77,7 @@ pub(super) async fn follow<S: Source>(
 }
 
 /// A thread known only by its id (nothing could be read about it).
-pub(super) fn placeholder(thread_id: &str) -> Thread {
+fn placeholder(thread_id: &str) -> Thread {
     Thread {
         thread_id: thread_id.to_string(),
         script_name: String::new(),
@@ -165,7 +165,7 @@ impl<S: Source> Engine<'_, S> {
         loop {
             match self.stream_once(opening).await? {
                 StreamEnd::Over(end) => return self.finish(end),
-                // Polling reports every change, the end among them.
+                // Polling reports every change, the end among them: nothing to finish.
                 StreamEnd::Unsupported => {
                     if let Some(end) = self.poll(None).await? {
                         return Ok(end);
@@ -268,6 +268,7 @@ impl<S: Source> Engine<'_, S> {
                 return Ok(Look::Over(End::Paused));
             }
             if !was_paused {
+                // Once a pause: the previous answer was something else (or there was none).
                 self.observer.following_through_pause(self.thread_id);
             }
         }
