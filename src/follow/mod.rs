@@ -1,41 +1,35 @@
-//! The following engine: follows one thread from wherever it is to a terminal state (or a pause),
-//! through anything a network or a server can do, and reports every event exactly once.
+//! Following a thread, or one of its steps, to its end: what callers ask for ([`FollowOptions`]),
+//! what they get back ([`FollowOutcome`], [`StepOutcome`]), what they are told on the way
+//! ([`Observer`], [`StepObserver`]), and the entry points [`follow`] and [`follow_step`].
 //!
-//! 1. WatchThread first; each new event goes to the [`Observer`].
-//! 2. If the stream cannot be established (UNIMPLEMENTED, or it fails before its first event),
-//!    poll GetThread instead: 250 ms backing off towards 5 s while nothing changes, reset on a
-//!    change, jittered; changes are reported as `progress` events. After a transient failure
-//!    (not UNIMPLEMENTED) the stream is tried again now and then.
-//! 3. When the stream ends or breaks without a terminal event, GetThread confirms: terminal →
-//!    done; otherwise the stream is reopened with jittered exponential backoff, and the events the
-//!    new stream replays are dropped by identity ([`crate::model::EventKey`]). A terminal event is
-//!    confirmed too, and GetThread's answer stands over it (a replayed `failed` of a thread
-//!    resumed since is history); only while GetThread cannot confirm it (it fails, or answers
-//!    a status this client cannot name) does the stream's word end the follow, after
-//!    [`MAX_DOUBTS`] tries.
-//! 4. A stream that stays silent is not an error: after a while GetThread is asked instead, which
-//!    finds a pause, a terminal state the stream never announced, or a stream gone stale.
-//! 5. Transient failures (UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, broken transport) are
-//!    retried while the retry budget lasts; it restarts with every success. Anything else the
-//!    server says (UNAUTHENTICATED, NOT_FOUND, …) ends the follow at once.
-//! 6. Ctrl-C and `--follow-timeout` stop following; the thread is never touched. (Ctrl-C is
-//!    [`crate::interrupt`]'s: whatever a command does after following stops on it too.)
+//! - `thread.rs`: the thread engine (WatchThread, confirmed and stood in for by GetThread);
+//!   `thread/stream.rs` reads one stream for it.
+//! - `step.rs`: the step engine (WatchStep, confirmed and stood in for by GetThreadResult).
+//! - `policy.rs`: what both engines share: timing, retry budget, backoff, the Ctrl-C guard.
+//! - `stop.rs`: why following stopped short (`Stop`), and what the user is told then.
+//!
+//! The engines never print, draw or compose a command line: they report to an observer, and
+//! return an outcome or a `Stop` that the entry points here turn into the error to report.
 
-use std::collections::HashSet;
-use std::future::Future;
+mod policy;
+pub mod step;
+mod stop;
+mod thread;
+
 use std::time::Duration;
 
-use tokio::time::{sleep, timeout, Instant};
-use tokio_stream::StreamExt;
-
-use crate::client::{CallError, CallErrorKind, Client, EventStream};
+use crate::cli::FollowArgs;
+use crate::client::Client;
 use crate::context::Context;
-use crate::error::{CliError, ExitStatus};
-use crate::model::event::{now_ms, Progress};
-use crate::model::{EventKey, EventKind, Thread, ThreadEvent, ThreadStatus};
-use crate::output::duration_ms;
+use crate::error::ExitStatus;
+use crate::model::step_event::StepEvent;
+use crate::model::{StepStatus, Thread, ThreadEvent};
 
-/// How the caller wants the thread followed.
+use policy::OPEN_TIMEOUT;
+use stop::Followed;
+pub use stop::{refused, step_watch_hint, watch_hint};
+
+/// How the caller wants a thread (or one of its steps) followed.
 #[derive(Clone, Debug)]
 pub struct FollowOptions {
     /// Keep following through PAUSED instead of stopping there.
@@ -50,6 +44,16 @@ pub struct FollowOptions {
     pub open_timeout: Duration,
 }
 
+impl FollowOptions {
+    /// These options with the client's `DODIL_CALL_TIMEOUT`, if set, for opening a stream.
+    fn for_client(&self, client: &Client) -> FollowOptions {
+        FollowOptions {
+            open_timeout: client.limit(self.open_timeout),
+            ..self.clone()
+        }
+    }
+}
+
 impl Default for FollowOptions {
     fn default() -> Self {
         FollowOptions {
@@ -58,6 +62,18 @@ impl Default for FollowOptions {
             retry_budget: DEFAULT_RETRY_BUDGET,
             handle_ctrl_c: true,
             open_timeout: OPEN_TIMEOUT,
+        }
+    }
+}
+
+/// The options of `--follow-timeout`, `--wait-paused` and `--retry-budget`.
+impl From<&FollowArgs> for FollowOptions {
+    fn from(args: &FollowArgs) -> Self {
+        FollowOptions {
+            wait_paused: args.wait_paused,
+            timeout: args.follow_timeout,
+            retry_budget: args.retry_budget,
+            ..FollowOptions::default()
         }
     }
 }
@@ -75,6 +91,7 @@ pub enum End {
     Interrupted,
 }
 
+/// What following a thread came to.
 #[derive(Clone, Debug)]
 pub struct FollowOutcome {
     /// The thread as last seen; for a terminal end its status is the terminal one.
@@ -95,13 +112,48 @@ impl FollowOutcome {
     }
 }
 
-/// Receives what the engine learns, in order. The live display and `-o jsonl` implement it.
+/// What following a step came to.
+#[derive(Clone, Debug)]
+pub struct StepOutcome {
+    /// The step's last known status: final for `End::Terminal`, PAUSED for `End::Paused`.
+    pub status: StepStatus,
+    pub end: End,
+}
+
+impl StepOutcome {
+    /// COMPLETED or SKIPPED 0, FAILED 1, CANCELLED 3, PAUSED 4, interrupted 130.
+    pub fn exit_status(&self) -> ExitStatus {
+        match (self.end, self.status) {
+            (End::Interrupted, _) => ExitStatus::Interrupted,
+            (End::Paused, _) | (_, StepStatus::Paused) => ExitStatus::ThreadPaused,
+            (_, StepStatus::Failed) => ExitStatus::ThreadFailed,
+            (_, StepStatus::Cancelled) => ExitStatus::ThreadCancelled,
+            _ => ExitStatus::Success,
+        }
+    }
+}
+
+/// Receives what the thread engine learns, in order. The live display and `-o jsonl`
+/// implement it.
 pub trait Observer {
     /// A new event: never one already reported, whatever the streams replay.
     fn event(&mut self, event: &ThreadEvent) -> anyhow::Result<()>;
     /// A fresh view of the thread from GetThread.
     fn thread(&mut self, _thread: &Thread) {}
     /// Something about the connection worth a line (a reconnect, the switch to polling).
+    fn notice(&mut self, _message: &str) {}
+    /// The thread is paused and `--wait-paused` follows on: once a pause. Says so as a notice.
+    fn following_through_pause(&mut self, thread_id: &str) {
+        self.notice(&format!(
+            "the thread is paused, waiting for `{}`; still following (--wait-paused)",
+            crate::output::suggest::resume(thread_id)
+        ));
+    }
+}
+
+/// Receives each new step event (never one already reported) and connection notices.
+pub trait StepObserver {
+    fn event(&mut self, event: &StepEvent) -> anyhow::Result<()>;
     fn notice(&mut self, _message: &str) {}
 }
 
@@ -114,705 +166,33 @@ pub async fn follow(
     observer: &mut dyn Observer,
 ) -> anyhow::Result<FollowOutcome> {
     let client = ctx.client().await?;
-    let options = FollowOptions {
-        open_timeout: client.limit(options.open_timeout),
-        ..options.clone()
-    };
-    follow_with(client, thread_id, &options, observer).await
-}
-
-/// What the engine needs from a server; [`Client`] in the program, a script in unit tests.
-pub(crate) trait Source {
-    fn watch(&self, thread_id: &str) -> impl Future<Output = Result<EventStream, CallError>>;
-    fn get(&self, thread_id: &str) -> impl Future<Output = Result<Thread, CallError>>;
-}
-
-impl Source for Client {
-    fn watch(&self, thread_id: &str) -> impl Future<Output = Result<EventStream, CallError>> {
-        self.watch_thread(thread_id)
-    }
-    fn get(&self, thread_id: &str) -> impl Future<Output = Result<Thread, CallError>> {
-        self.poll_thread(thread_id)
-    }
-}
-
-// Timing. Polling: from POLL_MIN towards POLL_MAX while nothing changes.
-const POLL_MIN: Duration = Duration::from_millis(250);
-const POLL_MAX: Duration = Duration::from_secs(5);
-// Reopening a dropped stream: exponential from REOPEN_MIN, capped at REOPEN_MAX.
-const REOPEN_MIN: Duration = Duration::from_millis(100);
-const REOPEN_MAX: Duration = Duration::from_secs(5);
-// A silent stream: ask GetThread after SILENCE_MIN, then less and less often up to SILENCE_MAX.
-const SILENCE_MIN: Duration = Duration::from_secs(1);
-const SILENCE_MAX: Duration = Duration::from_secs(15);
-// Right after an `ask` step starts, a pause is likely: look sooner.
-const SILENCE_AFTER_ASK: Duration = Duration::from_millis(250);
-// GetThread says a silent stream is behind this many checks in a row: reopen it.
-const STALE_CHECKS: u32 = 3;
-// How long opening a stream may take before it counts as a transient failure.
-const OPEN_TIMEOUT: Duration = Duration::from_secs(15);
-// GetThread found the end first: how long to wait for the stream's own terminal event.
-const TERMINAL_GRACE: Duration = Duration::from_millis(300);
-// GetThread fails this many times in a row after the stream's terminal event: trust the event.
-const MAX_DOUBTS: u32 = 5;
-// While polling after a transient stream failure, try the stream again this often.
-const STREAM_RETRY_EVERY: Duration = Duration::from_secs(15);
-
-pub(crate) async fn follow_with<S: Source>(
-    source: &S,
-    thread_id: &str,
-    options: &FollowOptions,
-    observer: &mut dyn Observer,
-) -> anyhow::Result<FollowOutcome> {
-    let mut engine = Engine {
-        source,
-        thread_id,
-        options,
-        observer,
-        seen: HashSet::new(),
-        last: None,
-        terminal_event: None,
-        retries: Retries::new(
-            options.retry_budget,
-            format!("thread {thread_id}"),
-            format!(
-                "the thread goes on running on the server; {}",
-                watch_hint(thread_id)
-            ),
-        ),
-        paused_noted: false,
-        doubts: 0,
-        contradicted: false,
-        end_reported: false,
-        stream_step: String::new(),
-    };
-    let end = guarded(
-        engine.run(),
-        options,
-        &format!("thread {thread_id}"),
-        watch_hint(thread_id),
-    )
-    .await?;
-    let mut thread = engine.last.take().unwrap_or_else(|| placeholder(thread_id));
-    if let (End::Terminal, Some(event)) = (end, &engine.terminal_event) {
-        // The stream's word on the outcome stands only when GetThread never answered after it.
-        if !thread.status.is_terminal() && !engine.contradicted {
-            thread.status = event.kind.terminal_status().unwrap_or(thread.status);
-        }
-    }
-    Ok(FollowOutcome {
-        thread,
-        end,
-        terminal_event: engine.terminal_event.take(),
-    })
-}
-
-/// Runs `work` until it ends, the user presses Ctrl-C (`End::Interrupted`), or `--follow-timeout`
-/// passes (exit 6 with `hint`). `what` names what was being followed.
-pub(crate) async fn guarded(
-    work: impl Future<Output = anyhow::Result<End>>,
-    options: &FollowOptions,
-    what: &str,
-    hint: String,
-) -> anyhow::Result<End> {
-    let deadline = options.timeout.map(|d| Instant::now() + d);
-    tokio::pin!(work);
-    let ctrl_c = async {
-        if options.handle_ctrl_c {
-            return crate::interrupt::ctrl_c().await;
-        }
-        std::future::pending::<()>().await
-    };
-    let timed_out = async {
-        match deadline {
-            Some(deadline) => tokio::time::sleep_until(deadline).await,
-            None => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        result = &mut work => result,
-        () = ctrl_c => Ok(End::Interrupted),
-        () = timed_out => Err(CliError::new(
-            ExitStatus::Unreachable,
-            format!(
-                "stopped following {} after {} (--follow-timeout); it goes on running on the server",
-                crate::output::terminal_safe(what),
-                duration_ms(options.timeout.unwrap_or_default().as_millis() as i64)
-            ),
-        )
-        .with_hint(hint)
-        .into()),
-    }
-}
-
-/// The `thread watch` command line that picks following up again.
-pub fn watch_hint(thread_id: &str) -> String {
-    format!(
-        "follow it again with: {}",
-        crate::output::suggest::watch(thread_id)
-    )
-}
-
-/// A thread known only by its id (nothing could be read about it).
-fn placeholder(thread_id: &str) -> Thread {
-    Thread {
-        thread_id: thread_id.to_string(),
-        script_name: String::new(),
-        script_version: 0,
-        status: ThreadStatus::Unspecified,
-        current_step_path: String::new(),
-        total_steps: 0,
-        current_step_name: String::new(),
-        metadata: Default::default(),
-        error: String::new(),
-        created_at_ms: 0,
-        started_at_ms: 0,
-        finished_at_ms: 0,
-        organization_name: String::new(),
-    }
-}
-
-struct Engine<'a, S> {
-    source: &'a S,
-    thread_id: &'a str,
-    options: &'a FollowOptions,
-    observer: &'a mut dyn Observer,
-    /// Identity of every event reported so far.
-    seen: HashSet<EventKey>,
-    /// The thread as GetThread last described it.
-    last: Option<Thread>,
-    terminal_event: Option<ThreadEvent>,
-    retries: Retries,
-    paused_noted: bool,
-    /// GetThread calls that could not confirm the stream's terminal event (failed, or answered a
-    /// status it cannot name).
-    doubts: u32,
-    /// GetThread answered "not ended" after the stream's terminal event: its word stands.
-    contradicted: bool,
-    /// A terminal `progress` event has been reported.
-    end_reported: bool,
-    /// The step the stream last said started (to notice a stale stream).
-    stream_step: String,
-}
-
-/// How one stream ended.
-enum StreamEnd {
-    Done(End),
-    /// Not usable: poll instead. `retry` when the cause may pass (a transient failure).
-    Unusable {
-        retry: bool,
-    },
-    /// Ended or broke without a terminal event, after delivering this many new events.
-    Dropped {
-        new_events: usize,
-    },
-}
-
-/// What a GetThread check concluded.
-enum Check {
-    Done(End),
-    Going,
-    /// The call failed transiently (within the budget).
-    Failed,
-}
-
-impl<S: Source> Engine<'_, S> {
-    async fn run(&mut self) -> anyhow::Result<End> {
-        let end = self.follow().await?;
-        if end == End::Terminal && self.terminal_event.is_none() && !self.end_reported {
-            // GetThread found the end the stream never announced: say it as an event.
-            self.report_state_as_event()?;
-        }
-        Ok(end)
-    }
-
-    async fn follow(&mut self) -> anyhow::Result<End> {
-        let mut reopen = Backoff::new(REOPEN_MIN, REOPEN_MAX);
-        let mut first = true;
-        loop {
-            match self.stream_once(first).await? {
-                StreamEnd::Done(end) => return Ok(end),
-                StreamEnd::Unusable { retry } => match self.poll(retry).await? {
-                    Some(end) => return Ok(end),
-                    None => {
-                        // Polling saw the stream work again: back to streaming.
-                        first = false;
-                        continue;
-                    }
-                },
-                StreamEnd::Dropped { new_events } => {
-                    first = false;
-                    if new_events > 0 {
-                        reopen.reset();
-                    }
-                    if let Check::Done(end) = self.check(None).await? {
-                        return Ok(end);
-                    }
-                    let delay = self.capped(reopen.next());
-                    sleep(delay).await;
-                }
-            }
-        }
-    }
-
-    /// Opens WatchThread and reads it until it ends, breaks, or the thread ends or pauses.
-    async fn stream_once(&mut self, first: bool) -> anyhow::Result<StreamEnd> {
-        let mut stream = match open_within(
-            self.options.open_timeout,
-            "WatchThread",
-            self.source.watch(self.thread_id),
-        )
+    thread::follow(client, thread_id, &options.for_client(client), observer)
         .await
-        {
-            Ok(stream) => stream,
-            Err(status) => return self.stream_failed(status, first, false),
-        };
-        let mut new_events = 0usize;
-        let mut got_any = false;
-        let mut silence = Backoff::new(SILENCE_MIN, SILENCE_MAX);
-        let mut stale_checks = 0u32;
-        let mut last_was_ask = false;
-        loop {
-            let wait = if last_was_ask {
-                SILENCE_AFTER_ASK
-            } else {
-                silence.peek()
-            };
-            let item = match timeout(wait, stream.next()).await {
-                Ok(item) => item,
-                Err(_) => {
-                    // Silence: ask GetThread what is going on.
-                    last_was_ask = false;
-                    silence.next();
-                    match self.check(None).await? {
-                        Check::Done(End::Terminal) => {
-                            // The stream may still be about to say it: give it a moment.
-                            self.drain(&mut stream).await?;
-                            return Ok(StreamEnd::Done(End::Terminal));
-                        }
-                        Check::Done(end) => return Ok(StreamEnd::Done(end)),
-                        Check::Failed => {}
-                        Check::Going => {
-                            let polled = self.last.as_ref().map(|t| t.current_step_path.as_str());
-                            if polled.is_some_and(|p| !p.is_empty() && p != self.stream_step) {
-                                stale_checks += 1;
-                            } else {
-                                stale_checks = 0;
-                            }
-                            if stale_checks >= STALE_CHECKS {
-                                self.observer.notice(
-                                    "the event stream has fallen behind the thread; reopening it",
-                                );
-                                return Ok(StreamEnd::Dropped { new_events });
-                            }
-                        }
-                    }
-                    continue;
-                }
-            };
-            match item {
-                None => return Ok(StreamEnd::Dropped { new_events }),
-                Some(Err(status)) => {
-                    if got_any {
-                        return self.stream_broke(status, new_events);
-                    }
-                    return self.stream_failed(status, first, true);
-                }
-                Some(Ok(event)) => {
-                    got_any = true;
-                    self.succeeded();
-                    silence.reset();
-                    stale_checks = 0;
-                    if let EventKind::StepStarted(step) = &event.kind {
-                        self.stream_step = step.step_path.clone();
-                        last_was_ask = step.primitive.eq_ignore_ascii_case("ask");
-                    } else {
-                        last_was_ask = false;
-                    }
-                    if !self.report(&event)? {
-                        // A replay: reported before, and whatever it said was judged then.
-                        continue;
-                    }
-                    new_events += 1;
-                    if event.kind.terminal_status().is_some() {
-                        self.take_terminal(event);
-                        // Confirm: GetThread may know better (a lagging stream, a resume).
-                        match self.check(None).await? {
-                            Check::Going | Check::Failed => continue,
-                            Check::Done(end) => return Ok(StreamEnd::Done(end)),
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The stream failed before its first event (or could not be opened).
-    fn stream_failed(
-        &mut self,
-        status: CallError,
-        first: bool,
-        opened: bool,
-    ) -> anyhow::Result<StreamEnd> {
-        if status.kind == CallErrorKind::Unimplemented {
-            self.observer
-                .notice("this server does not stream events (WatchThread is UNIMPLEMENTED); polling GetThread instead");
-            return Ok(StreamEnd::Unusable { retry: false });
-        }
-        if !status.is_retryable() {
-            return Err(refused(status, self.thread_id));
-        }
-        if first {
-            let what = if opened {
-                "broke before its first event"
-            } else {
-                "could not be opened"
-            };
-            self.observer.notice(&format!(
-                "the event stream {what} ({}); polling GetThread instead",
-                status.status_text()
-            ));
-            return Ok(StreamEnd::Unusable { retry: true });
-        }
-        self.failed(&status, true)?;
-        Ok(StreamEnd::Dropped { new_events: 0 })
-    }
-
-    /// The stream broke after delivering events.
-    fn stream_broke(&mut self, status: CallError, new_events: usize) -> anyhow::Result<StreamEnd> {
-        if status.kind == CallErrorKind::Unimplemented {
-            return Ok(StreamEnd::Unusable { retry: false });
-        }
-        if !status.is_retryable() {
-            return Err(refused(status, self.thread_id));
-        }
-        self.observer.notice(&format!(
-            "the event stream broke ({}); reconnecting",
-            status.status_text()
-        ));
-        self.failed(&status, false)?;
-        Ok(StreamEnd::Dropped { new_events })
-    }
-
-    /// After GetThread found the thread ended: give the stream a moment to say so itself.
-    async fn drain(&mut self, stream: &mut EventStream) -> anyhow::Result<()> {
-        let until = Instant::now() + TERMINAL_GRACE;
-        while let Ok(Some(Ok(event))) = tokio::time::timeout_at(until, stream.next()).await {
-            if self.report(&event)? && event.kind.terminal_status().is_some() {
-                self.take_terminal(event);
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    /// Polls GetThread until the thread ends or pauses. Returns `None` when the stream should be
-    /// tried again (only with `retry_stream`).
-    async fn poll(&mut self, retry_stream: bool) -> anyhow::Result<Option<End>> {
-        let mut interval = Backoff::new(POLL_MIN, POLL_MAX);
-        let stream_retry_at = Instant::now() + STREAM_RETRY_EVERY;
-        loop {
-            let before = self.last.as_ref().map(state_of);
-            match self.check(Some(())).await? {
-                Check::Done(end) => return Ok(Some(end)),
-                Check::Failed => {}
-                Check::Going => {
-                    let after = self.last.as_ref().map(state_of);
-                    if before != after {
-                        interval.reset();
-                    }
-                    if retry_stream && Instant::now() >= stream_retry_at {
-                        return Ok(None);
-                    }
-                }
-            }
-            let delay = self.capped(interval.next());
-            sleep(delay).await;
-        }
-    }
-
-    /// Asks GetThread. Reports a change of state as a `progress` event when polling (`Some`),
-    /// ends on a terminal state or (unless waiting through pauses) a pause.
-    async fn check(&mut self, polling: Option<()>) -> anyhow::Result<Check> {
-        let thread = match self.source.get(self.thread_id).await {
-            Ok(thread) => thread,
-            Err(status) if status.is_retryable() => {
-                self.failed(&status, true)?;
-                if self.doubt() {
-                    return Ok(Check::Done(End::Terminal));
-                }
-                return Ok(Check::Failed);
-            }
-            Err(status) => return Err(refused(status, self.thread_id)),
-        };
-        self.succeeded();
-        let changed = self.last.as_ref().map(state_of) != Some(state_of(&thread));
-        self.observer.thread(&thread);
-        self.last = Some(thread);
-        if polling.is_some() && changed {
-            self.report_state_as_event()?;
-        }
-        let status = self
-            .last
-            .as_ref()
-            .map_or(ThreadStatus::Unspecified, |t| t.status);
-        if status.is_terminal() {
-            return Ok(Check::Done(End::Terminal));
-        }
-        if self.terminal_event.is_some() {
-            if matches!(status, ThreadStatus::Unknown(_) | ThreadStatus::Unspecified) {
-                // A status GetThread cannot name does not say "not ended" either.
-                if self.doubt() {
-                    return Ok(Check::Done(End::Terminal));
-                }
-            } else {
-                // The stream said the thread ended; GetThread says not (yet): a resumed thread,
-                // or a GetThread lagging behind. Either way GetThread decides when it has ended.
-                self.contradicted = true;
-            }
-        }
-        if status == ThreadStatus::Paused {
-            if !self.options.wait_paused {
-                return Ok(Check::Done(End::Paused));
-            }
-            if !self.paused_noted {
-                self.paused_noted = true;
-                self.observer.notice(&format!(
-                    "the thread is paused, waiting for `{}`; still following (--wait-paused)",
-                    crate::output::suggest::resume(self.thread_id)
-                ));
-            }
-        } else {
-            self.paused_noted = false;
-        }
-        Ok(Check::Going)
-    }
-
-    /// Reports the last GetThread state as a `progress` event (when polling, or when GetThread
-    /// found an end the stream never announced).
-    fn report_state_as_event(&mut self) -> anyhow::Result<()> {
-        let Some(thread) = &self.last else {
-            return Ok(());
-        };
-        if thread.status.is_terminal() {
-            self.end_reported = true;
-        }
-        let event = ThreadEvent {
-            thread_id: thread.thread_id.clone(),
-            timestamp_ms: now_ms(),
-            kind: EventKind::Progress(Progress {
-                status: thread.status,
-                current_step_path: thread.current_step_path.clone(),
-                current_step_name: thread.current_step_name.clone(),
-            }),
-        };
-        self.observer.event(&event)
-    }
-
-    /// Reports an event unless it was reported before. Returns whether it was new.
-    fn report(&mut self, event: &ThreadEvent) -> anyhow::Result<bool> {
-        if !self.seen.insert(event.key()) {
-            return Ok(false);
-        }
-        if event.kind.terminal_status().is_none() && self.terminal_event.is_some() {
-            // Life after an end: that end was history (the thread was resumed).
-            self.terminal_event = None;
-        }
-        self.observer.event(event)?;
-        Ok(true)
-    }
-
-    /// A new terminal event from the stream: the end, unless GetThread says otherwise.
-    fn take_terminal(&mut self, event: ThreadEvent) {
-        self.terminal_event = Some(event);
-        self.doubts = 0;
-        self.contradicted = false;
-    }
-
-    /// GetThread could not confirm the stream's terminal event (it failed, or answered a status
-    /// it cannot name). Returns whether the stream's word now stands ([`MAX_DOUBTS`] in a row).
-    fn doubt(&mut self) -> bool {
-        if self.terminal_event.is_none() || self.contradicted {
-            return false;
-        }
-        self.doubts += 1;
-        self.doubts >= MAX_DOUBTS
-    }
-
-    fn succeeded(&mut self) {
-        self.retries.succeeded();
-    }
-
-    /// Counts a transient failure against the budget (see [`Retries::failed`]); `announce`
-    /// unless the caller already said what happened.
-    fn failed(&mut self, status: &CallError, announce: bool) -> anyhow::Result<()> {
-        if let Some(notice) = self.retries.failed(status)? {
-            if announce {
-                self.observer.notice(&notice);
-            }
-        }
-        Ok(())
-    }
-
-    fn capped(&self, delay: Duration) -> Duration {
-        self.retries.capped(delay)
-    }
+        .map_err(|stop| stop.into_error(Followed::Thread { thread_id }))
 }
 
-/// The retry budget, shared by the thread and step engines: how long a run of transient
-/// failures may go on, counted from its first failure and restarted by any success.
-pub(crate) struct Retries {
-    budget: Duration,
-    failing_since: Option<Instant>,
-    /// What is being followed (`thread ID`), for the error that gives up.
-    what: String,
-    /// The error's hint: how to pick following up again.
-    hint: String,
-}
-
-impl Retries {
-    pub(crate) fn new(budget: Duration, what: String, hint: String) -> Retries {
-        Retries {
-            budget,
-            failing_since: None,
-            what,
-            hint,
-        }
-    }
-
-    pub(crate) fn succeeded(&mut self) {
-        self.failing_since = None;
-    }
-
-    /// Counts a transient failure. The first of a run comes back as the one notice worth
-    /// showing (a server down for a while costs the user one line, not one per retry); past
-    /// the budget, the follow gives up (exit 6).
-    pub(crate) fn failed(&mut self, status: &CallError) -> anyhow::Result<Option<String>> {
-        let now = Instant::now();
-        let budget = duration_ms(self.budget.as_millis() as i64);
-        let notice = self.failing_since.is_none().then(|| {
-            format!(
-                "the server is failing ({}); retrying for up to {budget}",
-                status.status_text()
-            )
-        });
-        let since = *self.failing_since.get_or_insert(now);
-        if now.duration_since(since) >= self.budget {
-            return Err(CliError::new(
-                ExitStatus::Unreachable,
-                format!(
-                    "gave up following {} after {budget} of failures: {}",
-                    crate::output::terminal_safe(&self.what),
-                    status.status_text()
-                ),
-            )
-            .with_hint(self.hint.clone())
-            .into());
-        }
-        Ok(notice)
-    }
-
-    /// A delay shortened so that a run of failures ends no later than the budget allows.
-    pub(crate) fn capped(&self, delay: Duration) -> Duration {
-        match self.failing_since {
-            Some(since) => {
-                let left = (since + self.budget).saturating_duration_since(Instant::now());
-                delay.min(left)
-            }
-            None => delay,
-        }
-    }
-}
-
-/// Opens a stream within [`OPEN_TIMEOUT`] (or `DODIL_CALL_TIMEOUT`): a server that never
-/// answers is a transient failure (DEADLINE_EXCEEDED), which the retry budget bounds.
-pub(crate) async fn open_within<T>(
-    limit: Duration,
-    method: &'static str,
-    open: impl Future<Output = Result<T, CallError>>,
-) -> Result<T, CallError> {
-    match timeout(limit, open).await {
-        Ok(result) => result,
-        Err(_) => Err(CallError::deadline(
-            method,
-            "the event stream did not open in time",
-        )),
-    }
-}
-
-fn state_of(thread: &Thread) -> (ThreadStatus, String, String) {
-    (
-        thread.status,
-        thread.current_step_path.clone(),
-        thread.current_step_name.clone(),
+/// Follows one step of `thread_id` (`thread watch --step`) until it ends, pauses, the user
+/// interrupts, or following becomes impossible (an error whose exit code says why).
+pub async fn follow_step(
+    ctx: &Context,
+    thread_id: &str,
+    step_path: &str,
+    options: &FollowOptions,
+    observer: &mut dyn StepObserver,
+) -> anyhow::Result<StepOutcome> {
+    let client = ctx.client().await?;
+    step::follow(
+        client,
+        thread_id,
+        step_path,
+        &options.for_client(client),
+        observer,
     )
-}
-
-/// The server said no: exit 5 (or as `error::report` classifies the status).
-pub fn refused(status: CallError, thread_id: &str) -> anyhow::Error {
-    refused_as(status, || {
-        CliError::new(
-            ExitStatus::ServerRefused,
-            format!(
-                "thread {} not found",
-                crate::output::terminal_safe(thread_id)
-            ),
-        )
-        .with_hint(format!(
-            "list recent threads with: {}",
-            crate::output::suggest::list()
-        ))
+    .await
+    .map_err(|stop| {
+        stop.into_error(Followed::Step {
+            thread_id,
+            step_path,
+        })
     })
 }
-
-/// [`refused`], with what NOT_FOUND means for the thing followed.
-pub(crate) fn refused_as(status: CallError, not_found: impl FnOnce() -> CliError) -> anyhow::Error {
-    let kind = status.kind;
-    let err = anyhow::Error::new(status);
-    if kind == CallErrorKind::NotFound {
-        return err.context(not_found());
-    }
-    err
-}
-
-/// Exponential backoff with ±20 % jitter.
-struct Backoff {
-    min: Duration,
-    max: Duration,
-    current: Duration,
-}
-
-impl Backoff {
-    fn new(min: Duration, max: Duration) -> Self {
-        Backoff {
-            min,
-            max,
-            current: min,
-        }
-    }
-
-    fn reset(&mut self) {
-        self.current = self.min;
-    }
-
-    /// The delay to use now (jittered), without advancing.
-    fn peek(&self) -> Duration {
-        jitter(self.current)
-    }
-
-    /// The delay to use now (jittered); the next one is twice as long, up to the maximum.
-    fn next(&mut self) -> Duration {
-        let delay = jitter(self.current);
-        self.current = (self.current * 2).min(self.max);
-        delay
-    }
-}
-
-fn jitter(delay: Duration) -> Duration {
-    delay.mul_f64(0.8 + 0.4 * fastrand::f64())
-}
-
-pub mod step;
-
-#[cfg(test)]
-mod tests;

@@ -1,130 +1,113 @@
-//! Following one step (`thread watch ID --step PATH`): WatchStep first, with the same rules as the
-//! thread engine — a stream that ends or breaks without the step's end is confirmed with
-//! GetThreadResult and reopened (replayed events dropped), UNIMPLEMENTED falls back to polling the
-//! step's status, transient failures are retried within the budget, anything else ends at once.
+//! The step engine: follows one step (`thread watch ID --step PATH`) to its end or a pause, by the
+//! thread engine's rules where they apply:
+//!
+//! - WatchStep first; each new event goes to the [`StepObserver`]. A replayed event is dropped
+//!   (by kind and timestamp; a snapshot when the status it shows is not new).
+//! - A stream that ends or breaks without the step's end is confirmed with GetThreadResult (the
+//!   step's status) and reopened. A stream that stays silent is not an error: after a while the
+//!   step's status is looked at (an `ask` step pauses the thread, and WatchStep has no event for
+//!   that).
+//! - UNIMPLEMENTED: the step's status is polled instead, a change reported as a thin snapshot.
+//! - Retries, Ctrl-C and `--follow-timeout`: [`super::policy`] (rules 5 and 6).
 
 use std::collections::HashSet;
-use tokio::time::sleep;
+use std::future::Future;
+
+use tokio::time::{sleep, timeout};
 use tokio_stream::StreamExt;
 
-use crate::client::{CallError, CallErrorKind, Client};
-use crate::context::Context;
-use crate::error::{CliError, ExitStatus};
+use crate::client::{CallError, CallErrorKind, Client, StepEventStream};
 use crate::model::event::now_ms;
 use crate::model::step_event::{StepEvent, StepEventKind, StepSnapshot};
 use crate::model::StepStatus;
-use crate::output::terminal_safe;
 
-use super::{
-    guarded, open_within, refused_as, Backoff, End, FollowOptions, Retries, POLL_MAX, POLL_MIN,
-    REOPEN_MAX, REOPEN_MIN, SILENCE_MAX, SILENCE_MIN,
-};
+use super::policy::{guarded, open_within, Backoff, Look, Retries};
+use super::stop::Stop;
+use super::{End, FollowOptions};
 
-/// Receives each new step event (never one already reported) and connection notices.
-pub trait StepObserver {
-    fn event(&mut self, event: &StepEvent) -> anyhow::Result<()>;
-    fn notice(&mut self, _message: &str) {}
+// The paths callers have always used.
+pub use super::{follow_step, step_watch_hint, StepObserver, StepOutcome};
+
+/// What the step engine needs from a server; [`Client`] in the program, a script in unit tests.
+pub(crate) trait StepSource {
+    fn watch(
+        &self,
+        thread_id: &str,
+        step_path: &str,
+    ) -> impl Future<Output = Result<StepEventStream, CallError>>;
+    fn status(
+        &self,
+        thread_id: &str,
+        step_path: &str,
+    ) -> impl Future<Output = Result<StepStatus, CallError>>;
 }
 
-#[derive(Clone, Debug)]
-pub struct StepOutcome {
-    /// The step's last known status: final for `End::Terminal`, PAUSED for `End::Paused`.
-    pub status: StepStatus,
-    pub end: End,
-}
-
-impl StepOutcome {
-    /// COMPLETED or SKIPPED 0, FAILED 1, CANCELLED 3, PAUSED 4, interrupted 130.
-    pub fn exit_status(&self) -> ExitStatus {
-        match (self.end, self.status) {
-            (End::Interrupted, _) => ExitStatus::Interrupted,
-            (End::Paused, _) | (_, StepStatus::Paused) => ExitStatus::ThreadPaused,
-            (_, StepStatus::Failed) => ExitStatus::ThreadFailed,
-            (_, StepStatus::Cancelled) => ExitStatus::ThreadCancelled,
-            _ => ExitStatus::Success,
-        }
+impl StepSource for Client {
+    fn watch(
+        &self,
+        thread_id: &str,
+        step_path: &str,
+    ) -> impl Future<Output = Result<StepEventStream, CallError>> {
+        self.watch_step(thread_id, step_path)
+    }
+    fn status(
+        &self,
+        thread_id: &str,
+        step_path: &str,
+    ) -> impl Future<Output = Result<StepStatus, CallError>> {
+        self.poll_step(thread_id, step_path)
     }
 }
 
-/// The `thread watch --step` command line that picks following up again.
-pub fn step_watch_hint(thread_id: &str, step_path: &str) -> String {
-    format!(
-        "follow it again with: {}",
-        crate::output::suggest::watch_step(thread_id, step_path)
-    )
-}
-
-pub async fn follow_step(
-    ctx: &Context,
+/// Follows `step_path` of `thread_id` until it ends, pauses (see
+/// [`FollowOptions::wait_paused`]), the user interrupts, or following becomes impossible
+/// ([`Stop`]).
+pub(super) async fn follow<S: StepSource>(
+    source: &S,
     thread_id: &str,
     step_path: &str,
     options: &FollowOptions,
     observer: &mut dyn StepObserver,
-) -> anyhow::Result<StepOutcome> {
-    let client = ctx.client().await?;
-    let options = &FollowOptions {
-        open_timeout: client.limit(options.open_timeout),
-        ..options.clone()
-    };
-    let what = format!("step {step_path} of thread {thread_id}");
-    let mut follower = StepFollower {
-        client,
+) -> Result<StepOutcome, Stop> {
+    let mut engine = StepEngine {
+        source,
         thread_id,
         step_path,
         options,
         observer,
+        retries: Retries::new(options.retry_budget),
         seen: HashSet::new(),
         status: None,
-        retries: Retries::new(
-            options.retry_budget,
-            what.clone(),
-            format!(
-                "the thread goes on running on the server; {}",
-                step_watch_hint(thread_id, step_path)
-            ),
-        ),
     };
-    let end = guarded(
-        follower.run(),
-        options,
-        &what,
-        step_watch_hint(thread_id, step_path),
-    )
-    .await?;
+    let end = guarded(engine.run(), options).await?;
     Ok(StepOutcome {
-        status: follower.status.unwrap_or(StepStatus::Unspecified),
+        status: engine.status.unwrap_or(StepStatus::Unspecified),
         end,
     })
 }
 
-struct StepFollower<'a> {
-    client: &'a Client,
+struct StepEngine<'a, S> {
+    source: &'a S,
     thread_id: &'a str,
     step_path: &'a str,
     options: &'a FollowOptions,
     observer: &'a mut dyn StepObserver,
+    retries: Retries,
     /// Identities of the events reported: kind and timestamp.
     seen: HashSet<(&'static str, i64)>,
-    /// The last status reported (by a snapshot, an end event or a poll).
+    /// The last status reported (by a snapshot, an end event or a look).
     status: Option<StepStatus>,
-    retries: Retries,
 }
 
-/// What one look at the step found.
-enum Look {
-    Ended,
-    Paused,
-    Again,
-}
-
-impl StepFollower<'_> {
-    async fn run(&mut self) -> anyhow::Result<End> {
-        let mut reopen = Backoff::new(REOPEN_MIN, REOPEN_MAX);
+impl<S: StepSource> StepEngine<'_, S> {
+    async fn run(&mut self) -> Result<End, Stop> {
+        // Unlike the thread engine's, this backoff does not restart when a stream brought news.
+        let mut reopen = Backoff::reopening();
         loop {
             let opened = open_within(
                 self.options.open_timeout,
                 "WatchStep",
-                self.client.watch_step(self.thread_id, self.step_path),
+                self.source.watch(self.thread_id, self.step_path),
             )
             .await;
             let look = match opened {
@@ -132,40 +115,40 @@ impl StepFollower<'_> {
                     self.retries.succeeded();
                     self.read(stream).await?
                 }
-                Err(status) if status.kind == CallErrorKind::Unimplemented => {
+                Err(error) if error.kind == CallErrorKind::Unimplemented => {
                     self.observer
                         .notice("this server cannot stream step events; polling the step's status");
                     return self.poll().await;
                 }
-                Err(status) => {
-                    self.failed(status)?;
-                    Look::Again
+                Err(error) => {
+                    self.retry_later(error)?;
+                    Look::Failed
                 }
             };
-            match look {
-                Look::Ended => return Ok(End::Terminal),
-                Look::Paused => return Ok(End::Paused),
-                Look::Again => sleep(self.retries.capped(reopen.next())).await,
+            if let Look::Over(end) = look {
+                return Ok(end);
             }
+            sleep(self.retries.capped(reopen.next())).await;
         }
     }
 
-    /// Reports a stream's new events; at its end (or break) without the step's end, asks
-    /// GetThreadResult what became of the step.
-    async fn read(&mut self, mut stream: crate::client::StepEventStream) -> anyhow::Result<Look> {
-        // A step can wait silently (an `ask` step pauses the thread, and WatchStep has no event
-        // for that): after a quiet while, look at the step's status instead of waiting blindly.
-        let mut quiet = Backoff::new(SILENCE_MIN, SILENCE_MAX);
+    /// Reports a stream's new events; at its end (or break) without the step's end, looks at
+    /// what became of the step.
+    async fn read(&mut self, mut stream: StepEventStream) -> Result<Look, Stop> {
+        let mut patience = Backoff::silence();
         loop {
-            let item = match tokio::time::timeout(quiet.next(), stream.next()).await {
+            let item = match timeout(patience.peek(), stream.next()).await {
                 Ok(Some(item)) => item,
                 Ok(None) => break,
-                Err(_silence) => match self.confirm().await? {
-                    Look::Again => continue,
-                    look => return Ok(look),
-                },
+                Err(_silence) => {
+                    patience.advance();
+                    match self.look().await? {
+                        Look::Over(end) => return Ok(Look::Over(end)),
+                        Look::Going | Look::Failed => continue,
+                    }
+                }
             };
-            quiet.reset();
+            patience.reset();
             match item {
                 Ok(event) => {
                     // Only the end event ends the read: a late subscriber's snapshot may already
@@ -173,71 +156,68 @@ impl StepFollower<'_> {
                     let ends = event.kind.final_status().is_some();
                     self.report(event)?;
                     if ends {
-                        return Ok(Look::Ended);
+                        return Ok(Look::Over(End::Terminal));
                     }
                     if self.status == Some(StepStatus::Paused) && !self.options.wait_paused {
-                        return Ok(Look::Paused);
+                        return Ok(Look::Over(End::Paused));
                     }
                 }
-                Err(status) if status.is_retryable() => {
+                Err(error) if error.is_retryable() => {
                     self.observer.notice(&format!(
                         "the step stream broke ({}); reconnecting",
-                        status.status_text()
+                        error.status_text()
                     ));
                     break;
                 }
-                Err(status) => return Err(self.refused(status)),
+                Err(error) => return Err(Stop::Refused(error)),
             }
         }
-        self.confirm().await
+        self.look().await
     }
 
-    /// One GetThreadResult look at the step; transient failures count against the budget (the
-    /// caller waits before it looks again).
-    async fn confirm(&mut self) -> anyhow::Result<Look> {
-        match self.client.poll_step(self.thread_id, self.step_path).await {
+    /// One GetThreadResult look at the step; a status that is news is reported.
+    async fn look(&mut self) -> Result<Look, Stop> {
+        match self.source.status(self.thread_id, self.step_path).await {
             Ok(status) => {
                 self.retries.succeeded();
                 self.polled(status)?;
                 Ok(self.judge(status))
             }
-            Err(status) => {
-                self.failed(status)?;
-                Ok(Look::Again)
+            Err(error) => {
+                self.retry_later(error)?;
+                Ok(Look::Failed)
             }
         }
     }
 
-    /// Polling instead of streaming: 250 ms backing off towards 5 s while nothing changes.
-    async fn poll(&mut self) -> anyhow::Result<End> {
-        let mut wait = Backoff::new(POLL_MIN, POLL_MAX);
+    /// Looks at the step again and again instead of streaming.
+    async fn poll(&mut self) -> Result<End, Stop> {
+        let mut interval = Backoff::polling();
         loop {
             let before = self.status;
-            match self.confirm().await? {
-                Look::Ended => return Ok(End::Terminal),
-                Look::Paused => return Ok(End::Paused),
-                Look::Again => {}
+            if let Look::Over(end) = self.look().await? {
+                return Ok(end);
             }
             if self.status != before {
-                wait.reset();
+                interval.reset();
             }
-            sleep(self.retries.capped(wait.next())).await;
+            sleep(self.retries.capped(interval.next())).await;
         }
     }
 
     fn judge(&self, status: StepStatus) -> Look {
         if status.is_final() {
-            Look::Ended
+            Look::Over(End::Terminal)
         } else if status == StepStatus::Paused && !self.options.wait_paused {
-            Look::Paused
+            Look::Over(End::Paused)
         } else {
-            Look::Again
+            Look::Going
         }
     }
 
     /// Reports an event unless a replay already did. A snapshot counts as new only when the
     /// status it shows is new (each reopened stream starts with one).
-    fn report(&mut self, event: StepEvent) -> anyhow::Result<()> {
+    fn report(&mut self, event: StepEvent) -> Result<(), Stop> {
         let new = match &event.kind {
             StepEventKind::Snapshot(snapshot) => self.status != Some(snapshot.status),
             kind => self.seen.insert((kind.name(), event.timestamp_ms)),
@@ -253,11 +233,11 @@ impl StepFollower<'_> {
                 }
             }
         }
-        self.observer.event(&event)
+        Ok(self.observer.event(&event)?)
     }
 
-    /// A status learnt by polling becomes a (thin) snapshot event when it is news.
-    fn polled(&mut self, status: StepStatus) -> anyhow::Result<()> {
+    /// A status learnt by a look becomes a (thin) snapshot event when it is news.
+    fn polled(&mut self, status: StepStatus) -> Result<(), Stop> {
         if self.status == Some(status) {
             return Ok(());
         }
@@ -276,33 +256,15 @@ impl StepFollower<'_> {
         })
     }
 
-    /// A failed call: retried while the budget lasts (the thread engine's rules: one notice
-    /// for a run of failures, exit 6 past the budget); anything not transient ends at once.
-    fn failed(&mut self, status: CallError) -> anyhow::Result<()> {
-        if !status.is_retryable() {
-            return Err(self.refused(status));
-        }
-        if let Some(notice) = self.retries.failed(&status)? {
+    /// Counts a transient failure against the budget, announcing the first of a run; a
+    /// refusal stops following.
+    fn retry_later(&mut self, error: CallError) -> Result<(), Stop> {
+        if let Some(notice) = self.retries.failed(error)? {
             self.observer.notice(&notice);
         }
         Ok(())
     }
-
-    fn refused(&self, status: CallError) -> anyhow::Error {
-        let (thread_id, step_path) = (self.thread_id, self.step_path);
-        refused_as(status, || {
-            CliError::new(
-                ExitStatus::ServerRefused,
-                format!(
-                    "no step {} in thread {}",
-                    terminal_safe(step_path),
-                    terminal_safe(thread_id)
-                ),
-            )
-            .with_hint(format!(
-                "list its steps with: {}",
-                crate::output::suggest::steps(thread_id)
-            ))
-        })
-    }
 }
+
+#[cfg(test)]
+mod tests;

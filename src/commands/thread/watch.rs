@@ -66,12 +66,7 @@ async fn watch_step(
 
 /// The engine's options from the command line.
 pub(crate) fn options(args: &FollowArgs) -> FollowOptions {
-    FollowOptions {
-        wait_paused: args.wait_paused,
-        timeout: args.follow_timeout,
-        retry_budget: args.retry_budget,
-        ..FollowOptions::default()
-    }
+    FollowOptions::from(args)
 }
 
 /// Follows a thread with the live display (or plain lines, or jsonl) and prints the closing

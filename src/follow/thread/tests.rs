@@ -1,19 +1,22 @@
-//! The engine against a scripted server, on tokio's paused clock (backoffs cost no wall time).
+//! The thread engine against a scripted server, on tokio's paused clock (backoffs cost no wall
+//! time).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::time::Duration;
 
 use tokio_stream::StreamExt;
 
 use super::*;
 use crate::client::Code;
-use crate::error::report;
+use crate::error::{report, ExitStatus};
+use crate::follow::stop::Followed;
+use crate::model::event::{StepCompleted, StepStarted, ThreadCompleted, ThreadStarted};
 
 /// A failed call as the client reports it.
 fn fail(code: Code, message: &str) -> CallError {
     CallError::new("Test", code, message)
 }
-use crate::model::event::{StepCompleted, StepStarted, ThreadCompleted, ThreadStarted};
 
 /// What one WatchThread call does.
 #[derive(Clone)]
@@ -194,7 +197,9 @@ async fn follow_fake(
     options: &FollowOptions,
 ) -> (anyhow::Result<FollowOutcome>, Recorder) {
     let mut recorder = Recorder::default();
-    let result = follow_with(fake, "thr_1", options, &mut recorder).await;
+    let result = follow(fake, "thr_1", options, &mut recorder)
+        .await
+        .map_err(|stop| stop.into_error(Followed::Thread { thread_id: "thr_1" }));
     (result, recorder)
 }
 
