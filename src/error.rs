@@ -100,7 +100,14 @@ pub struct Report {
 
 /// The failed call an error carries, if it is one.
 pub fn call_error(err: &anyhow::Error) -> Option<&CallError> {
-    err.chain().find_map(|e| e.downcast_ref::<CallError>())
+    find::<CallError>(err)
+}
+
+/// An error of type `T` anywhere in `err`: attached as context (`err.context(t)`, which
+/// `chain()` shows only as text) or as a cause in the chain.
+fn find<T: std::error::Error + Send + Sync + 'static>(err: &anyhow::Error) -> Option<&T> {
+    err.downcast_ref::<T>()
+        .or_else(|| err.chain().find_map(|e| e.downcast_ref::<T>()))
 }
 
 /// Classifies an error and renders it as one line. `None` means "say nothing" (closed pipe).
@@ -110,7 +117,7 @@ pub fn report(err: &anyhow::Error) -> Option<Report> {
     }
     let message = one_line(err);
 
-    if let Some(cli) = err.chain().find_map(|e| e.downcast_ref::<CliError>()) {
+    if let Some(cli) = find::<CliError>(err) {
         return Some(Report {
             status: cli.status,
             message,
@@ -220,5 +227,15 @@ mod tests {
             (ExitStatus::Usage, Some("do this"))
         );
         assert!(report(&anyhow::Error::new(ClosedPipe)).is_none());
+    }
+
+    #[test]
+    fn a_cli_error_given_as_context_brings_its_hint() {
+        let err = anyhow::Error::new(CallError::new("GetThread", Code::NotFound, "no")).context(
+            CliError::new(ExitStatus::ServerRefused, "thread x not found").with_hint("list"),
+        );
+        let r = report(&err).unwrap();
+        assert_eq!(r.hint.as_deref(), Some("list"));
+        assert_eq!(r.message, "thread x not found: GetThread: no (NOT_FOUND)");
     }
 }
