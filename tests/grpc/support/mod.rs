@@ -15,11 +15,23 @@ pub type Client = ScriptumServiceClient<Channel>;
 /// The longest any single wait in a test may take before it fails.
 pub const LIMIT: Duration = Duration::from_secs(30);
 
+/// The usual time scale of these tests: demos end in tens of milliseconds.
+pub const SPEED: f64 = 100.0;
+
 /// Settings for tests: in memory, fast.
 pub fn fast(speed: f64) -> Settings {
     Settings {
         speed,
         ..Settings::default()
+    }
+}
+
+/// Settings for tests with these fault switches (the `--faults` grammar).
+pub fn with_faults(speed: f64, spec: &str) -> Settings {
+    Settings {
+        speed,
+        faults: spec.parse().unwrap(),
+        ..Default::default()
     }
 }
 
@@ -125,6 +137,54 @@ pub fn label(e: &proto::ThreadEvent) -> String {
 
 pub fn labels(events: &[proto::ThreadEvent]) -> Vec<String> {
     events.iter().map(label).collect()
+}
+
+/// The step path of a `step_started` event.
+pub fn step_started_path(e: &proto::ThreadEvent) -> Option<&str> {
+    match &e.event {
+        Some(Event::StepStarted(s)) => Some(&s.step_path),
+        _ => None,
+    }
+}
+
+/// A completed, failed or cancelled event.
+pub fn is_terminal(e: &proto::ThreadEvent) -> bool {
+    matches!(
+        e.event,
+        Some(Event::Completed(_) | Event::Failed(_) | Event::Cancelled(_))
+    )
+}
+
+/// Every event of one WatchStep stream, until it ends.
+pub async fn watch_step_all(c: &mut Client, id: &str, path: &str) -> Vec<proto::StepEvent> {
+    let mut s = c
+        .watch_step(proto::WatchStepRequest {
+            thread_id: id.into(),
+            step_path: path.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    within("watch step", async {
+        let mut out = Vec::new();
+        while let Some(e) = s.message().await.unwrap() {
+            out.push(e);
+        }
+        out
+    })
+    .await
+}
+
+/// A short name for a step event's variant.
+pub fn step_label(e: &proto::StepEvent) -> &'static str {
+    use proto::step_event::Event;
+    match e.event {
+        Some(Event::Snapshot(_)) => "snapshot",
+        Some(Event::Decision(_)) => "decision",
+        Some(Event::Done(_)) => "done",
+        Some(Event::StepFailed(_)) => "step_failed",
+        None => "none",
+    }
 }
 
 /// FNV-1a, to compare large byte streams without holding them.
