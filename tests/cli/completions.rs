@@ -1,7 +1,7 @@
 //! The committed `completions/` files are exactly what the binary generates, so they cannot drift
 //! from the clap definition. Regenerate with `UPDATE_COMPLETIONS=1 cargo test --test cli completions`.
 
-use crate::support;
+use crate::support::{Execute, TestEnv};
 use std::path::PathBuf;
 
 const SHELLS: [(&str, &str); 5] = [
@@ -14,25 +14,19 @@ const SHELLS: [(&str, &str); 5] = [
 
 #[test]
 fn committed_completions_match_the_binary() {
-    let home = tempfile::tempdir().unwrap();
+    let env = TestEnv::offline();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("completions");
     let update = std::env::var_os("UPDATE_COMPLETIONS").is_some();
     let mut stale = Vec::new();
     for (shell, file) in SHELLS {
-        let out = support::bare_cmd(home.path())
-            .args(["completions", shell])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "completions {shell}: {}",
-            support::stderr(&out)
-        );
-        assert!(!out.stdout.is_empty());
+        let run = env.dodil(["completions", shell]);
+        run.success();
+        assert!(!run.stdout.is_empty(), "{run}");
+        let out = run.stdout_bytes;
         let path = dir.join(file);
         if update {
-            std::fs::write(&path, &out.stdout).unwrap();
-        } else if std::fs::read(&path).ok().as_deref() != Some(out.stdout.as_slice()) {
+            std::fs::write(&path, &out).unwrap();
+        } else if std::fs::read(&path).ok().as_deref() != Some(out.as_slice()) {
             stale.push(file);
         }
     }
@@ -45,16 +39,13 @@ fn committed_completions_match_the_binary() {
 
 #[test]
 fn man_page_renders_for_every_command() {
-    let home = tempfile::tempdir().unwrap();
-    let out = support::bare_cmd(home.path()).arg("man").output().unwrap();
-    assert!(out.status.success());
-    assert!(support::stdout(&out).starts_with(".ie"), "roff expected");
-    let dir = home.path().join("man");
-    let out = support::bare_cmd(home.path())
-        .args(["man", "--dir"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", support::stderr(&out));
+    let env = TestEnv::offline();
+    let run = env.dodil(["man"]);
+    assert!(
+        run.success().stdout.starts_with(".ie"),
+        "roff expected: {run}"
+    );
+    let dir = env.path("man");
+    env.cmd().args(["man", "--dir"]).arg(&dir).run().success();
     assert!(dir.join("dodil-scriptum-thread-create.1").is_file());
 }

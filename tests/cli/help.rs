@@ -1,6 +1,6 @@
 //! Every command's `--help`, snapshotted: a changed flag or wording is a reviewed change.
 
-use crate::support;
+use crate::support::TestEnv;
 use clap::CommandFactory;
 
 /// Every command path in the clap tree, e.g. ["scriptum", "thread", "create"].
@@ -23,22 +23,18 @@ fn command_paths() -> Vec<Vec<String>> {
 
 #[test]
 fn help_of_every_command() {
-    let home = tempfile::tempdir().unwrap();
+    let env = TestEnv::offline();
     let mut failed = Vec::new();
     for path in command_paths() {
-        let out = support::bare_cmd(home.path())
-            .args(&path)
-            .arg("--help")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{path:?} --help failed");
+        let run = env.dodil(path.iter().map(String::as_str).chain(["--help"]));
+        run.success();
         let name = if path.is_empty() {
             "dodil".to_string()
         } else {
             format!("dodil {}", path.join(" "))
         };
         // Check every command before failing, so one run shows (and writes) every changed page.
-        let text = support::stdout(&out);
+        let text = run.stdout;
         let checked = std::panic::catch_unwind(|| {
             insta::assert_snapshot!(name.replace(' ', "_"), text, &name);
         });

@@ -2,10 +2,10 @@
 //! its chunk fault switches and hostile step paths.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::support::{stderr, stdout, TestEnv};
+use crate::support::{interrupt, wait_bounded, Execute, Run, TestEnv, WAIT_LIMIT};
 use dodil::devserver::Faults;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -20,46 +20,18 @@ fn sha256_hex(data: &[u8]) -> String {
         .collect()
 }
 
-/// Creates a thread and waits for it to end.
-fn finished(env: &TestEnv, script: &str, input: Option<&str>) -> String {
-    let extra: Vec<&str> = match input {
-        Some(json) => vec!["--input", json],
-        None => vec![],
-    };
-    let id = env.create(script, &extra);
-    env.wait_for(&id, |t| {
-        matches!(
-            t["status"].as_str(),
-            Some("THREAD_STATUS_COMPLETED" | "THREAD_STATUS_FAILED" | "THREAD_STATUS_CANCELLED")
-        )
-    });
-    id
-}
-
+/// A finished demo/big thread with `bytes` of output.
 fn big(env: &TestEnv, bytes: u64) -> String {
-    finished(
-        env,
-        "demo/big",
-        Some(&format!(r#"{{"bytes": {bytes}, "steps": 2}}"#)),
-    )
-}
-
-fn result(env: &TestEnv, args: &[&str]) -> std::process::Output {
-    env.cmd()
-        .args(["scriptum", "thread", "result"])
-        .args(args)
-        .output()
-        .unwrap()
+    let input = format!(r#"{{"bytes": {bytes}, "steps": 2}}"#);
+    env.finished("demo/big", &["--input", &input])
 }
 
 /// `thread result ID --save DIR` with the stream's chunks asked to be `chunk_bytes` long.
-fn save_in_chunks(env: &TestEnv, id: &str, dir: &Path, chunk_bytes: &str) -> std::process::Output {
-    env.cmd()
-        .env("DODIL_RESULT_CHUNK_BYTES", chunk_bytes)
-        .args(["scriptum", "thread", "result", id, "--save"])
+fn save_in_chunks(env: &TestEnv, id: &str, dir: &Path, chunk_bytes: &str) -> Run {
+    env.thread_cmd(["result", id, "--save"])
         .arg(dir)
-        .output()
-        .unwrap()
+        .env("DODIL_RESULT_CHUNK_BYTES", chunk_bytes)
+        .run()
 }
 
 fn summary(dir: &Path) -> Value {
@@ -123,32 +95,28 @@ fn assert_no_temp_files(dir: &Path) {
 #[test]
 fn small_output_comes_from_the_unary_call_alone() {
     let env = TestEnv::start();
-    let id = finished(&env, "demo/hello", None);
-    let out = result(&env, &["-v", &id]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out), r#"{"message":"hello, world","steps":2}"#);
-    assert!(stderr(&out).contains("GetThreadResult: OK"));
-    assert!(
-        !stderr(&out).contains("StreamThreadResult"),
-        "{}",
-        stderr(&out)
+    let id = env.finished("demo/hello", &[]);
+    let run = env.thread(["result", "-v", &id]);
+    run.success()
+        .stderr_has("GetThreadResult: OK")
+        .stderr_lacks("StreamThreadResult")
+        .stderr_has("completed");
+    assert_eq!(
+        run.stdout, r#"{"message":"hello, world","steps":2}"#,
+        "{run}"
     );
-    assert!(stderr(&out).contains("completed"), "{}", stderr(&out));
 
     let dir = env.path("hello");
-    let out = result(&env, &[&id, "--save", dir.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let run = env.thread_cmd(["result", &id, "--save"]).arg(&dir).run();
+    run.success().stderr_has("saved ").stderr_has("output.json");
     let summary = verify_saved(&dir);
     assert_eq!(summary["output"]["streamed"], false);
     assert_eq!(
         std::fs::read(dir.join("output.json")).unwrap(),
         br#"{"message":"hello, world","steps":2}"#
     );
-    assert!(stderr(&out).contains("saved "), "{}", stderr(&out));
-    assert!(stderr(&out).contains("output.json"), "{}", stderr(&out));
 
-    let out = result(&env, &[&id, "-o", "json"]);
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = env.thread(["result", &id, "-o", "json"]).success().json();
     assert_eq!(doc["outputData"]["message"], "hello, world");
     assert_eq!(doc["status"], "THREAD_STATUS_COMPLETED");
 }
@@ -157,20 +125,15 @@ fn small_output_comes_from_the_unary_call_alone() {
 fn output_just_over_the_cap_is_streamed_whole_and_stdout_matches_the_file() {
     let env = TestEnv::start();
     let id = big(&env, CAP + 1);
-    let piped = result(&env, &["-v", &id]);
-    assert!(piped.status.success(), "{}", stderr(&piped));
-    assert!(
-        stderr(&piped).contains("StreamThreadResult"),
-        "{}",
-        stderr(&piped)
-    );
-    assert_eq!(piped.stdout.len() as u64, CAP + 1);
+    let piped = env.thread(["result", "-v", &id]);
+    piped.success().stderr_has("StreamThreadResult");
+    assert_eq!(piped.stdout_bytes.len() as u64, CAP + 1);
 
     let dir = env.path("big");
-    let out = result(&env, &[&id, "--save", dir.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let saved = env.thread_cmd(["result", &id, "--save"]).arg(&dir).run();
+    saved.success();
     let file = std::fs::read(dir.join("output.json")).unwrap();
-    assert_eq!(file, piped.stdout, "stdout and output.json differ");
+    assert!(file == piped.stdout_bytes, "stdout and output.json differ");
     let summary = verify_saved(&dir);
     assert_eq!(summary["output"]["streamed"], true);
     assert_eq!(summary["output"]["bytes"], CAP + 1);
@@ -180,7 +143,7 @@ fn output_just_over_the_cap_is_streamed_whole_and_stdout_matches_the_file() {
     let value: Value = serde_json::from_slice(&file).unwrap();
     assert!(value.is_string());
     // The save's own stdout carries the same bytes too.
-    assert_eq!(out.stdout, file);
+    assert!(saved.stdout_bytes == file, "the save's stdout differs");
 }
 
 #[test]
@@ -188,32 +151,27 @@ fn many_small_chunks_reassemble_exactly() {
     let env = TestEnv::start();
     let id = big(&env, CAP + 100_000);
     let dir = env.path("chunks");
-    let out = env
+    let run = env
         .cmd()
-        .env("DODIL_RESULT_CHUNK_BYTES", "65536")
         .args(["-v", "scriptum", "thread", "result", &id, "--save"])
         .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+        .env("DODIL_RESULT_CHUNK_BYTES", "65536")
+        .run();
+    run.success();
     // 65 KiB chunks: at least 64 messages.
-    let messages = stderr(&out)
-        .lines()
+    let messages = run
+        .stderr_lines()
+        .into_iter()
         .find(|l| l.starts_with("StreamThreadResult: stream ended after"))
-        .map(str::to_string)
-        .expect("stream log line");
+        .unwrap_or_else(|| panic!("no stream log line\n{run}"));
     let count: u64 = messages.split_whitespace().nth(4).unwrap().parse().unwrap();
     assert!(count > 64, "{messages}");
     let summary = verify_saved(&dir);
     assert_eq!(summary["output"]["bytes"], CAP + 100_000);
-    let piped = env
-        .cmd()
-        .args(["scriptum", "thread", "result", &id])
-        .output()
-        .unwrap();
-    assert_eq!(
-        std::fs::read(dir.join("output.json")).unwrap(),
-        piped.stdout
+    let piped = env.thread(["result", &id]);
+    assert!(
+        std::fs::read(dir.join("output.json")).unwrap() == piped.success().stdout_bytes,
+        "output.json and stdout differ"
     );
 }
 
@@ -233,13 +191,9 @@ fn every_chunk_fault_is_exit_7_with_no_output_file() {
         let env = TestEnv::with(|s| s.faults = Faults::parse(fault).unwrap());
         let id = big(&env, CAP + 300_000);
         let dir = env.path("out");
-        let out = save_in_chunks(&env, &id, &dir, "1048576");
-        assert_eq!(out.status.code(), Some(7), "{fault}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains("error: thread output"),
-            "{fault}: {}",
-            stderr(&out)
-        );
+        save_in_chunks(&env, &id, &dir, "1048576")
+            .code_is(7)
+            .stderr_has("error: thread output");
         assert!(
             !dir.join("output.json").exists(),
             "{fault}: output.json written"
@@ -250,18 +204,10 @@ fn every_chunk_fault_is_exit_7_with_no_output_file() {
         assert!(!summary["errors"].as_array().unwrap().is_empty(), "{fault}");
 
         // Without --save the same fault is exit 7 too.
-        let out = env
-            .cmd()
+        env.thread_cmd(["result", &id])
             .env("DODIL_RESULT_CHUNK_BYTES", "1048576")
-            .args(["scriptum", "thread", "result", &id])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(7),
-            "{fault} (stdout): {}",
-            stderr(&out)
-        );
+            .run()
+            .code_is(7);
     }
 }
 
@@ -271,18 +217,13 @@ fn a_stream_broken_mid_way_is_retried_once_and_every_byte_arrives_once() {
     let env = TestEnv::with(|s| s.faults = Faults::parse("output-break=6").unwrap());
     let id = big(&env, CAP + 300_000);
     let dir = env.path("retried");
-    let out = save_in_chunks(&env, &id, &dir, "262144");
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("retrying once from the start"),
-        "{}",
-        stderr(&out)
-    );
+    let run = save_in_chunks(&env, &id, &dir, "262144");
+    run.success().stderr_has("retrying once from the start");
     let file = std::fs::read(dir.join("output.json")).unwrap();
     assert_eq!(file.len() as u64, CAP + 300_000);
     assert!(serde_json::from_slice::<Value>(&file).unwrap().is_string());
     // stdout (piped) saw each byte once, though the second stream replayed the first 1.75 MiB.
-    assert_eq!(out.stdout, file, "stdout and output.json differ");
+    assert!(run.stdout_bytes == file, "stdout and output.json differ");
     let summary = verify_saved(&dir);
     assert_eq!(summary["output"]["sha256"], sha256_hex(&file));
     assert_eq!(summary["complete"], true);
@@ -293,13 +234,9 @@ fn a_stream_that_breaks_twice_is_exit_7_with_no_output_file() {
     let env = TestEnv::with(|s| s.faults = Faults::parse("output-break=6:2").unwrap());
     let id = big(&env, CAP + 300_000);
     let dir = env.path("broken");
-    let out = save_in_chunks(&env, &id, &dir, "262144");
-    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("the retry broke too"),
-        "{}",
-        stderr(&out)
-    );
+    save_in_chunks(&env, &id, &dir, "262144")
+        .code_is(7)
+        .stderr_has("the retry broke too");
     assert!(!dir.join("output.json").exists(), "{:?}", tree(&dir));
     assert_eq!(verify_saved(&dir)["complete"], false);
 }
@@ -308,34 +245,27 @@ fn a_stream_that_breaks_twice_is_exit_7_with_no_output_file() {
 fn step_chunk_faults_leave_no_step_files() {
     // demo/etl's step 3 has a 300 kB output, chunked by StreamStepResult.
     let env = TestEnv::with(|s| s.faults = Faults::parse("chunk-skip=1").unwrap());
-    let id = finished(&env, "demo/etl", None);
+    let id = env.finished("demo/etl", &[]);
     let dir = env.path("etl");
-    let out = env
-        .cmd()
-        .env("DODIL_RESULT_CHUNK_BYTES", "65536")
-        .args(["scriptum", "thread", "steps", &id, "--detail", "--save"])
+    env.thread_cmd(["steps", &id, "--detail", "--save"])
         .arg(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("step \"3\" output"),
-        "{}",
-        stderr(&out)
-    );
+        .env("DODIL_RESULT_CHUNK_BYTES", "65536")
+        .run()
+        .code_is(7)
+        .stderr_has("step \"3\" output");
     assert!(!dir.join("steps").exists(), "{:?}", tree(&dir));
 }
 
 #[test]
 fn hostile_step_paths_never_write_outside_dir() {
     let env = TestEnv::with(|s| s.faults = Faults::parse("hostile-names").unwrap());
-    let id = finished(&env, "demo/etl", None);
+    let id = env.finished("demo/etl", &[]);
     let base = env.path("jail");
     std::fs::create_dir_all(&base).unwrap();
     let dir = base.join("out");
     let before = tree(env.dir.path());
-    let out = result(&env, &[&id, "--save", dir.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let run = env.thread_cmd(["result", &id, "--save"]).arg(&dir).run();
+    run.success();
     let after = tree(env.dir.path());
     let new: Vec<&String> = after.difference(&before).collect();
     for path in &new {
@@ -357,7 +287,7 @@ fn hostile_step_paths_never_write_outside_dir() {
         assert!(dir.join(rel).join("step.json").is_file(), "{rel}");
     }
     // Escape sequences in names never reach the terminal-facing stderr raw.
-    assert!(!stderr(&out).contains('\u{1b}'), "{}", stderr(&out));
+    run.stderr_lacks("\u{1b}");
     // The real paths survive verbatim in JSON.
     let paths: Vec<&str> = summary["steps"]
         .as_array()
@@ -371,10 +301,12 @@ fn hostile_step_paths_never_write_outside_dir() {
 #[test]
 fn nested_steps_are_saved_with_input_and_output_and_yields() {
     let env = TestEnv::start();
-    let id = finished(&env, "demo/etl", None);
+    let id = env.finished("demo/etl", &[]);
     let dir = env.path("etl");
-    let out = result(&env, &[&id, "--save", dir.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.thread_cmd(["result", &id, "--save"])
+        .arg(&dir)
+        .run()
+        .success();
     let summary = verify_saved(&dir);
     assert_eq!(summary["complete"], true);
     assert_eq!(summary["output"]["bytes"], 4_500_000);
@@ -431,21 +363,26 @@ fn nested_steps_are_saved_with_input_and_output_and_yields() {
 #[test]
 fn existing_dir_is_refused_without_force_and_only_our_files_replaced_with_it() {
     let env = TestEnv::start();
-    let id = finished(&env, "demo/hello", None);
+    let id = env.finished("demo/hello", &[]);
     let dir = env.path("taken");
     std::fs::create_dir_all(dir.join("steps/9")).unwrap();
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
     std::fs::write(dir.join("output.json"), "old").unwrap();
     std::fs::write(dir.join("steps/9/step.json"), "old").unwrap();
 
-    let out = result(&env, &[&id, "--save", dir.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("not empty"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    env.thread_cmd(["result", &id, "--save"])
+        .arg(&dir)
+        .run()
+        .code_is(2)
+        .stderr_has("not empty")
+        .stderr_has("--force");
     assert_eq!(std::fs::read(dir.join("output.json")).unwrap(), b"old");
 
-    let out = result(&env, &[&id, "--save", dir.to_str().unwrap(), "--force"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.thread_cmd(["result", &id, "--save"])
+        .arg(&dir)
+        .arg("--force")
+        .run()
+        .success();
     assert_eq!(std::fs::read(dir.join("notes.txt")).unwrap(), b"mine");
     assert_eq!(
         std::fs::read(dir.join("output.json")).unwrap(),
@@ -461,12 +398,14 @@ fn existing_dir_is_refused_without_force_and_only_our_files_replaced_with_it() {
 #[test]
 fn failed_thread_is_saved_and_exits_1() {
     let env = TestEnv::start();
-    let id = finished(&env, "demo/fail", None);
+    let id = env.finished("demo/fail", &[]);
     let dir = env.path("fail");
-    let out = result(&env, &[&id, "--save", dir.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("failed"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("thread steps"), "{}", stderr(&out));
+    env.thread_cmd(["result", &id, "--save"])
+        .arg(&dir)
+        .run()
+        .code_is(1)
+        .stderr_has("failed")
+        .stderr_has("thread steps");
     let summary = verify_saved(&dir);
     assert_eq!(summary["status"], "THREAD_STATUS_FAILED");
     assert_eq!(summary["complete"], true);
@@ -476,78 +415,54 @@ fn failed_thread_is_saved_and_exits_1() {
 fn unfinished_thread_is_exit_5_without_wait_and_waited_for_with_it() {
     let env = TestEnv::with(|s| s.speed = 5.0);
     let id = env.create("demo/hello", &[]);
-    let out = result(&env, &[&id]);
-    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("no final result yet"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(stderr(&out).contains("--wait"), "{}", stderr(&out));
-    assert!(out.stdout.is_empty());
+    let run = env.thread(["result", &id]);
+    run.code_is(5)
+        .stderr_has("no final result yet")
+        .stderr_has("--wait");
+    assert!(run.stdout.is_empty(), "{run}");
 
-    let out = result(&env, &[&id, "--wait"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out), r#"{"message":"hello, world","steps":2}"#);
+    let run = env.thread(["result", &id, "--wait"]);
+    assert_eq!(
+        run.success().stdout,
+        r#"{"message":"hello, world","steps":2}"#,
+        "{run}"
+    );
 }
 
 #[test]
 fn steps_tree_one_step_and_unknown_path() {
     let env = TestEnv::start();
-    let id = finished(&env, "demo/etl", None);
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "steps", &id])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = stdout(&out);
-    let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].contains("PATH"), "{text}");
+    let id = env.finished("demo/etl", &[]);
+    let run = env.thread(["steps", &id]);
+    let lines = run.success().stdout_lines();
+    assert!(lines[0].contains("PATH"), "{run}");
     let fetch = lines
         .iter()
         .find(|l| l.contains("fetch_customers"))
         .unwrap();
     let extract = lines.iter().find(|l| l.contains("extract")).unwrap();
     let indent = |l: &str| l.len() - l.trim_start().len();
-    assert_eq!(indent(fetch), indent(extract) + 4, "{text}");
+    assert_eq!(indent(fetch), indent(extract) + 4, "{run}");
 
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "steps", &id, "-o", "json"])
-        .output()
-        .unwrap();
-    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = env.thread(["steps", &id, "-o", "json"]).success().json();
     assert_eq!(list.as_array().unwrap().len(), 10);
     assert_eq!(list[2]["parentPath"], "1.0");
 
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "steps", &id, "--step", "3"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = stdout(&out);
-    assert!(text.contains("warehouse.load"), "{text}");
-    assert!(text.contains("in all (shown cut short)"), "{text}");
-    assert!(stderr(&out).contains("--detail --save"), "{}", stderr(&out));
+    env.thread(["steps", &id, "--step", "3"])
+        .success()
+        .stdout_has("warehouse.load")
+        .stdout_has("in all (shown cut short)")
+        .stderr_has("--detail --save");
 
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "steps", &id, "--step", "1.7"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
-    assert!(stderr(&out).contains("1.0, 1.1"), "{}", stderr(&out));
+    env.thread(["steps", &id, "--step", "1.7"])
+        .code_is(5)
+        .stderr_has("1.0, 1.1");
 
     // --detail -o json: every payload whole.
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "steps", &id, "--detail", "-o", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let details: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let details = env
+        .thread(["steps", &id, "--detail", "-o", "json"])
+        .success()
+        .json();
     let step3 = details
         .as_array()
         .unwrap()
@@ -558,36 +473,24 @@ fn steps_tree_one_step_and_unknown_path() {
 
     // --detail -o jsonl: each step printed once complete, the same steps whole, in order (small
     // chunks, so step 3's output comes in several).
-    let out = env
-        .cmd()
+    let lines = env
+        .thread_cmd(["steps", &id, "--detail", "-o", "jsonl"])
         .env("DODIL_RESULT_CHUNK_BYTES", "65536")
-        .args([
-            "scriptum", "thread", "steps", &id, "--detail", "-o", "jsonl",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let lines: Vec<Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+        .run()
+        .success()
+        .jsonl();
     assert_eq!(&Value::Array(lines), &details);
 }
 
 #[test]
 fn steps_detail_save_writes_one_step() {
     let env = TestEnv::start();
-    let id = finished(&env, "demo/etl", None);
+    let id = env.finished("demo/etl", &[]);
     let dir = env.path("one");
-    let out = env
-        .cmd()
-        .args([
-            "scriptum", "thread", "steps", &id, "--step", "3", "--detail", "--save",
-        ])
+    env.thread_cmd(["steps", &id, "--step", "3", "--detail", "--save"])
         .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+        .run()
+        .success();
     let files = tree(&dir);
     assert_eq!(
         files,
@@ -606,9 +509,7 @@ fn steps_detail_save_writes_one_step() {
 fn json_output_embeds_a_streamed_output() {
     let env = TestEnv::start();
     let id = big(&env, CAP + 10);
-    let out = result(&env, &[&id, "-o", "json"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = env.thread(["result", &id, "-o", "json"]).success().json();
     assert_eq!(
         doc["outputData"].as_str().unwrap().len() as u64,
         CAP + 10 - 2
@@ -621,9 +522,11 @@ fn transient_refusal_of_the_stream_is_retried() {
     let env =
         TestEnv::with(|s| s.faults = Faults::parse("unavailable=StreamThreadResult:1").unwrap());
     let id = big(&env, CAP + 1);
-    let out = result(&env, &[&id]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(out.stdout.len() as u64, CAP + 1);
+    let run = env.thread(["result", "-v", &id]);
+    run.success();
+    assert_eq!(run.stdout_bytes.len() as u64, CAP + 1);
+    // The refusal happened (the fault fired) and the stream was opened again.
+    run.stderr_has("StreamThreadResult unavailable (call 1 of the first 1) (UNAVAILABLE)");
 }
 
 /// Ctrl-C during a save: exit 130, no output.json, no temporary file.
@@ -633,17 +536,16 @@ fn sigint_during_a_save_leaves_no_partial_file() {
     let env = TestEnv::start();
     let id = big(&env, 2 * 1024 * 1024 * 1024);
     let dir = env.path("interrupted");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_dodil"))
-        .envs(pinned_env(&env))
-        .env("DODIL_RESULT_CHUNK_BYTES", "65536")
-        .args(["scriptum", "thread", "result", &id, "--save"])
+    let mut child = env
+        .thread_cmd(["result", &id, "--save"])
         .arg(&dir)
+        .env("DODIL_RESULT_CHUNK_BYTES", "65536")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     // Wait (bounded) for the output's temporary file to appear, then interrupt.
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + WAIT_LIMIT;
     loop {
         if tree(&dir).iter().any(|p| p.contains(".dodil-")) {
             break;
@@ -651,28 +553,19 @@ fn sigint_during_a_save_leaves_no_partial_file() {
         assert!(Instant::now() < deadline, "no temp file appeared");
         std::thread::sleep(Duration::from_millis(10));
     }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    interrupt(&child);
+    let mut err = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut err, &mut text);
+        text
+    });
+    let status = wait_bounded(&mut child, Duration::from_secs(60));
+    let err = reader.join().unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
     assert!(!dir.join("output.json").exists());
     assert!(!dir.join("summary.json").exists());
     assert_no_temp_files(&dir);
-}
-
-/// The environment `support::bare_cmd` pins, for a `std::process::Command`.
-fn pinned_env(env: &TestEnv) -> Vec<(String, PathBuf)> {
-    let home = env.dir.path();
-    vec![
-        ("DODIL_CONFIG".into(), home.join("config.yaml")),
-        ("DODIL_DATA_DIR".into(), home.join("data")),
-        ("HOME".into(), home.to_path_buf()),
-        ("NO_COLOR".into(), "1".into()),
-        ("DODIL_ENDPOINT".into(), env.url.clone().into()),
-    ]
 }
 
 /// A server that ignores the unary cap and sends one giant chunk: a clear error (exit 7), no
@@ -682,9 +575,11 @@ fn oversized_messages_are_refused_clearly() {
     let env = TestEnv::with(|s| s.faults = Faults::parse("huge-message").unwrap());
     let id = big(&env, 40 * 1024 * 1024);
     let dir = env.path("huge");
-    let out = result(&env, &[&id, "--save", dir.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
-    assert!(stderr(&out).contains("too large"), "{}", stderr(&out));
+    env.thread_cmd(["result", &id, "--save"])
+        .arg(&dir)
+        .run()
+        .code_is(7)
+        .stderr_has("too large");
     assert!(!dir.join("output.json").exists());
     let summary = verify_saved(&dir);
     assert_eq!(summary["complete"], false);

@@ -1,6 +1,6 @@
 //! `thread resume`, `cancel` and `artifacts` against the dev server.
 
-use crate::support::{stderr, stdout, TestEnv};
+use crate::support::{Execute, TestEnv};
 
 fn paused(t: &serde_json::Value) -> bool {
     t["status"] == "THREAD_STATUS_PAUSED"
@@ -16,14 +16,12 @@ fn resume_a_paused_thread_with_and_without_override() {
     for input in [None, Some(r#"{"approved": true, "by": "ops"}"#)] {
         let id = env.create("demo/approval", &[]);
         env.wait_for(&id, paused);
-        let mut cmd = env.cmd();
-        cmd.args(["scriptum", "thread", "resume", &id]);
+        let mut cmd = env.thread_cmd(["resume", &id]);
         if let Some(input) = input {
             cmd.args(["--input", input]);
         }
-        let out = cmd.output().unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        assert_eq!(stdout(&out).trim(), "running");
+        let run = cmd.run();
+        assert_eq!(run.success().stdout.trim(), "running", "{run}");
         env.wait_for(&id, completed);
     }
 }
@@ -33,36 +31,24 @@ fn resume_refusals() {
     let env = TestEnv::start();
     let id = env.create("demo/hello", &[]);
     env.wait_for(&id, completed);
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "resume", &id])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
-    assert!(stderr(&out).contains("it is completed"), "{}", stderr(&out));
+    env.thread(["resume", &id])
+        .code_is(5)
+        .stderr_has("it is completed");
 
     // Bad override input never reaches the server.
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "resume", &id, "--input", "{nope"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    env.thread(["resume", &id, "--input", "{nope"]).code_is(2);
 }
 
 #[test]
 fn cancel_unimplemented_is_a_plain_message() {
     let env = TestEnv::start();
     let id = env.create("demo/etl", &[]);
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "cancel", &id])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5));
+    let run = env.thread(["cancel", &id]);
+    run.code_is(5);
     assert_eq!(
-        stderr(&out).trim(),
-        "error: cancelling is not available on this server yet"
+        run.stderr.trim(),
+        "error: cancelling is not available on this server yet",
+        "{run}"
     );
 }
 
@@ -73,15 +59,10 @@ fn cancel_implemented_cancels() {
         s.speed = 1.0;
     });
     let id = env.create("demo/etl", &[]);
-    let out = env
-        .cmd()
-        .args([
-            "scriptum", "thread", "cancel", &id, "--reason", "test", "-o", "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let answer = env
+        .thread(["cancel", &id, "--reason", "test", "-o", "json"])
+        .success()
+        .json();
     assert_eq!(answer["status"], "THREAD_STATUS_CANCELLED");
     env.wait_for(&id, |t| t["status"] == "THREAD_STATUS_CANCELLED");
 }
@@ -90,13 +71,9 @@ fn cancel_implemented_cancels() {
 fn artifacts_unimplemented_and_listed() {
     let env = TestEnv::start();
     let id = env.create("demo/hello", &[]);
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "artifacts", &id])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5));
-    assert!(stderr(&out).contains("artifacts are not available on this server yet"));
+    env.thread(["artifacts", &id])
+        .code_is(5)
+        .stderr_has("artifacts are not available on this server yet");
 
     let files = tempfile::tempdir().unwrap();
     std::fs::write(files.path().join("report.json"), br#"{"ok": true}"#).unwrap();
@@ -104,23 +81,13 @@ fn artifacts_unimplemented_and_listed() {
     let dir = files.path().to_path_buf();
     let env = TestEnv::with(move |s| s.artifacts_dir = Some(dir));
     let id = env.create("demo/hello", &[]);
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "artifacts", &id])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let table = stdout(&out);
-    assert!(
-        table.starts_with("NAME") && table.contains("report.json") && table.contains("5 B"),
-        "{table}"
-    );
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "artifacts", &id, "-o", "json"])
-        .output()
-        .unwrap();
-    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = env.thread(["artifacts", &id]);
+    run.success().stdout_has("report.json").stdout_has("5 B");
+    assert!(run.stdout.starts_with("NAME"), "{run}");
+    let list = env
+        .thread(["artifacts", &id, "-o", "json"])
+        .success()
+        .json();
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert!(list[0]["downloadUrl"]
         .as_str()
@@ -128,7 +95,8 @@ fn artifacts_unimplemented_and_listed() {
         .starts_with("http://127.0.0.1:"));
 }
 
-fn artifact_env(
+/// A server listing a temp dir with a small JSON file and a 3 MB blob.
+pub fn artifact_env(
     adjust: impl FnOnce(&mut dodil::devserver::Settings),
 ) -> (TestEnv, tempfile::TempDir) {
     let files = tempfile::tempdir().unwrap();
@@ -148,18 +116,11 @@ fn artifacts_download_whole_and_checked() {
     let (env, files) = artifact_env(|_| {});
     let id = env.create("demo/hello", &[]);
     let out_dir = env.path("artifacts");
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "artifacts", &id, "--save"])
+    env.thread_cmd(["artifacts", &id, "--save"])
         .arg(&out_dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("saved 2 of 2 artifacts"),
-        "{}",
-        stderr(&out)
-    );
+        .run()
+        .success()
+        .stderr_has("saved 2 of 2 artifacts");
     for name in ["report.json", "blob.bin"] {
         assert_eq!(
             std::fs::read(out_dir.join(name)).unwrap(),
@@ -168,16 +129,15 @@ fn artifacts_download_whole_and_checked() {
     }
     // A second save into the same DIR is refused without --force, accepted with it.
     let again = |force: bool| {
-        let mut cmd = env.cmd();
-        cmd.args(["scriptum", "thread", "artifacts", &id, "--save"])
-            .arg(&out_dir);
+        let mut cmd = env.thread_cmd(["artifacts", &id, "--save"]);
+        cmd.arg(&out_dir);
         if force {
             cmd.arg("--force");
         }
-        cmd.output().unwrap().status.code()
+        cmd.run()
     };
-    assert_eq!(again(false), Some(2));
-    assert_eq!(again(true), Some(0));
+    again(false).code_is(2);
+    again(true).success();
 }
 
 #[test]
@@ -185,14 +145,11 @@ fn artifact_whose_size_disagrees_is_exit_7_and_no_file() {
     let (env, _files) = artifact_env(|s| s.faults.artifact_size_mismatch = true);
     let id = env.create("demo/hello", &[]);
     let out_dir = env.path("artifacts");
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "artifacts", &id, "--save"])
+    env.thread_cmd(["artifacts", &id, "--save"])
         .arg(&out_dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
-    assert!(stderr(&out).contains("announced"), "{}", stderr(&out));
+        .run()
+        .code_is(7)
+        .stderr_has("announced");
     let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
     assert!(
         left.is_empty(),
@@ -207,19 +164,12 @@ fn artifact_body_past_its_size_is_stopped_exit_7_and_no_file() {
     let (env, _files) = artifact_env(|s| s.faults.artifact_size_smaller = true);
     let id = env.create("demo/hello", &[]);
     let out_dir = env.path("artifacts");
-    let out = env
-        .cmd()
-        .args(["scriptum", "thread", "artifacts", &id, "--save"])
+    env.thread_cmd(["artifacts", &id, "--save"])
         .arg(&out_dir)
-        .output()
-        .unwrap();
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(7), "{err}");
-    assert!(err.contains("2 artifact(s) not saved"), "{err}");
-    assert!(
-        err.contains("ran past the 2999000 bytes the server announced"),
-        "{err}"
-    );
+        .run()
+        .code_is(7)
+        .stderr_has("2 artifact(s) not saved")
+        .stderr_has("ran past the 2999000 bytes the server announced");
     let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
     assert!(
         left.is_empty(),

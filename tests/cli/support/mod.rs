@@ -1,20 +1,36 @@
-//! The harness of the `cli` test binary, for the real `dodil` binary: a dev server on
-//! 127.0.0.1:0 in this process, and a `Command` with a pinned environment (no user config, no colour, UTC, a private data dir).
+//! The harness of the `cli` test binary, for the real `dodil` binary:
+//! - [`TestEnv`]: a temp dir as the user's home and, unless offline, a dev server on
+//!   127.0.0.1:0 in this process;
+//! - one pinned environment ([`command::pin`]) for every command, run or spawned;
+//! - [`Run`]: a finished command (exit code, stdout, stderr), displayed whole when an assertion
+//!   fails, with `#[track_caller]` checks;
+//! - `env.dodil([...])`, `env.scriptum([...])`, `env.thread([...])` to run a command in one line.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+pub mod command;
+mod run;
+
+use std::ffi::OsStr;
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 
 use dodil::devserver::{DevServer, Settings};
 
+pub use command::{interrupt, pinned, wait_bounded, Execute, DODIL};
+pub use run::{first_thread_id, Run};
+
 /// Speed used by tests: demos finish in a fraction of a second.
 pub const TEST_SPEED: f64 = 100.0;
 
+/// How long a test waits for a condition (a status, a file, a line) before it fails.
+pub const WAIT_LIMIT: Duration = Duration::from_secs(60);
+
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
+    /// The dev server's `http://127.0.0.1:PORT`; empty when offline.
     pub url: String,
-    server: Option<DevServer>,
-    runtime: tokio::runtime::Runtime,
+    server: Option<(DevServer, tokio::runtime::Runtime)>,
 }
 
 impl TestEnv {
@@ -42,15 +58,92 @@ impl TestEnv {
         TestEnv {
             url: server.url(),
             dir,
-            server: Some(server),
-            runtime,
+            server: Some((server, runtime)),
         }
     }
 
-    /// The real binary, pointed at this server, with nothing from the user's environment.
-    pub fn cmd(&self) -> assert_cmd::Command {
-        let mut cmd = bare_cmd(self.dir.path());
-        cmd.env("DODIL_ENDPOINT", &self.url);
+    /// A home and no server: for commands that need none, or an endpoint of their own.
+    pub fn offline() -> TestEnv {
+        TestEnv {
+            dir: tempfile::tempdir().expect("temp dir"),
+            url: String::new(),
+            server: None,
+        }
+    }
+
+    /// The binary with the pinned environment and no endpoint (a profile or a flag may give
+    /// one).
+    pub fn bare_cmd(&self) -> Command {
+        pinned(DODIL, self.dir.path())
+    }
+
+    /// The binary pointed at this server (`DODIL_ENDPOINT`), in the pinned environment.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = self.bare_cmd();
+        if !self.url.is_empty() {
+            cmd.env("DODIL_ENDPOINT", &self.url);
+        }
+        cmd
+    }
+
+    /// Another program (a shell, `unshare`) in the pinned environment, pointed at this server.
+    pub fn program(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut cmd = pinned(program, self.dir.path());
+        if !self.url.is_empty() {
+            cmd.env("DODIL_ENDPOINT", &self.url);
+        }
+        cmd
+    }
+
+    /// `dodil ARGS...` against this server.
+    #[track_caller]
+    pub fn dodil<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.cmd().args(args).run()
+    }
+
+    /// `dodil scriptum ARGS...` against this server.
+    #[track_caller]
+    pub fn scriptum<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.scriptum_cmd(args).run()
+    }
+
+    /// `dodil scriptum thread ARGS...` against this server.
+    #[track_caller]
+    pub fn thread<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.thread_cmd(args).run()
+    }
+
+    /// `dodil scriptum ARGS...`, to adjust (env, stdin) before running.
+    pub fn scriptum_cmd<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = self.cmd();
+        cmd.arg("scriptum").args(args);
+        cmd
+    }
+
+    /// `dodil scriptum thread ARGS...`, to adjust (env, stdin) before running.
+    pub fn thread_cmd<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = self.cmd();
+        cmd.args(["scriptum", "thread"]).args(args);
         cmd
     }
 
@@ -59,35 +152,24 @@ impl TestEnv {
     }
 
     /// Runs `thread create SCRIPT [extra...]` and returns the id.
+    #[track_caller]
     pub fn create(&self, script: &str, extra: &[&str]) -> String {
-        let out = self
-            .cmd()
-            .args(["scriptum", "thread", "create", script])
-            .args(extra)
-            .output()
-            .expect("run dodil");
-        assert!(
-            out.status.success(),
-            "create failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
+        let run = self.thread_cmd(["create", script]).args(extra).run();
+        run.success();
+        run.stdout.trim().to_string()
     }
 
-    /// Polls `thread get -o json` until `done` says so (bounded, not a fixed sleep).
+    /// Polls `thread get -o json` until `done` says so (bounded by [`WAIT_LIMIT`], not a fixed
+    /// sleep).
+    #[track_caller]
     pub fn wait_for(
         &self,
         id: &str,
         done: impl Fn(&serde_json::Value) -> bool,
     ) -> serde_json::Value {
-        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let deadline = std::time::Instant::now() + WAIT_LIMIT;
         loop {
-            let out = self
-                .cmd()
-                .args(["scriptum", "thread", "get", id, "-o", "json"])
-                .output()
-                .expect("run dodil");
-            let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+            let value = self.thread(["get", id, "-o", "json"]).success().json();
             if done(&value) {
                 return value;
             }
@@ -98,38 +180,34 @@ impl TestEnv {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+
+    /// Creates a thread of `script` and waits for it to end (completed, failed or cancelled)
+    /// or pause.
+    #[track_caller]
+    pub fn finished(&self, script: &str, extra: &[&str]) -> String {
+        let id = self.create(script, extra);
+        self.wait_for(&id, is_settled);
+        id
+    }
+}
+
+/// Ended, or paused for `thread resume`.
+pub fn is_settled(thread: &serde_json::Value) -> bool {
+    matches!(
+        thread["status"].as_str(),
+        Some(
+            "THREAD_STATUS_COMPLETED"
+                | "THREAD_STATUS_FAILED"
+                | "THREAD_STATUS_CANCELLED"
+                | "THREAD_STATUS_PAUSED"
+        )
+    )
 }
 
 impl Drop for TestEnv {
     fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
+        if let Some((server, runtime)) = self.server.take() {
+            runtime.block_on(server.shutdown());
         }
     }
-}
-
-/// The binary with a pinned environment and no endpoint.
-pub fn bare_cmd(home: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_dodil"));
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy().into_owned();
-        if key.starts_with("DODIL_") || key.starts_with("SCRIPTUM_") || key == "RUST_LOG" {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.env("DODIL_CONFIG", home.join("config.yaml"))
-        .env("DODIL_DATA_DIR", home.join("data"))
-        .env("HOME", home)
-        .env("NO_COLOR", "1")
-        .env("TZ", "UTC")
-        .timeout(Duration::from_secs(120));
-    cmd
-}
-
-pub fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-pub fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
