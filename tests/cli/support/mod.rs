@@ -4,10 +4,13 @@
 //! - one pinned environment ([`command::pin`]) for every command, run or spawned;
 //! - [`Run`]: a finished command (exit code, stdout, stderr), displayed whole when an assertion
 //!   fails, with `#[track_caller]` checks;
-//! - `env.dodil([...])`, `env.scriptum([...])`, `env.thread([...])` to run a command in one line.
+//! - `env.dodil([...])`, `env.scriptum([...])`, `env.thread([...])` to run a command in one line;
+//! - [`redact::snapshot`]: a run as an insta snapshot shows it, with ids, ports, times,
+//!   durations and hashes replaced by placeholders.
 #![allow(dead_code)]
 
 pub mod command;
+pub mod redact;
 mod run;
 
 use std::ffi::OsStr;
@@ -18,6 +21,7 @@ use std::time::Duration;
 use dodil::devserver::{DevServer, Settings};
 
 pub use command::{interrupt, pinned, wait_bounded, Execute, DODIL};
+pub use redact::snapshot;
 pub use run::{first_thread_id, Run};
 
 /// Speed used by tests: demos finish in a fraction of a second.
