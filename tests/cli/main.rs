@@ -8,6 +8,7 @@ mod completions;
 mod follow;
 mod hardening;
 mod help;
+mod human_output;
 mod readme;
 mod results;
 mod thread_actions;

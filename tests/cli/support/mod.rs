@@ -195,6 +195,22 @@ impl TestEnv {
     }
 }
 
+/// A server listing a temp dir with a small JSON file and a 3 MB blob.
+pub fn artifact_env(
+    adjust: impl FnOnce(&mut dodil::devserver::Settings),
+) -> (TestEnv, tempfile::TempDir) {
+    let files = tempfile::tempdir().unwrap();
+    std::fs::write(files.path().join("report.json"), br#"{"ok": true}"#).unwrap();
+    let blob: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(files.path().join("blob.bin"), &blob).unwrap();
+    let dir = files.path().to_path_buf();
+    let env = TestEnv::with(move |s| {
+        s.artifacts_dir = Some(dir);
+        adjust(s);
+    });
+    (env, files)
+}
+
 /// Ended, or paused for `thread resume`.
 pub fn is_settled(thread: &serde_json::Value) -> bool {
     matches!(
