@@ -4,7 +4,7 @@
 //! 127.0.0.1; the one non-loopback name used (`dodil-test.invalid`) must be refused before any
 //! connection is attempted.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -522,7 +522,11 @@ fn namespaces_available(test: &str) -> bool {
         Err(err) => format!("cannot run `unshare`: {err}"),
     };
     if std::env::var_os(SKIP_NAMESPACES).is_some_and(|v| v == "1") {
-        eprintln!("SKIPPED {test}: {why} ({SKIP_NAMESPACES}=1)");
+        // Straight to the process's stderr: eprintln! would be captured with the test's output.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: {why} ({SKIP_NAMESPACES}=1)"
+        );
         return false;
     }
     panic!(
