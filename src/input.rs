@@ -231,13 +231,61 @@ mod tests {
             }
         }
 
-        /// Durations: arbitrary text never panics, and what validates also parses.
+        /// Durations, against a reference written independently of the parser (runs of digits
+        /// and of non-digits): validate accepts exactly the texts made of number-unit pairs;
+        /// parse accepts exactly those whose numbers fit in a u64, and gives the pairs' sum
+        /// (saturated); that value, written back as `…h…m…s…ms`, parses to itself.
         #[test]
-        fn durations_never_panic(text in proptest::prop_oneof![".{0,16}", "([0-9]{1,22}(ms|s|m|h|d)?){0,4}"]) {
+        fn durations_agree_with_a_reference(text in proptest::prop_oneof![
+            ".{0,16}",
+            " ?([0-9]{1,22}(ms|s|m|h|d|sm|ms?s)?){0,4} ?",
+        ]) {
+            /// What a duration text means, worked out apart from the parser: `None` when it
+            /// is not one or more number-unit pairs (`ms`, `s`, `m`, `h`), `Some(None)` when a
+            /// number does not fit in a u64, else the total in milliseconds, saturated.
+            fn reference_duration(text: &str) -> Option<Option<u128>> {
+                let mut runs: Vec<(bool, String)> = Vec::new();
+                for c in text.trim().chars() {
+                    match runs.last_mut() {
+                        Some((digits, run)) if *digits == c.is_ascii_digit() => run.push(c),
+                        _ => runs.push((c.is_ascii_digit(), c.to_string())),
+                    }
+                }
+                if runs.is_empty() || runs.len() % 2 == 1 || !runs[0].0 {
+                    return None;
+                }
+                let mut total: Option<u128> = Some(0);
+                for pair in runs.chunks(2) {
+                    let unit_ms: u128 = match pair[1].1.as_str() {
+                        "ms" => 1,
+                        "s" => 1000,
+                        "m" => 60_000,
+                        "h" => 3_600_000,
+                        _ => return None,
+                    };
+                    total = match (total, pair[0].1.parse::<u64>()) {
+                        (Some(sum), Ok(n)) => Some(sum + u128::from(n) * unit_ms),
+                        _ => None,
+                    };
+                }
+                Some(total.map(|ms| ms.min(u128::from(u64::MAX))))
+            }
+
+            let expected = reference_duration(&text);
             let valid = validate_duration("--timeout", &text).is_ok();
-            let parsed = parse_duration("--timeout", &text);
-            if !valid {
-                proptest::prop_assert!(parsed.is_err());
+            let parsed = parse_duration("--timeout", &text).ok().map(|d| d.as_millis());
+            proptest::prop_assert_eq!(valid, expected.is_some(), "validate {:?}", text);
+            proptest::prop_assert_eq!(parsed, expected.flatten(), "parse {:?}", text);
+            if let Some(ms) = parsed.filter(|ms| *ms < u128::from(u64::MAX)) {
+                let rendered = format!(
+                    "{}h{}m{}s{}ms",
+                    ms / 3_600_000,
+                    ms / 60_000 % 60,
+                    ms / 1000 % 60,
+                    ms % 1000
+                );
+                let again = parse_duration("--timeout", &rendered).map(|d| d.as_millis());
+                proptest::prop_assert_eq!(again.ok(), Some(ms), "{:?} → {:?}", text, rendered);
             }
         }
 
