@@ -5,6 +5,7 @@
 mod support;
 
 mod completions;
+mod config;
 mod follow;
 mod hardening;
 mod help;
