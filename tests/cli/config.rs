@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::{interrupt, wait_bounded, Execute, TestEnv};
+use crate::support::{interrupt, wait_bounded, TestEnv};
 
 fn with_broken_config() -> TestEnv {
     let env = TestEnv::offline();
