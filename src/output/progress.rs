@@ -322,7 +322,7 @@ impl FollowDisplay {
 
     /// The text of one event, or `None` for events shown otherwise (terminal ones on a terminal:
     /// the closing line says it).
-    fn describe(&mut self, event: &ThreadEvent) -> Option<String> {
+    fn event_line(&mut self, event: &ThreadEvent) -> Option<String> {
         let live = matches!(self.style, Style::Live { .. });
         let indent = |path: &str| "  ".repeat(path.matches('.').count());
         match &event.kind {
@@ -444,7 +444,7 @@ impl Observer for FollowDisplay {
             }
         }
         // Always described: what it tells (steps, failures) feeds the spinner and closing line.
-        let text = self.describe(event);
+        let text = self.event_line(event);
         if let (Some(text), false) = (text, self.jsonl) {
             // With -o jsonl the events are the data on stdout: stderr does not repeat them.
             self.line(event.timestamp_ms, &text);

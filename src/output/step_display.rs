@@ -44,7 +44,7 @@ impl<'a> StepDisplay<'a> {
             .status(&format!("{} {text}", clock(timestamp_ms)));
     }
 
-    fn describe(&self, event: &StepEvent) -> Vec<String> {
+    fn event_lines(&self, event: &StepEvent) -> Vec<String> {
         let path = terminal_safe(&self.step_path);
         match &event.kind {
             StepEventKind::Snapshot(s) => {
@@ -148,7 +148,7 @@ impl StepObserver for StepDisplay<'_> {
         if self.output == OutputFormat::Jsonl {
             return self.printer.data_line(&serde_json::to_string(event)?);
         }
-        for line in self.describe(event) {
+        for line in self.event_lines(event) {
             self.line(event.timestamp_ms, &line);
         }
         Ok(())
