@@ -2,7 +2,7 @@
 //!
 //! The first call of [`ctrl_c`] installs the one listener. From then on SIGINT no longer ends the
 //! process by itself (tokio cannot give the default back), so every long operation that may come
-//! later races its work against [`ctrl_c`]: the follow (`follow::guarded`), a save, the output
+//! later races its work against [`ctrl_c`]: the follow (`follow::policy::guarded`), a save, the output
 //! streamed to stdout. Dropping the work removes its unfinished files; the command exits 130.
 //!
 //! Work that cannot notice (blocked writing to a pipe nobody reads) is not waited on for ever:
