@@ -193,6 +193,30 @@ pub struct DevServer {
     artifacts: Option<JoinHandle<()>>,
 }
 
+/// gRPC server reflection in both versions clients ask for: `v1` (grpcurl 1.8.8 and later)
+/// and `v1alpha` (grpcui, Postman, older grpcurl), so they work without the `.proto`.
+fn reflection() -> anyhow::Result<(
+    tonic_reflection::server::v1::ServerReflectionServer<
+        impl tonic_reflection::server::v1::ServerReflection,
+    >,
+    tonic_reflection::server::v1alpha::ServerReflectionServer<
+        impl tonic_reflection::server::v1alpha::ServerReflection,
+    >,
+)> {
+    let builder = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let v1 = builder()
+        .build_v1()
+        .context("cannot set up gRPC reflection (v1)")?;
+    let v1alpha = builder()
+        .build_v1alpha()
+        .context("cannot set up gRPC reflection (v1alpha)")?;
+    Ok((v1, v1alpha))
+}
+
 impl DevServer {
     /// Binds `listen` (port 0 picks a free port), starts serving, and returns at once.
     pub async fn start(listen: SocketAddr, config: ServerConfig) -> anyhow::Result<DevServer> {
@@ -256,6 +280,11 @@ impl DevServer {
                 let _ = s.set_nodelay(true);
             })
         });
+        let (health, health_service) = tonic_health::server::health_reporter();
+        health
+            .set_serving::<ScriptumServiceServer<service::Service>>()
+            .await;
+        let (reflection_v1, reflection_v1alpha) = reflection()?;
         let mut rx = stop_rx;
         let server = tokio::spawn(async move {
             let signal = async move {
@@ -264,9 +293,19 @@ impl DevServer {
                         break;
                     }
                 }
+                // Load balancers and probes see the drain coming before the listener closes.
+                health
+                    .set_service_status("", tonic_health::ServingStatus::NotServing)
+                    .await;
+                health
+                    .set_not_serving::<ScriptumServiceServer<service::Service>>()
+                    .await;
             };
             let r = tonic::transport::Server::builder()
                 .add_service(svc)
+                .add_service(health_service)
+                .add_service(reflection_v1)
+                .add_service(reflection_v1alpha)
                 .serve_with_incoming_shutdown(incoming, signal)
                 .await;
             if let Err(e) = r {

@@ -9,6 +9,7 @@ mod artifacts;
 mod auth;
 mod events;
 mod faults;
+mod introspection;
 mod persistence;
 mod results;
 mod scenarios;
