@@ -102,6 +102,8 @@ pub struct CallError {
     /// What lay under a transport failure, outermost first (`connection refused`, a TLS
     /// verification error ...): shown as the root cause, searched for certificate trouble.
     pub causes: Vec<String>,
+    /// The server's id for the request (`x-request-id`), for a support ticket to quote.
+    pub request_id: Option<String>,
 }
 
 impl CallError {
@@ -123,7 +125,13 @@ impl CallError {
             code,
             message,
             causes,
+            request_id: None,
         }
+    }
+
+    pub fn with_request_id(mut self, request_id: Option<String>) -> CallError {
+        self.request_id = request_id;
+        self
     }
 
     /// No answer in time: transient.
@@ -215,7 +223,11 @@ impl fmt::Display for CallError {
                 text = format!("{text}: {root}");
             }
         }
-        write!(f, "{}: {}", self.method, text.replace('\n', " "))
+        write!(f, "{}: {}", self.method, text.replace('\n', " "))?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
     }
 }
 
@@ -269,6 +281,12 @@ mod tests {
         assert_eq!(
             CallError::new("GetThread", Code::NotFound, "").to_string(),
             "GetThread: NOT_FOUND"
+        );
+        assert_eq!(
+            CallError::new("GetThread", Code::NotFound, "no such thread")
+                .with_request_id(Some("req_1".into()))
+                .to_string(),
+            "GetThread: no such thread (NOT_FOUND) (request id req_1)"
         );
     }
 

@@ -216,12 +216,15 @@ impl Client {
         };
         let took = fmt_elapsed(started.elapsed());
         match &result {
-            Ok(_) => self
-                .printer
-                .verbose(&format!("{method}: {ok_label} in {took}")),
-            Err(err) => self
-                .printer
-                .verbose(&format!("{method}: {} in {took}", err.status_text())),
+            Ok(response) => self.printer.verbose(&format!(
+                "{method}: {ok_label} in {took}{}",
+                shown_request_id(request_id(response.metadata()).as_deref())
+            )),
+            Err(err) => self.printer.verbose(&format!(
+                "{method}: {} in {took}{}",
+                err.status_text(),
+                shown_request_id(err.request_id.as_deref())
+            )),
         }
         result.map(tonic::Response::into_inner)
     }
@@ -281,6 +284,20 @@ fn call_error(method: &'static str, status: tonic::Status) -> CallError {
         status.message().to_string(),
         causes,
     )
+    .with_request_id(request_id(status.metadata()))
+}
+
+/// The server's id for a request, in the headers or trailers, by either common name.
+fn request_id(metadata: &tonic::metadata::MetadataMap) -> Option<String> {
+    ["x-request-id", "request-id"].iter().find_map(|name| {
+        let value = metadata.get(*name)?.to_str().ok()?;
+        let value = crate::output::terminal_safe(value.trim());
+        (!value.is_empty()).then(|| value.into_owned())
+    })
+}
+
+fn shown_request_id(id: Option<&str>) -> String {
+    id.map_or(String::new(), |id| format!(" (request id {id})"))
 }
 
 /// The channel settings every call uses (also by `examples/ceiling`, so the benchmark's ceiling

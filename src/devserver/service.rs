@@ -91,6 +91,9 @@ struct Call {
     start: Instant,
     log: bool,
     org: String,
+    /// Sent back on every answer (`x-request-id`), as production services do, so a client can
+    /// quote it in a support ticket.
+    request_id: String,
 }
 
 impl Call {
@@ -101,13 +104,26 @@ impl Call {
                 Err(s) => format!("{:?}: {}", s.code(), s.message()),
             };
             eprintln!(
-                "dev-server: {} -> {} ({} ms)",
+                "dev-server: {} -> {} ({} ms, {})",
                 self.method,
                 code,
-                self.start.elapsed().as_millis()
+                self.start.elapsed().as_millis(),
+                self.request_id
             );
         }
-        r.map(Response::new)
+        let id = tonic::metadata::MetadataValue::try_from(self.request_id.as_str())
+            .expect("a request id is ASCII");
+        match r {
+            Ok(value) => {
+                let mut response = Response::new(value);
+                response.metadata_mut().insert("x-request-id", id);
+                Ok(response)
+            }
+            Err(mut status) => {
+                status.metadata_mut().insert("x-request-id", id);
+                Err(status)
+            }
+        }
     }
 }
 
@@ -192,6 +208,7 @@ impl Service {
             start: Instant::now(),
             log: s.log,
             org,
+            request_id: format!("req_{:016x}", fastrand::u64(..)),
         };
         if s.faults.latency_ms > 0 {
             tokio::time::sleep(Duration::from_millis(s.faults.latency_ms)).await;

@@ -60,6 +60,7 @@ fn rule(find: &str, with: &'static str) -> Rule {
 /// In order: a later rule sees the earlier ones' placeholders.
 static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     vec![
+        rule(r"\breq_[0-9a-f]{16}\b", "[REQUEST_ID]"),
         rule(r"\bexe_[0-9a-f]{16}\b", "[EXEC_ID]"),
         rule(r"\b(127\.0\.0\.1|localhost):\d{1,5}\b", "$1:[PORT]"),
         rule(r"\b[0-9a-f]{64}\b", "[SHA256]"),
