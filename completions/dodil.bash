@@ -46,6 +46,9 @@ _dodil() {
             dodil__subcmd__help__subcmd__scriptum,thread)
                 cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread"
                 ;;
+            dodil__subcmd__help__subcmd__scriptum,verify)
+                cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__verify"
+                ;;
             dodil__subcmd__help__subcmd__scriptum__subcmd__thread,artifacts)
                 cmd="dodil__subcmd__help__subcmd__scriptum__subcmd__thread__subcmd__artifacts"
                 ;;
@@ -85,6 +88,9 @@ _dodil() {
             dodil__subcmd__scriptum,thread)
                 cmd="dodil__subcmd__scriptum__subcmd__thread"
                 ;;
+            dodil__subcmd__scriptum,verify)
+                cmd="dodil__subcmd__scriptum__subcmd__verify"
+                ;;
             dodil__subcmd__scriptum__subcmd__help,dev-server)
                 cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__dev__subcmd__server"
                 ;;
@@ -93,6 +99,9 @@ _dodil() {
                 ;;
             dodil__subcmd__scriptum__subcmd__help,thread)
                 cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread"
+                ;;
+            dodil__subcmd__scriptum__subcmd__help,verify)
+                cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__verify"
                 ;;
             dodil__subcmd__scriptum__subcmd__help__subcmd__thread,artifacts)
                 cmd="dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__artifacts"
@@ -353,7 +362,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__help__subcmd__scriptum)
-            opts="thread dev-server"
+            opts="thread dev-server verify"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -534,6 +543,20 @@ _dodil() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dodil__subcmd__help__subcmd__scriptum__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dodil__subcmd__man)
             opts="-o -q -v -h --dir --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -589,7 +612,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help thread dev-server help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help thread dev-server verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -745,7 +768,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__help)
-            opts="thread dev-server help"
+            opts="thread dev-server verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,6 +952,20 @@ _dodil() {
         dodil__subcmd__scriptum__subcmd__help__subcmd__thread__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1735,6 +1772,56 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dodil__subcmd__scriptum__subcmd__verify)
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -60,6 +60,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --help 'Print help'
             cand thread 'Create, follow and inspect threads (executions of a script)'
             cand dev-server 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
+            cand verify 'Check a --save directory against its summary.json: every listed file there, whole, unchanged'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum;thread'= {
@@ -395,9 +396,28 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'dodil;scriptum;verify'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand --quiet 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'dodil;scriptum;help'= {
             cand thread 'Create, follow and inspect threads (executions of a script)'
             cand dev-server 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
+            cand verify 'Check a --save directory against its summary.json: every listed file there, whole, unchanged'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum;help;thread'= {
@@ -433,6 +453,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;scriptum;help;thread;artifacts'= {
         }
         &'dodil;scriptum;help;dev-server'= {
+        }
+        &'dodil;scriptum;help;verify'= {
         }
         &'dodil;scriptum;help;help'= {
         }
@@ -482,6 +504,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;help;scriptum'= {
             cand thread 'Create, follow and inspect threads (executions of a script)'
             cand dev-server 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
+            cand verify 'Check a --save directory against its summary.json: every listed file there, whole, unchanged'
         }
         &'dodil;help;scriptum;thread'= {
             cand create 'Start a thread and print its id at once, without waiting for it'
@@ -516,6 +539,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;help;scriptum;thread;artifacts'= {
         }
         &'dodil;help;scriptum;dev-server'= {
+        }
+        &'dodil;help;scriptum;verify'= {
         }
         &'dodil;help;completions'= {
         }

@@ -161,6 +161,24 @@ pub enum ScriptumCommand {
   dodil scriptum dev-server --listen 127.0.0.1:0 --scripts ./scenarios --fault-watch-drop-after 3
   DODIL_ENDPOINT=http://127.0.0.1:50051 dodil scriptum thread run demo/hello")]
     DevServer(Box<DevServerArgs>),
+
+    /// Check a --save directory against its summary.json: every listed file there, whole, unchanged
+    #[command(
+        after_help = "Exit codes: 0 every file matches, 7 a file is missing, changed or extra, \
+2 DIR holds no readable summary.json.
+
+Examples:
+  dodil scriptum verify out/
+  dodil scriptum verify artifacts/run-42 -o json"
+    )]
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A directory written by --save (thread run, thread result, thread steps --detail)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -47,7 +47,12 @@ pub fn main() -> ExitCode {
             return ExitStatus::Usage.into();
         }
     };
-    let outcome = runtime.block_on(commands::dispatch(ctx, &printer, cli.command));
+    let outcome = runtime.block_on(commands::dispatch(
+        ctx,
+        &printer,
+        cli.global.output,
+        cli.command,
+    ));
     match outcome {
         Ok(status) => status.into(),
         Err(err) => match error::report(&err) {

@@ -2,8 +2,9 @@
 
 pub mod shell;
 pub mod thread;
+mod verify;
 
-use crate::cli::{Command, ScriptumCommand};
+use crate::cli::{Command, OutputFormat, ScriptumCommand};
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::output::Printer;
@@ -17,6 +18,7 @@ pub fn needs_service(command: &Command) -> bool {
 pub async fn dispatch(
     ctx: Option<anyhow::Result<Context>>,
     printer: &Printer,
+    output: OutputFormat,
     command: Command,
 ) -> anyhow::Result<ExitStatus> {
     match command {
@@ -30,6 +32,7 @@ pub async fn dispatch(
             crate::devserver::run_standalone(*args).await?;
             Ok(ExitStatus::Success)
         }
+        Command::Scriptum(ScriptumCommand::Verify(args)) => verify::run(printer, output, &args),
         Command::Completions(args) => shell::completions(printer, &args),
         Command::Man(args) => shell::man(printer, &args),
     }

@@ -19,6 +19,7 @@ pub mod digest;
 pub mod download;
 pub mod layout;
 pub mod sink;
+pub mod verify;
 pub mod worker;
 
 use std::collections::BTreeMap;

@@ -14,4 +14,5 @@ mod readme;
 mod results;
 mod thread_actions;
 mod thread_basics;
+mod verify;
 mod watch_step;
