@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dodil_global_optspecs
-    string join \n endpoint= profile= org= org-id= token-file= ca-cert= insecure-allow-plaintext o/output= q/quiet v/verbose color= h/help V/version
+    string join \n endpoint= profile= org= org-id= token-file= ca-cert= insecure-allow-plaintext o/output= jq= q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_dodil_needs_command
@@ -34,6 +34,7 @@ complete -c dodil -n "__fish_dodil_needs_command" -s o -l output -d 'Output form
 json\t''
 yaml\t''
 jsonl\t''"
+complete -c dodil -n "__fish_dodil_needs_command" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
 complete -c dodil -n "__fish_dodil_needs_command" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -56,6 +57,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_see
 json\t''
 yaml\t''
 jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -77,6 +79,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 json\t''
 yaml\t''
 jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -119,6 +122,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 json\t''
 yaml\t''
 jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -148,6 +152,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 json\t''
 yaml\t''
 jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -169,6 +174,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand completions" -s o -l output 
 json\t''
 yaml\t''
 jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -187,6 +193,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand man" -s o -l output -d 'Outp
 json\t''
 yaml\t''
 jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand man" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -86,6 +86,11 @@ pub struct GlobalArgs {
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
+    /// Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line
+    /// as it is printed). Strings print raw, other values as compact JSON, one a line
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
+
     /// Print less on stderr (errors only) [env: RUST_LOG=error]
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,

@@ -18,8 +18,7 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(global: &GlobalArgs) -> anyhow::Result<Context> {
-        let printer = printer_for(global);
+    pub fn new(global: &GlobalArgs, printer: Printer) -> anyhow::Result<Context> {
         let settings = config::resolve(global, &printer)?;
         Ok(Context {
             printer,

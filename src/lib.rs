@@ -28,7 +28,7 @@ use crate::error::ExitStatus;
 
 /// Parses the command line, runs the command, and turns the outcome into an exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
@@ -36,10 +36,18 @@ pub fn main() -> ExitCode {
             return ExitCode::from(err.exit_code() as u8);
         }
     };
-    let printer = context::printer_for(&cli.global);
+    let jq = match jq_program(&mut cli.global) {
+        Ok(jq) => jq,
+        Err(err) => {
+            context::printer_for(&cli.global).error(&err.message, err.hint.as_deref());
+            return err.status.into();
+        }
+    };
+    let printer = context::printer_for(&cli.global).with_jq(jq);
     // Settings (config file, token, endpoint) only for the commands that call the service: a
     // broken config must not break `completions`, `man` or `dev-server`.
-    let ctx = commands::needs_service(&cli.command).then(|| Context::new(&cli.global));
+    let ctx =
+        commands::needs_service(&cli.command).then(|| Context::new(&cli.global, printer.clone()));
     let runtime = match runtime_for(&cli.command, ctx.as_ref()).enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -47,12 +55,14 @@ pub fn main() -> ExitCode {
             return ExitStatus::Usage.into();
         }
     };
-    let outcome = runtime.block_on(commands::dispatch(
-        ctx,
-        &printer,
-        cli.global.output,
-        cli.command,
-    ));
+    let outcome = runtime
+        .block_on(commands::dispatch(
+            ctx,
+            &printer,
+            cli.global.output,
+            cli.command,
+        ))
+        .and_then(|status| printer.finish().map(|()| status));
     match outcome {
         Ok(status) => status.into(),
         Err(err) => match error::report(&err) {
@@ -63,6 +73,25 @@ pub fn main() -> ExitCode {
             None => ExitStatus::Success.into(),
         },
     }
+}
+
+/// `--jq`, checked before anything runs; it implies `-o json` (and works with `-o jsonl`).
+fn jq_program(
+    global: &mut cli::GlobalArgs,
+) -> Result<Option<output::jq::JqProgram>, error::CliError> {
+    let Some(code) = &global.jq else {
+        return Ok(None);
+    };
+    match global.output {
+        cli::OutputFormat::Table => global.output = cli::OutputFormat::Json,
+        cli::OutputFormat::Json | cli::OutputFormat::Jsonl => {}
+        cli::OutputFormat::Yaml => {
+            return Err(error::CliError::usage(
+                "--jq filters JSON: use it with -o json or -o jsonl",
+            ))
+        }
+    }
+    output::jq::JqProgram::new(code).map(Some)
 }
 
 /// A client command is one connection driven by one task: a single-threaded runtime starts

@@ -4,7 +4,9 @@
 //! terminal.
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::{Arc, Mutex};
 
+use super::jq::JqProgram;
 use super::terminal_safe;
 use crate::error::ClosedPipe;
 
@@ -29,6 +31,16 @@ pub struct Printer {
     stderr_tty: bool,
     color_stdout: bool,
     color_stderr: bool,
+    /// `--jq`: every JSON document goes through it before reaching stdout.
+    jq: Option<Arc<JqOutput>>,
+}
+
+/// The `--jq` program, and the part of a document printed in pieces (a long list's array)
+/// that has not been filtered yet.
+#[derive(Debug)]
+struct JqOutput {
+    program: JqProgram,
+    pending: Mutex<Vec<u8>>,
 }
 
 impl Printer {
@@ -47,7 +59,59 @@ impl Printer {
             stderr_tty,
             color_stdout: decide(stdout_tty),
             color_stderr: decide(stderr_tty),
+            jq: None,
         }
+    }
+
+    /// Filters all data through `program` (see [`Printer::finish`]).
+    pub fn with_jq(mut self, program: Option<JqProgram>) -> Printer {
+        self.jq = program.map(|program| {
+            Arc::new(JqOutput {
+                program,
+                pending: Mutex::new(Vec::new()),
+            })
+        });
+        self
+    }
+
+    /// Prints what `--jq` still holds: a document written in pieces is filtered once whole.
+    pub fn finish(&self) -> anyhow::Result<()> {
+        let Some(jq) = &self.jq else {
+            return Ok(());
+        };
+        let pending = std::mem::take(&mut *jq.pending.lock().expect("jq buffer lock"));
+        if pending.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        self.filtered(&jq.program, &pending)
+    }
+
+    /// With `--jq`: a whole document is filtered and printed at once; a piece is kept until
+    /// [`Printer::finish`]. Returns false when there is no `--jq`.
+    fn jq_data(&self, text: &[u8], whole: bool) -> anyhow::Result<bool> {
+        let Some(jq) = &self.jq else {
+            return Ok(false);
+        };
+        let mut pending = jq.pending.lock().expect("jq buffer lock");
+        if whole && pending.is_empty() {
+            drop(pending);
+            self.filtered(&jq.program, text)?;
+        } else {
+            pending.extend_from_slice(text);
+            if whole {
+                pending.push(b'\n');
+            }
+        }
+        Ok(true)
+    }
+
+    fn filtered(&self, program: &JqProgram, document: &[u8]) -> anyhow::Result<()> {
+        let mut out = io::stdout().lock();
+        for line in program.run(document)? {
+            write_out(&mut out, line.as_bytes())?;
+            write_out(&mut out, b"\n")?;
+        }
+        flush_out(&mut out)
     }
 
     pub fn verbosity(&self) -> Verbosity {
@@ -77,6 +141,9 @@ impl Printer {
     }
 
     pub fn data_line(&self, line: &str) -> anyhow::Result<()> {
+        if self.jq_data(line.as_bytes(), true)? {
+            return Ok(());
+        }
         let mut out = io::stdout().lock();
         write_out(&mut out, line.as_bytes())?;
         write_out(&mut out, b"\n")?;
@@ -84,6 +151,9 @@ impl Printer {
     }
 
     pub fn data_bytes(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        if self.jq_data(bytes, false)? {
+            return Ok(());
+        }
         let mut out = io::stdout().lock();
         if bytes.len() >= BULK_BYTES {
             // Past std's line buffer, which would scan every byte for a newline first.
