@@ -50,29 +50,77 @@ pub async fn race<T>(
 
 fn install() -> Option<watch::Receiver<bool>> {
     let (tx, rx) = watch::channel(false);
-    let spawned = std::thread::Builder::new()
+    let (ready_tx, ready) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
         .name("ctrl-c".into())
-        .spawn(move || listen(tx));
-    spawned.ok().map(|_| rx)
+        .spawn(move || listen(tx, ready_tx))
+        .ok()?;
+    // Back only once the handler is in place: a SIGINT from then on is ours, never the default
+    // that kills the process with files half written (a loaded machine can take a while to
+    // start the thread).
+    match ready.recv_timeout(Duration::from_secs(5)) {
+        Ok(true) => Some(rx),
+        _ => None,
+    }
 }
 
-fn listen(pressed: watch::Sender<bool>) {
+fn listen(pressed: watch::Sender<bool>, ready: std::sync::mpsc::Sender<bool>) {
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     else {
+        let _ = ready.send(false);
         return;
     };
     runtime.block_on(async move {
-        if tokio::signal::ctrl_c().await.is_err() {
+        let Ok(mut interrupts) = Interrupts::register() else {
+            let _ = ready.send(false);
             return;
-        }
+        };
+        let _ = ready.send(true);
+        interrupts.next().await;
         let _ = pressed.send(true);
         tokio::select! {
             () = tokio::time::sleep(GRACE) => {}
-            _ = tokio::signal::ctrl_c() => {}
+            () = interrupts.next() => {}
         }
         eprintln!("error: interrupted");
         std::process::exit(ExitStatus::Interrupted as i32);
     });
+}
+
+/// SIGINT (Ctrl-C on Windows), registered when this is made, not when first awaited.
+struct Interrupts {
+    #[cfg(unix)]
+    signal: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    #[cfg(unix)]
+    fn register() -> std::io::Result<Interrupts> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Interrupts {
+            signal: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn register() -> std::io::Result<Interrupts> {
+        Ok(Interrupts {})
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            if self.signal.recv().await.is_none() {
+                std::future::pending::<()>().await;
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
 }
