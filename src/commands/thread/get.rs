@@ -63,12 +63,7 @@ fn print_thread(ctx: &Context, thread: &Thread) -> anyhow::Result<()> {
         ("Metadata", metadata),
         ("Error", or_dash(&thread.error)),
     ];
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::NOTHING);
-    for (key, value) in rows {
-        table.add_row(vec![format!("{key}:"), value]);
-    }
-    output::print_table(&ctx.printer, &table)
+    output::print_table(&ctx.printer, &output::kv_table(rows))
 }
 
 /// The status, coloured by outcome when colour is on.

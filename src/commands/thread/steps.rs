@@ -209,12 +209,7 @@ fn print_step(
                 .join("; "),
         ));
     }
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::NOTHING);
-    for (key, value) in rows {
-        table.add_row(vec![format!("{key}:"), value]);
-    }
-    output::print_table(&ctx.printer, &table)?;
+    output::print_table(&ctx.printer, &output::kv_table(rows))?;
     if !diagnostics.worker_stderr.is_empty() {
         ctx.printer.data_line("Worker stderr:")?;
         ctx.printer
