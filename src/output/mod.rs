@@ -8,6 +8,7 @@ mod sanitize;
 pub mod step_display;
 pub mod suggest;
 mod table;
+pub mod thread;
 
 pub use format::{age, duration_ms, local_time, size};
 pub use printer::{ColorChoice, Printer, Verbosity};

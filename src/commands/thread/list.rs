@@ -7,11 +7,10 @@ use crate::client::ListQuery;
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::model::Thread;
+use crate::output::thread::{current_step_cell, status_cell};
 use crate::output::{self, age, duration_ms, terminal_safe};
 
 use crate::model::event::now_ms;
-
-use super::get::status_cell;
 
 pub async fn run(ctx: &Context, args: ListArgs) -> anyhow::Result<ExitStatus> {
     let client = ctx.client().await?;
@@ -105,25 +104,14 @@ impl<'a> Sink<'a> {
                         terminal_safe(&thread.thread_id).into_owned(),
                         terminal_safe(&thread.script_name).into_owned(),
                         thread.script_version.to_string(),
-                        status_cell(self.ctx, thread),
+                        status_cell(printer, thread.status),
                         age(thread.created_at_ms, now),
                         thread.duration_ms(now).map_or("-".into(), duration_ms),
-                        step_cell(thread),
+                        current_step_cell(thread),
                     ]);
                 }
                 output::print_table(printer, &table)
             }
         }
     }
-}
-
-fn step_cell(thread: &Thread) -> String {
-    if thread.current_step_path.is_empty() {
-        return "-".into();
-    }
-    format!(
-        "{} {}",
-        terminal_safe(&thread.current_step_path),
-        terminal_safe(&thread.current_step_name)
-    )
 }
