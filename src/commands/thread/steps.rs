@@ -9,21 +9,16 @@ use crate::client::CallErrorKind;
 use crate::client::ResultQuery;
 use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
-use crate::model::step_tree::{nearby, tree_order};
+use crate::model::step_tree::nearby;
 use crate::model::{StepDetail, StepSummary};
-use crate::output::{self, duration_ms, local_time, print_document, size, terminal_safe};
+use crate::output::thread::{print_step_detail, print_step_tree, PayloadView, PREVIEW_KEEP};
+use crate::output::{print_document, size, terminal_safe};
 use crate::save::assemble::Field;
 use crate::save::download::{download_steps, DownloadError, PayloadStore, StepPayloads};
 use crate::save::layout::SaveDir;
 use crate::save::sink::{ByteSink, MemorySink, PreviewSink};
 
 use super::result::EMBED_LIMIT;
-
-/// How much of an input/output is shown in a step's detail.
-const PREVIEW_BYTES: usize = 2048;
-const PREVIEW_LINES: usize = 24;
-/// Longest line shown; a longer one ends in `…`.
-const LINE_CHARS: usize = 160;
 
 pub async fn run(ctx: &Context, args: StepsArgs) -> anyhow::Result<ExitStatus> {
     if args.detail {
@@ -61,20 +56,7 @@ async fn tree(ctx: &Context, thread_id: &str) -> anyhow::Result<ExitStatus> {
                 ctx.printer.status("no steps yet");
                 return Ok(ExitStatus::Success);
             }
-            let mut table = output::table(
-                &ctx.printer,
-                &["PATH", "NAME", "PRIMITIVE", "STATUS", "DURATION"],
-            );
-            for (depth, step) in tree_order(&steps) {
-                table.add_row(vec![
-                    format!("{}{}", "  ".repeat(depth), terminal_safe(&step.step_path)),
-                    terminal_safe(&step.name).into_owned(),
-                    terminal_safe(&step.primitive).into_owned(),
-                    step.status.to_string(),
-                    duration_ms(step.duration_ms),
-                ]);
-            }
-            output::print_table(&ctx.printer, &table)?;
+            print_step_tree(&ctx.printer, &steps)?;
         }
         OutputFormat::Jsonl => {
             for step in &steps {
@@ -105,19 +87,19 @@ async fn one_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Result<
     };
     match ctx.output {
         OutputFormat::Table => {
-            let input = Shown {
+            let input = PayloadView {
                 head: &step.input_data,
                 total: step.input_data.len() as u64,
                 whole: true,
             };
             let output_total =
                 (step.output_total_bytes.max(0) as u64).max(step.output_data.len() as u64);
-            let output = Shown {
+            let output = PayloadView {
                 head: &step.output_data,
                 total: output_total,
                 whole: !step.output_truncated,
             };
-            print_step(ctx, &step, &input, &output)?;
+            print_step_detail(&ctx.printer, &step, &input, &output)?;
             if !step.input_data.is_empty() || output_total > 0 {
                 ctx.printer.hint(&format!(
                     "all of its input and output: {}",
@@ -159,131 +141,17 @@ async fn unknown_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Err
         .into()
 }
 
-/// A payload as far as we have it for display.
-struct Shown<'a> {
-    head: &'a [u8],
-    total: u64,
-    /// Whether `total` bytes exist in all (false: the server truncated what it sent).
-    whole: bool,
-}
-
-fn print_step(
-    ctx: &Context,
-    step: &StepDetail,
-    input: &Shown<'_>,
-    output: &Shown<'_>,
-) -> anyhow::Result<()> {
-    let safe = |t: &str| terminal_safe(t).into_owned();
-    let dash = |t: &str| {
-        if t.is_empty() {
-            "-".to_string()
-        } else {
-            safe(t)
-        }
-    };
-    let mut rows: Vec<(&str, String)> = vec![
-        (
-            "Step",
-            format!("{} {}", safe(&step.step_path), safe(&step.name)),
-        ),
-        ("Primitive", dash(&step.primitive)),
-        ("Tool", dash(&step.tool)),
-        ("Status", step.status.to_string()),
-        ("Started", local_time(step.started_at_ms)),
-        ("Finished", local_time(step.finished_at_ms)),
-        ("Duration", duration_ms(step.duration_ms)),
-        ("Error", dash(&step.error)),
-    ];
-    let diagnostics = step.diagnostics.clone().unwrap_or_default();
-    rows.push(("Execution id", dash(&diagnostics.execution_id)));
-    rows.push(("Error detail", dash(&diagnostics.error_detail)));
-    rows.push(("Logs", dash(&diagnostics.logs_url)));
-    if !diagnostics.schema_warnings.is_empty() {
-        rows.push((
-            "Schema warnings",
-            diagnostics
-                .schema_warnings
-                .iter()
-                .map(|w| safe(w))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ));
-    }
-    output::print_table(&ctx.printer, &output::kv_table(rows))?;
-    if !diagnostics.worker_stderr.is_empty() {
-        ctx.printer.data_line("Worker stderr:")?;
-        ctx.printer
-            .data_line(&indent_lines(&diagnostics.worker_stderr, 40))?;
-    }
-    for (label, shown) in [("Input", input), ("Output", output)] {
-        ctx.printer
-            .data_line(&format!("{label}: {}", describe(shown)))?;
-        if !shown.head.is_empty() {
-            ctx.printer.data_line(&preview(shown.head))?;
-        }
-    }
-    Ok(())
-}
-
-fn describe(shown: &Shown<'_>) -> String {
-    if shown.total == 0 && shown.head.is_empty() {
-        return "none".into();
-    }
-    let cut =
-        shown.head.len() > PREVIEW_BYTES || (shown.head.len() as u64) < shown.total || !shown.whole;
-    if cut {
-        format!("{} in all (shown cut short)", size(shown.total as i64))
-    } else {
-        size(shown.total as i64)
-    }
-}
-
-/// The start of a payload for people: pretty JSON when it parses, control characters escaped,
-/// at most a few lines, indented.
-fn preview(head: &[u8]) -> String {
-    let text = serde_json::from_slice::<serde_json::Value>(head)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| {
-            String::from_utf8_lossy(&head[..head.len().min(PREVIEW_BYTES)]).into_owned()
-        });
-    let text: String = text.chars().take(PREVIEW_BYTES).collect();
-    indent_lines(&text, PREVIEW_LINES)
-}
-
-fn indent_lines(text: &str, most: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out: Vec<String> = lines
-        .iter()
-        .take(most)
-        .map(|l| {
-            let mut line: String = l.chars().take(LINE_CHARS).collect();
-            if line.len() < l.len() {
-                line.push('…');
-            }
-            format!("  {}", terminal_safe(&line))
-        })
-        .collect();
-    if lines.len() > most {
-        out.push(format!("  … ({} more lines)", lines.len() - most));
-    }
-    out.join("\n")
-}
-
 // ---- --detail ----
 
-fn shown(payload: Option<&crate::save::download::Payload<PreviewSink>>) -> Shown<'_> {
+/// A payload kept by [`PreviewStore`], for display.
+fn shown(payload: Option<&crate::save::download::Payload<PreviewSink>>) -> PayloadView<'_> {
     match payload {
-        Some(p) => Shown {
+        Some(p) => PayloadView {
             head: &p.sink.head,
             total: p.bytes,
             whole: true,
         },
-        None => Shown {
-            head: &[],
-            total: 0,
-            whole: true,
-        },
+        None => PayloadView::NONE,
     }
 }
 
@@ -293,7 +161,7 @@ struct PreviewStore;
 impl PayloadStore for PreviewStore {
     type Payload = PreviewSink;
     fn open(&mut self, _: &StepDetail, _: Field) -> anyhow::Result<PreviewSink> {
-        Ok(PreviewSink::new(PREVIEW_BYTES + 1))
+        Ok(PreviewSink::new(PREVIEW_KEEP))
     }
 }
 
@@ -443,8 +311,8 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
                 if n > 0 {
                     ctx.printer.data_line("")?;
                 }
-                print_step(
-                    ctx,
+                print_step_detail(
+                    &ctx.printer,
                     &step.detail,
                     &shown(step.input.as_ref()),
                     &shown(step.output.as_ref()),
