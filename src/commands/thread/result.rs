@@ -12,13 +12,12 @@ use crate::model::{StepStatus, Thread, ThreadResult, ThreadStatus};
 use crate::output::{duration_ms, print_document, size, terminal_bytes, terminal_safe};
 use crate::save::download::{download_output, DownloadError};
 use crate::save::layout::SaveDir;
+use crate::save::memory::EMBED_LIMIT;
 use crate::save::sink::{too_large, ByteSink, MemorySink, StdoutSink};
 use crate::save::{save_result, Saved};
 
 use super::watch::{follow_and_report, options};
 
-/// The most output `-o json|yaml` embeds in a document (it must be held in memory to parse).
-pub const EMBED_LIMIT: u64 = 64 * 1024 * 1024;
 /// The most output pretty-printed on a terminal; larger output is shown as it comes.
 const PRETTY_LIMIT: usize = 8 * 1024 * 1024;
 /// With --save, output larger than this is not also poured onto a terminal.

@@ -1,9 +1,6 @@
 //! `thread steps`: the step tree, one step's detail (`--step`), or every step's full input and
 //! output (`--detail`, reassembled from StreamStepResult; `--save DIR` writes them as files).
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use crate::cli::{OutputFormat, StepsArgs};
 use crate::client::CallErrorKind;
 use crate::client::ResultQuery;
@@ -13,12 +10,10 @@ use crate::model::step_tree::nearby;
 use crate::model::{StepDetail, StepSummary};
 use crate::output::thread::{print_step_detail, print_step_tree, PayloadView, PREVIEW_KEEP};
 use crate::output::{print_document, size, terminal_safe};
-use crate::save::assemble::Field;
-use crate::save::download::{download_steps, DownloadError, PayloadStore, StepPayloads};
+use crate::save::download::{download_steps, DownloadError};
 use crate::save::layout::SaveDir;
-use crate::save::sink::{ByteSink, MemorySink, PreviewSink};
-
-use super::result::EMBED_LIMIT;
+use crate::save::memory::{whole_detail, MemoryStore, PreviewStore, DETAIL_TOTAL_LIMIT};
+use crate::save::sink::PreviewSink;
 
 pub async fn run(ctx: &Context, args: StepsArgs) -> anyhow::Result<ExitStatus> {
     if args.detail {
@@ -155,118 +150,6 @@ fn shown(payload: Option<&crate::save::download::Payload<PreviewSink>>) -> Paylo
     }
 }
 
-/// Keeps the first bytes of each payload for display.
-struct PreviewStore;
-
-impl PayloadStore for PreviewStore {
-    type Payload = PreviewSink;
-    fn open(&mut self, _: &StepDetail, _: Field) -> anyhow::Result<PreviewSink> {
-        Ok(PreviewSink::new(PREVIEW_KEEP))
-    }
-}
-
-/// All step payloads held at once for `--detail -o json|yaml|jsonl`: beyond it, the command is
-/// told to use `--save` (each payload alone may take up to [`EMBED_LIMIT`]).
-pub const DETAIL_TOTAL_LIMIT: u64 = 2 * EMBED_LIMIT;
-
-/// Holds each payload whole in memory, up to [`EMBED_LIMIT`] each and `limit` in all, for a
-/// JSON/YAML document or JSON lines.
-struct MemoryStore {
-    left: Rc<Cell<u64>>,
-    limit: u64,
-    /// `-o jsonl`: each step is printed here as soon as it is complete, not held to the end.
-    lines: Option<crate::output::Printer>,
-}
-
-impl MemoryStore {
-    fn new(limit: u64) -> Self {
-        MemoryStore {
-            left: Rc::new(Cell::new(limit)),
-            limit,
-            lines: None,
-        }
-    }
-}
-
-impl PayloadStore for MemoryStore {
-    type Payload = BudgetSink;
-    fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<BudgetSink> {
-        Ok(BudgetSink {
-            memory: MemorySink::new(
-                format!("step {} {}", terminal_safe(&step.step_path), field.name()),
-                EMBED_LIMIT as usize,
-            ),
-            left: Rc::clone(&self.left),
-            limit: self.limit,
-        })
-    }
-
-    fn streams_steps(&self) -> bool {
-        self.lines.is_some()
-    }
-
-    fn step_done(&mut self, step: StepPayloads<BudgetSink>) -> anyhow::Result<()> {
-        match &self.lines {
-            Some(printer) => printer.data_line(&serde_json::to_string(&whole_detail(step))?),
-            None => Ok(()),
-        }
-    }
-}
-
-/// A step with its payloads back in place, whole, for a document.
-fn whole_detail(step: StepPayloads<BudgetSink>) -> StepDetail {
-    let mut detail = step.detail;
-    if let Some(mut input) = step.input {
-        detail.input_data = input.sink.take().into();
-    }
-    if let Some(mut output) = step.output {
-        detail.output_total_bytes = output.bytes as i64;
-        detail.output_data = output.sink.take().into();
-    }
-    // What the document carries is each payload whole.
-    detail.output_truncated = false;
-    detail
-}
-
-/// A [`MemorySink`] that also draws on the budget all payloads share, and gives its bytes back
-/// when dropped (a payload replaced by chunks, or one already printed).
-struct BudgetSink {
-    memory: MemorySink,
-    left: Rc<Cell<u64>>,
-    limit: u64,
-}
-
-impl BudgetSink {
-    fn take(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.memory.data)
-    }
-}
-
-impl ByteSink for BudgetSink {
-    fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
-        let n = data.len() as u64;
-        let Some(left) = self.left.get().checked_sub(n) else {
-            return Err(CliError::usage(format!(
-                "the steps' inputs and outputs together are larger than {} and cannot all be held \
-                 in memory for -o json/yaml/jsonl",
-                size(self.limit as i64)
-            ))
-            .with_hint("save them to files with --save DIR, or see them cut short with -o table")
-            .into());
-        };
-        self.memory.write(data)?;
-        self.left.set(left);
-        Ok(())
-    }
-}
-
-impl Drop for BudgetSink {
-    fn drop(&mut self) {
-        self.left
-            .set(self.left.get() + self.memory.data.len() as u64);
-    }
-}
-
 async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
     let client = ctx.client().await?;
     let only = args.step.as_deref();
@@ -304,9 +187,14 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
     }
     match ctx.output {
         OutputFormat::Table => {
-            let steps = download_steps(client, &args.thread_id, only, &mut PreviewStore)
-                .await
-                .map_err(DownloadError::into_anyhow)?;
+            let steps = download_steps(
+                client,
+                &args.thread_id,
+                only,
+                &mut PreviewStore::new(PREVIEW_KEEP),
+            )
+            .await
+            .map_err(DownloadError::into_anyhow)?;
             for (n, step) in steps.steps.iter().enumerate() {
                 if n > 0 {
                     ctx.printer.data_line("")?;
@@ -328,10 +216,13 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
             }
         }
         format => {
-            let mut store = MemoryStore::new(DETAIL_TOTAL_LIMIT);
-            if format == OutputFormat::Jsonl {
-                store.lines = Some(ctx.printer.clone());
-            }
+            let mut store = if format == OutputFormat::Jsonl {
+                MemoryStore::handing_on(DETAIL_TOTAL_LIMIT, |step| {
+                    ctx.printer.data_line(&serde_json::to_string(&step)?)
+                })
+            } else {
+                MemoryStore::new(DETAIL_TOTAL_LIMIT)
+            };
             let steps = download_steps(client, &args.thread_id, only, &mut store)
                 .await
                 .map_err(DownloadError::into_anyhow)?;
@@ -343,34 +234,4 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn detail_payloads_share_one_memory_budget() {
-        let step = StepDetail {
-            step_path: "1".into(),
-            ..StepDetail::default()
-        };
-        let mut store = MemoryStore::new(10);
-        let mut a = store.open(&step, Field::Input).unwrap();
-        let mut b = store.open(&step, Field::Output).unwrap();
-        a.write(b"123456").unwrap();
-        // Each payload is small, but together they pass the budget: exit 2 with a hint.
-        let err = b.write(b"12345").unwrap_err();
-        let cli = err.downcast_ref::<CliError>().expect("a CliError");
-        assert_eq!(cli.status, ExitStatus::Usage);
-        assert!(
-            format!("{err:#}").contains("together are larger than"),
-            "{err:#}"
-        );
-        b.write(b"1234").unwrap();
-        // A payload dropped (replaced by chunks, or printed) gives its bytes back.
-        drop(a);
-        b.write(b"123456").unwrap();
-        assert_eq!(b.take().len(), 10);
-    }
 }
