@@ -2,6 +2,7 @@
 //! renderers for each `-o` format, and the sanitising and formatting helpers they share.
 
 mod format;
+pub mod list_writer;
 mod printer;
 pub mod progress;
 mod sanitize;
