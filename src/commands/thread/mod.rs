@@ -1,4 +1,6 @@
-//! `dodil scriptum thread <verb>`: one file per verb.
+//! `dodil scriptum thread <verb>`: one file per verb, each a short flow from its arguments to
+//! an exit status. No verb file uses another; what several share has a home of its own here
+//! (below) or in `output/`, `save/`, `model/`.
 
 mod artifacts;
 mod cancel;
@@ -10,6 +12,9 @@ mod resume;
 mod run;
 mod steps;
 pub(crate) mod watch;
+
+// Shared by several verbs.
+mod unimplemented;
 
 use crate::cli::ThreadCommand;
 use crate::context::Context;
