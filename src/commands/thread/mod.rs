@@ -14,6 +14,7 @@ mod steps;
 pub(crate) mod watch;
 
 // Shared by several verbs.
+mod new_thread;
 mod unimplemented;
 
 use crate::cli::ThreadCommand;

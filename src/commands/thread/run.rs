@@ -9,7 +9,7 @@ use crate::output::terminal_safe;
 
 use crate::save::layout::SaveDir;
 
-use super::create::create_thread;
+use super::new_thread::create_thread;
 use super::result::{after_run, ResultPlan};
 use super::watch::{follow_and_report, options, print_final};
 
