@@ -11,9 +11,10 @@ pub mod result;
 mod resume;
 mod run;
 mod steps;
-pub(crate) mod watch;
+mod watch;
 
 // Shared by several verbs.
+mod follow_flow;
 mod new_thread;
 mod unimplemented;
 

@@ -16,7 +16,7 @@ use crate::save::memory::EMBED_LIMIT;
 use crate::save::sink::{too_large, ByteSink, MemorySink, StdoutSink};
 use crate::save::{save_result, Saved};
 
-use super::watch::{follow_and_report, options};
+use super::follow_flow::{follow_and_report, options};
 
 /// The most output pretty-printed on a terminal; larger output is shown as it comes.
 const PRETTY_LIMIT: usize = 8 * 1024 * 1024;

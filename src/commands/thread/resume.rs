@@ -7,7 +7,7 @@ use crate::error::{CliError, ExitStatus};
 use crate::input;
 use crate::output::{print_document, terminal_safe};
 
-use super::watch::{follow_and_report, options, print_final};
+use super::follow_flow::{follow_and_report, options, print_final};
 
 pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> {
     let input_override = match &args.input {

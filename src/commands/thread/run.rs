@@ -9,9 +9,9 @@ use crate::output::terminal_safe;
 
 use crate::save::layout::SaveDir;
 
+use super::follow_flow::{follow_and_report, options, print_final};
 use super::new_thread::create_thread;
 use super::result::{after_run, ResultPlan};
-use super::watch::{follow_and_report, options, print_final};
 
 pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
     let options = options(&args.follow);
