@@ -5,6 +5,7 @@ mod format;
 pub mod list_writer;
 mod printer;
 pub mod progress;
+pub mod result;
 mod sanitize;
 pub mod step_display;
 pub mod suggest;

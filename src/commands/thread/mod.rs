@@ -7,13 +7,14 @@ mod cancel;
 mod create;
 mod get;
 mod list;
-pub mod result;
+mod result;
 mod resume;
 mod run;
 mod steps;
 mod watch;
 
 // Shared by several verbs.
+mod deliver;
 mod follow_flow;
 mod new_thread;
 mod unimplemented;

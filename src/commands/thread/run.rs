@@ -5,13 +5,13 @@ use crate::cli::RunArgs;
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::follow::End;
+use crate::output::result::SummaryScope;
 use crate::output::terminal_safe;
-
 use crate::save::layout::SaveDir;
 
+use super::deliver::{deliver, Print, ResultPlan, SaveTo};
 use super::follow_flow::{follow_and_report, options, print_final};
 use super::new_thread::create_thread;
-use super::result::{after_run, ResultPlan};
 
 pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
     let options = options(&args.follow);
@@ -32,12 +32,18 @@ pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
     if outcome.end == End::Terminal && (args.result || args.save.is_some()) {
         // With --result, `-o json|yaml` prints the result document alone (it carries the status).
         let plan = ResultPlan {
-            print: args.result,
-            save: args.save.as_deref(),
-            force: args.force,
-            followed: true,
+            print: if args.result {
+                Print::Result
+            } else {
+                Print::Nothing
+            },
+            save: args.save.as_deref().map(|dir| SaveTo {
+                dir,
+                force: args.force,
+            }),
+            summary: SummaryScope::AfterFollow,
         };
-        return after_run(ctx, &id, plan).await;
+        return deliver(ctx, &id, plan).await;
     }
     print_final(ctx, &outcome)?;
     Ok(outcome.exit_status())
