@@ -4,6 +4,7 @@
 
 pub mod event;
 pub mod step_event;
+pub mod step_tree;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -5,6 +5,7 @@
 //! - [`atomic`]: files written aside, fsynced, renamed; removed if dropped unfinished.
 //! - [`digest`]: SHA-256 on a thread of its own for large streams.
 //! - [`layout`]: DIR preparation, step path → directory, nothing outside DIR.
+//! - [`memory`]: step payloads held in memory (previews, documents) within a budget.
 //! - [`sink`]: stdout, memory and preview sinks.
 //! - [`worker`]: the queue-fed thread behind the writer and the hasher.
 //!
@@ -18,6 +19,7 @@ pub mod atomic;
 pub mod digest;
 pub mod download;
 pub mod layout;
+pub mod memory;
 pub mod sink;
 pub mod verify;
 pub mod worker;

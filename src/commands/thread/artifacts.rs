@@ -9,7 +9,7 @@ use crate::output::{self, print_document, size, terminal_safe};
 use crate::save::artifacts::{problems_error, save_artifacts};
 use crate::save::layout::SaveDir;
 
-use super::cancel::unimplemented_plainly;
+use super::unimplemented::unimplemented_plainly;
 
 pub async fn run(ctx: &Context, args: ArtifactsArgs) -> anyhow::Result<ExitStatus> {
     // A DIR we cannot use is refused before anything is fetched.

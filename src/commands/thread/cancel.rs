@@ -1,10 +1,11 @@
 //! `thread cancel`: CancelThread. Today's service answers UNIMPLEMENTED; say so plainly.
 
 use crate::cli::{CancelArgs, OutputFormat};
-use crate::client::{CallError, CallErrorKind};
 use crate::context::Context;
-use crate::error::{CliError, ExitStatus};
+use crate::error::ExitStatus;
 use crate::output::{print_document, terminal_safe};
+
+use super::unimplemented::unimplemented_plainly;
 
 pub async fn run(ctx: &Context, args: CancelArgs) -> anyhow::Result<ExitStatus> {
     let client = ctx.client().await?;
@@ -28,13 +29,4 @@ pub async fn run(ctx: &Context, args: CancelArgs) -> anyhow::Result<ExitStatus> 
         )?,
     }
     Ok(ExitStatus::Success)
-}
-
-/// UNIMPLEMENTED becomes one plain sentence (exit 5); anything else is left as it is.
-pub fn unimplemented_plainly(err: CallError, message: &str) -> anyhow::Error {
-    if err.kind == CallErrorKind::Unimplemented {
-        CliError::new(ExitStatus::ServerRefused, message).into()
-    } else {
-        err.into()
-    }
 }

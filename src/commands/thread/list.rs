@@ -2,16 +2,11 @@
 
 use std::collections::HashSet;
 
-use crate::cli::{ListArgs, OutputFormat};
+use crate::cli::ListArgs;
 use crate::client::ListQuery;
 use crate::context::Context;
 use crate::error::ExitStatus;
-use crate::model::Thread;
-use crate::output::{self, age, duration_ms, terminal_safe};
-
-use crate::model::event::now_ms;
-
-use super::get::status_cell;
+use crate::output::list_writer::ThreadListWriter;
 
 pub async fn run(ctx: &Context, args: ListArgs) -> anyhow::Result<ExitStatus> {
     let client = ctx.client().await?;
@@ -24,13 +19,13 @@ pub async fn run(ctx: &Context, args: ListArgs) -> anyhow::Result<ExitStatus> {
         script: args.script.clone(),
     };
 
-    let mut sink = Sink::new(ctx);
+    let mut threads = ThreadListWriter::new(&ctx.printer, ctx.output);
     let mut seen_tokens = HashSet::new();
     let mut printed = 0usize;
     loop {
         let page = client.list_threads(&query).await?;
         for thread in page.threads.into_iter().take(limit - printed) {
-            sink.push(thread)?;
+            threads.push(thread)?;
             printed += 1;
         }
         if printed >= limit || page.next_page_token.is_empty() {
@@ -45,85 +40,6 @@ pub async fn run(ctx: &Context, args: ListArgs) -> anyhow::Result<ExitStatus> {
         }
         query.page_token = page.next_page_token;
     }
-    sink.finish()?;
+    threads.finish()?;
     Ok(ExitStatus::Success)
-}
-
-/// Where threads go: streamed out for json/jsonl, collected for a table or YAML.
-struct Sink<'a> {
-    ctx: &'a Context,
-    collected: Vec<Thread>,
-    count: usize,
-}
-
-impl<'a> Sink<'a> {
-    fn new(ctx: &'a Context) -> Self {
-        Sink {
-            ctx,
-            collected: Vec::new(),
-            count: 0,
-        }
-    }
-
-    fn push(&mut self, thread: Thread) -> anyhow::Result<()> {
-        let printer = &self.ctx.printer;
-        match self.ctx.output {
-            OutputFormat::Jsonl => printer.data_line(&serde_json::to_string(&thread)?)?,
-            OutputFormat::Json => {
-                // A JSON array written element by element, so memory does not grow with --all.
-                let item = serde_json::to_string_pretty(&thread)?.replace('\n', "\n  ");
-                let lead = if self.count == 0 { "[\n  " } else { ",\n  " };
-                printer.data(&format!("{lead}{item}"))?;
-            }
-            OutputFormat::Table | OutputFormat::Yaml => self.collected.push(thread),
-        }
-        self.count += 1;
-        Ok(())
-    }
-
-    fn finish(self) -> anyhow::Result<()> {
-        let printer = &self.ctx.printer;
-        match self.ctx.output {
-            OutputFormat::Jsonl => Ok(()),
-            OutputFormat::Json if self.count == 0 => printer.data_line("[]"),
-            OutputFormat::Json => printer.data("\n]\n"),
-            OutputFormat::Yaml => printer.data(&serde_yaml::to_string(&self.collected)?),
-            OutputFormat::Table => {
-                if self.collected.is_empty() {
-                    printer.status("no threads found");
-                    return Ok(());
-                }
-                let now = now_ms();
-                let mut table = output::table(
-                    printer,
-                    &[
-                        "ID", "SCRIPT", "VERSION", "STATUS", "CREATED", "DURATION", "STEP",
-                    ],
-                );
-                for thread in &self.collected {
-                    table.add_row(vec![
-                        terminal_safe(&thread.thread_id).into_owned(),
-                        terminal_safe(&thread.script_name).into_owned(),
-                        thread.script_version.to_string(),
-                        status_cell(self.ctx, thread),
-                        age(thread.created_at_ms, now),
-                        thread.duration_ms(now).map_or("-".into(), duration_ms),
-                        step_cell(thread),
-                    ]);
-                }
-                output::print_table(printer, &table)
-            }
-        }
-    }
-}
-
-fn step_cell(thread: &Thread) -> String {
-    if thread.current_step_path.is_empty() {
-        return "-".into();
-    }
-    format!(
-        "{} {}",
-        terminal_safe(&thread.current_step_path),
-        terminal_safe(&thread.current_step_name)
-    )
 }

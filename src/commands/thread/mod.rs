@@ -1,15 +1,23 @@
-//! `dodil scriptum thread <verb>`: one file per verb.
+//! `dodil scriptum thread <verb>`: one file per verb, each a short flow from its arguments to
+//! an exit status. No verb file uses another; what several share has a home of its own here
+//! (below) or in `output/`, `save/`, `model/`.
 
 mod artifacts;
 mod cancel;
 mod create;
 mod get;
 mod list;
-pub mod result;
+mod result;
 mod resume;
 mod run;
 mod steps;
-pub(crate) mod watch;
+mod watch;
+
+// Shared by several verbs.
+mod deliver;
+mod follow_flow;
+mod new_thread;
+mod unimplemented;
 
 use crate::cli::ThreadCommand;
 use crate::context::Context;

@@ -4,10 +4,11 @@ use crate::cli::{OutputFormat, ResumeArgs};
 use crate::client::CallErrorKind;
 use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
+use crate::follow::FollowOptions;
 use crate::input;
 use crate::output::{print_document, terminal_safe};
 
-use super::watch::{follow_and_report, options, print_final};
+use super::follow_flow::{follow_and_report, print_final};
 
 pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> {
     let input_override = match &args.input {
@@ -39,7 +40,8 @@ pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> 
     if args.watch {
         ctx.printer
             .status(&format!("resumed thread {id}: now {status}; following it"));
-        let outcome = follow_and_report(ctx, &args.thread_id, &options(&args.follow)).await?;
+        let outcome =
+            follow_and_report(ctx, &args.thread_id, &FollowOptions::from(&args.follow)).await?;
         print_final(ctx, &outcome)?;
         return Ok(outcome.exit_status());
     }

@@ -4,17 +4,17 @@
 use crate::cli::RunArgs;
 use crate::context::Context;
 use crate::error::ExitStatus;
-use crate::follow::End;
+use crate::follow::{End, FollowOptions};
+use crate::output::result::SummaryScope;
 use crate::output::terminal_safe;
-
 use crate::save::layout::SaveDir;
 
-use super::create::create_thread;
-use super::result::{after_run, ResultPlan};
-use super::watch::{follow_and_report, options, print_final};
+use super::deliver::{deliver, Print, ResultPlan, SaveTo};
+use super::follow_flow::{follow_and_report, print_final};
+use super::new_thread::create_thread;
 
 pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
-    let options = options(&args.follow);
+    let options = FollowOptions::from(&args.follow);
     // A DIR we may not use is refused before a thread is created for nothing.
     if let Some(dir) = &args.save {
         SaveDir::prepare(dir, args.force)?;
@@ -32,12 +32,18 @@ pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
     if outcome.end == End::Terminal && (args.result || args.save.is_some()) {
         // With --result, `-o json|yaml` prints the result document alone (it carries the status).
         let plan = ResultPlan {
-            print: args.result,
-            save: args.save.as_deref(),
-            force: args.force,
-            followed: true,
+            print: if args.result {
+                Print::Result
+            } else {
+                Print::Nothing
+            },
+            save: args.save.as_deref().map(|dir| SaveTo {
+                dir,
+                force: args.force,
+            }),
+            summary: SummaryScope::AfterFollow,
         };
-        return after_run(ctx, &id, plan).await;
+        return deliver(ctx, &id, plan).await;
     }
     print_final(ctx, &outcome)?;
     Ok(outcome.exit_status())

@@ -1,29 +1,19 @@
 //! `thread steps`: the step tree, one step's detail (`--step`), or every step's full input and
 //! output (`--detail`, reassembled from StreamStepResult; `--save DIR` writes them as files).
 
-use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
-
 use crate::cli::{OutputFormat, StepsArgs};
 use crate::client::CallErrorKind;
 use crate::client::ResultQuery;
 use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
+use crate::model::step_tree::nearby;
 use crate::model::{StepDetail, StepSummary};
-use crate::output::{self, duration_ms, local_time, print_document, size, terminal_safe};
-use crate::save::assemble::Field;
-use crate::save::download::{download_steps, DownloadError, PayloadStore, StepPayloads};
+use crate::output::thread::{print_step_detail, print_step_tree, PayloadView, PREVIEW_KEEP};
+use crate::output::{print_document, size, terminal_safe};
+use crate::save::download::{download_steps, DownloadError};
 use crate::save::layout::SaveDir;
-use crate::save::sink::{ByteSink, MemorySink, PreviewSink};
-
-use super::result::EMBED_LIMIT;
-
-/// How much of an input/output is shown in a step's detail.
-const PREVIEW_BYTES: usize = 2048;
-const PREVIEW_LINES: usize = 24;
-/// Longest line shown; a longer one ends in `…`.
-const LINE_CHARS: usize = 160;
+use crate::save::memory::{whole_detail, MemoryStore, PreviewStore, DETAIL_TOTAL_LIMIT};
+use crate::save::sink::PreviewSink;
 
 pub async fn run(ctx: &Context, args: StepsArgs) -> anyhow::Result<ExitStatus> {
     if args.detail {
@@ -61,20 +51,7 @@ async fn tree(ctx: &Context, thread_id: &str) -> anyhow::Result<ExitStatus> {
                 ctx.printer.status("no steps yet");
                 return Ok(ExitStatus::Success);
             }
-            let mut table = output::table(
-                &ctx.printer,
-                &["PATH", "NAME", "PRIMITIVE", "STATUS", "DURATION"],
-            );
-            for (depth, step) in tree_order(&steps) {
-                table.add_row(vec![
-                    format!("{}{}", "  ".repeat(depth), terminal_safe(&step.step_path)),
-                    terminal_safe(&step.name).into_owned(),
-                    terminal_safe(&step.primitive).into_owned(),
-                    step.status.to_string(),
-                    duration_ms(step.duration_ms),
-                ]);
-            }
-            output::print_table(&ctx.printer, &table)?;
+            print_step_tree(&ctx.printer, &steps)?;
         }
         OutputFormat::Jsonl => {
             for step in &steps {
@@ -84,72 +61,6 @@ async fn tree(ctx: &Context, thread_id: &str) -> anyhow::Result<ExitStatus> {
         format => print_document(&ctx.printer, format, &steps)?,
     }
     Ok(ExitStatus::Success)
-}
-
-/// Orders steps depth-first from `parent_path`, children by path, with their depth. Steps whose
-/// parent is missing are roots; a parent loop cannot hide or repeat a step.
-pub fn tree_order(steps: &[StepSummary]) -> Vec<(usize, &StepSummary)> {
-    let paths: BTreeSet<&str> = steps.iter().map(|s| s.step_path.as_str()).collect();
-    let mut children: BTreeMap<&str, Vec<&StepSummary>> = BTreeMap::new();
-    let mut roots = Vec::new();
-    for step in steps {
-        if step.parent_path.is_empty()
-            || step.parent_path == step.step_path
-            || !paths.contains(step.parent_path.as_str())
-        {
-            roots.push(step);
-        } else {
-            children
-                .entry(step.parent_path.as_str())
-                .or_default()
-                .push(step);
-        }
-    }
-    let by_path =
-        |a: &&StepSummary, b: &&StepSummary| path_key(&a.step_path).cmp(&path_key(&b.step_path));
-    roots.sort_by(by_path);
-    for list in children.values_mut() {
-        list.sort_by(by_path);
-    }
-    let mut out = Vec::with_capacity(steps.len());
-    let mut seen: BTreeSet<*const StepSummary> = BTreeSet::new();
-    // Depth-first with a stack of its own rather than recursion: a server can send a chain of
-    // parents as deep as it likes, and the call stack is only a few MiB.
-    fn walk<'a>(
-        root: &'a StepSummary,
-        children: &BTreeMap<&str, Vec<&'a StepSummary>>,
-        seen: &mut BTreeSet<*const StepSummary>,
-        out: &mut Vec<(usize, &'a StepSummary)>,
-    ) {
-        let mut stack = vec![(0, root)];
-        while let Some((depth, step)) = stack.pop() {
-            if !seen.insert(step as *const _) {
-                continue;
-            }
-            out.push((depth, step));
-            // Reversed, so the first child is taken next.
-            let kids = children.get(step.step_path.as_str()).into_iter().flatten();
-            stack.extend(kids.rev().map(|child| (depth + 1, *child)));
-        }
-    }
-    for root in roots {
-        walk(root, &children, &mut seen, &mut out);
-    }
-    // Steps caught in a parent loop: shown at the top level rather than lost.
-    for step in steps {
-        walk(step, &children, &mut seen, &mut out);
-    }
-    out
-}
-
-/// Sorts `1.10` after `1.9`: numeric components first, text after.
-fn path_key(path: &str) -> Vec<(u64, String)> {
-    path.split('.')
-        .map(|part| match part.parse::<u64>() {
-            Ok(n) => (n, String::new()),
-            Err(_) => (u64::MAX, part.to_string()),
-        })
-        .collect()
 }
 
 async fn one_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Result<ExitStatus> {
@@ -171,19 +82,19 @@ async fn one_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Result<
     };
     match ctx.output {
         OutputFormat::Table => {
-            let input = Shown {
+            let input = PayloadView {
                 head: &step.input_data,
                 total: step.input_data.len() as u64,
                 whole: true,
             };
             let output_total =
                 (step.output_total_bytes.max(0) as u64).max(step.output_data.len() as u64);
-            let output = Shown {
+            let output = PayloadView {
                 head: &step.output_data,
                 total: output_total,
                 whole: !step.output_truncated,
             };
-            print_step(ctx, &step, &input, &output)?;
+            print_step_detail(&ctx.printer, &step, &input, &output)?;
             if !step.input_data.is_empty() || output_total > 0 {
                 ctx.printer.hint(&format!(
                     "all of its input and output: {}",
@@ -225,275 +136,17 @@ async fn unknown_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Err
         .into()
 }
 
-/// Paths that exist near `path`: its parent, siblings and children; else the top level.
-pub fn nearby<'a>(steps: &'a [StepSummary], path: &str) -> Vec<&'a str> {
-    const MOST: usize = 12;
-    let parent = path.rsplit_once('.').map_or("", |(p, _)| p);
-    let child_prefix = format!("{path}.");
-    let mut near: Vec<&str> = steps
-        .iter()
-        .map(|s| s.step_path.as_str())
-        .filter(|p| {
-            *p == parent
-                || p.rsplit_once('.').map_or("", |(q, _)| q) == parent
-                || p.starts_with(&child_prefix)
-        })
-        .collect();
-    if near.is_empty() {
-        near = steps
-            .iter()
-            .filter(|s| s.parent_path.is_empty())
-            .map(|s| s.step_path.as_str())
-            .collect();
-    }
-    near.sort_by_key(|p| path_key(p));
-    near.dedup();
-    near.truncate(MOST);
-    near
-}
-
-/// A payload as far as we have it for display.
-struct Shown<'a> {
-    head: &'a [u8],
-    total: u64,
-    /// Whether `total` bytes exist in all (false: the server truncated what it sent).
-    whole: bool,
-}
-
-fn print_step(
-    ctx: &Context,
-    step: &StepDetail,
-    input: &Shown<'_>,
-    output: &Shown<'_>,
-) -> anyhow::Result<()> {
-    let safe = |t: &str| terminal_safe(t).into_owned();
-    let dash = |t: &str| {
-        if t.is_empty() {
-            "-".to_string()
-        } else {
-            safe(t)
-        }
-    };
-    let mut rows: Vec<(&str, String)> = vec![
-        (
-            "Step",
-            format!("{} {}", safe(&step.step_path), safe(&step.name)),
-        ),
-        ("Primitive", dash(&step.primitive)),
-        ("Tool", dash(&step.tool)),
-        ("Status", step.status.to_string()),
-        ("Started", local_time(step.started_at_ms)),
-        ("Finished", local_time(step.finished_at_ms)),
-        ("Duration", duration_ms(step.duration_ms)),
-        ("Error", dash(&step.error)),
-    ];
-    let diagnostics = step.diagnostics.clone().unwrap_or_default();
-    rows.push(("Execution id", dash(&diagnostics.execution_id)));
-    rows.push(("Error detail", dash(&diagnostics.error_detail)));
-    rows.push(("Logs", dash(&diagnostics.logs_url)));
-    if !diagnostics.schema_warnings.is_empty() {
-        rows.push((
-            "Schema warnings",
-            diagnostics
-                .schema_warnings
-                .iter()
-                .map(|w| safe(w))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ));
-    }
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::NOTHING);
-    for (key, value) in rows {
-        table.add_row(vec![format!("{key}:"), value]);
-    }
-    output::print_table(&ctx.printer, &table)?;
-    if !diagnostics.worker_stderr.is_empty() {
-        ctx.printer.data_line("Worker stderr:")?;
-        ctx.printer
-            .data_line(&indent_lines(&diagnostics.worker_stderr, 40))?;
-    }
-    for (label, shown) in [("Input", input), ("Output", output)] {
-        ctx.printer
-            .data_line(&format!("{label}: {}", describe(shown)))?;
-        if !shown.head.is_empty() {
-            ctx.printer.data_line(&preview(shown.head))?;
-        }
-    }
-    Ok(())
-}
-
-fn describe(shown: &Shown<'_>) -> String {
-    if shown.total == 0 && shown.head.is_empty() {
-        return "none".into();
-    }
-    let cut =
-        shown.head.len() > PREVIEW_BYTES || (shown.head.len() as u64) < shown.total || !shown.whole;
-    if cut {
-        format!("{} in all (shown cut short)", size(shown.total as i64))
-    } else {
-        size(shown.total as i64)
-    }
-}
-
-/// The start of a payload for people: pretty JSON when it parses, control characters escaped,
-/// at most a few lines, indented.
-fn preview(head: &[u8]) -> String {
-    let text = serde_json::from_slice::<serde_json::Value>(head)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| {
-            String::from_utf8_lossy(&head[..head.len().min(PREVIEW_BYTES)]).into_owned()
-        });
-    let text: String = text.chars().take(PREVIEW_BYTES).collect();
-    indent_lines(&text, PREVIEW_LINES)
-}
-
-fn indent_lines(text: &str, most: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out: Vec<String> = lines
-        .iter()
-        .take(most)
-        .map(|l| {
-            let mut line: String = l.chars().take(LINE_CHARS).collect();
-            if line.len() < l.len() {
-                line.push('…');
-            }
-            format!("  {}", terminal_safe(&line))
-        })
-        .collect();
-    if lines.len() > most {
-        out.push(format!("  … ({} more lines)", lines.len() - most));
-    }
-    out.join("\n")
-}
-
 // ---- --detail ----
 
-fn shown(payload: Option<&crate::save::download::Payload<PreviewSink>>) -> Shown<'_> {
+/// A payload kept by [`PreviewStore`], for display.
+fn shown(payload: Option<&crate::save::download::Payload<PreviewSink>>) -> PayloadView<'_> {
     match payload {
-        Some(p) => Shown {
+        Some(p) => PayloadView {
             head: &p.sink.head,
             total: p.bytes,
             whole: true,
         },
-        None => Shown {
-            head: &[],
-            total: 0,
-            whole: true,
-        },
-    }
-}
-
-/// Keeps the first bytes of each payload for display.
-struct PreviewStore;
-
-impl PayloadStore for PreviewStore {
-    type Payload = PreviewSink;
-    fn open(&mut self, _: &StepDetail, _: Field) -> anyhow::Result<PreviewSink> {
-        Ok(PreviewSink::new(PREVIEW_BYTES + 1))
-    }
-}
-
-/// All step payloads held at once for `--detail -o json|yaml|jsonl`: beyond it, the command is
-/// told to use `--save` (each payload alone may take up to [`EMBED_LIMIT`]).
-pub const DETAIL_TOTAL_LIMIT: u64 = 2 * EMBED_LIMIT;
-
-/// Holds each payload whole in memory, up to [`EMBED_LIMIT`] each and `limit` in all, for a
-/// JSON/YAML document or JSON lines.
-struct MemoryStore {
-    left: Rc<Cell<u64>>,
-    limit: u64,
-    /// `-o jsonl`: each step is printed here as soon as it is complete, not held to the end.
-    lines: Option<crate::output::Printer>,
-}
-
-impl MemoryStore {
-    fn new(limit: u64) -> Self {
-        MemoryStore {
-            left: Rc::new(Cell::new(limit)),
-            limit,
-            lines: None,
-        }
-    }
-}
-
-impl PayloadStore for MemoryStore {
-    type Payload = BudgetSink;
-    fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<BudgetSink> {
-        Ok(BudgetSink {
-            memory: MemorySink::new(
-                format!("step {} {}", terminal_safe(&step.step_path), field.name()),
-                EMBED_LIMIT as usize,
-            ),
-            left: Rc::clone(&self.left),
-            limit: self.limit,
-        })
-    }
-
-    fn streams_steps(&self) -> bool {
-        self.lines.is_some()
-    }
-
-    fn step_done(&mut self, step: StepPayloads<BudgetSink>) -> anyhow::Result<()> {
-        match &self.lines {
-            Some(printer) => printer.data_line(&serde_json::to_string(&whole_detail(step))?),
-            None => Ok(()),
-        }
-    }
-}
-
-/// A step with its payloads back in place, whole, for a document.
-fn whole_detail(step: StepPayloads<BudgetSink>) -> StepDetail {
-    let mut detail = step.detail;
-    if let Some(mut input) = step.input {
-        detail.input_data = input.sink.take().into();
-    }
-    if let Some(mut output) = step.output {
-        detail.output_total_bytes = output.bytes as i64;
-        detail.output_data = output.sink.take().into();
-    }
-    // What the document carries is each payload whole.
-    detail.output_truncated = false;
-    detail
-}
-
-/// A [`MemorySink`] that also draws on the budget all payloads share, and gives its bytes back
-/// when dropped (a payload replaced by chunks, or one already printed).
-struct BudgetSink {
-    memory: MemorySink,
-    left: Rc<Cell<u64>>,
-    limit: u64,
-}
-
-impl BudgetSink {
-    fn take(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.memory.data)
-    }
-}
-
-impl ByteSink for BudgetSink {
-    fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
-        let n = data.len() as u64;
-        let Some(left) = self.left.get().checked_sub(n) else {
-            return Err(CliError::usage(format!(
-                "the steps' inputs and outputs together are larger than {} and cannot all be held \
-                 in memory for -o json/yaml/jsonl",
-                size(self.limit as i64)
-            ))
-            .with_hint("save them to files with --save DIR, or see them cut short with -o table")
-            .into());
-        };
-        self.memory.write(data)?;
-        self.left.set(left);
-        Ok(())
-    }
-}
-
-impl Drop for BudgetSink {
-    fn drop(&mut self) {
-        self.left
-            .set(self.left.get() + self.memory.data.len() as u64);
+        None => PayloadView::NONE,
     }
 }
 
@@ -534,15 +187,20 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
     }
     match ctx.output {
         OutputFormat::Table => {
-            let steps = download_steps(client, &args.thread_id, only, &mut PreviewStore)
-                .await
-                .map_err(DownloadError::into_anyhow)?;
+            let steps = download_steps(
+                client,
+                &args.thread_id,
+                only,
+                &mut PreviewStore::new(PREVIEW_KEEP),
+            )
+            .await
+            .map_err(DownloadError::into_anyhow)?;
             for (n, step) in steps.steps.iter().enumerate() {
                 if n > 0 {
                     ctx.printer.data_line("")?;
                 }
-                print_step(
-                    ctx,
+                print_step_detail(
+                    &ctx.printer,
                     &step.detail,
                     &shown(step.input.as_ref()),
                     &shown(step.output.as_ref()),
@@ -558,10 +216,13 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
             }
         }
         format => {
-            let mut store = MemoryStore::new(DETAIL_TOTAL_LIMIT);
-            if format == OutputFormat::Jsonl {
-                store.lines = Some(ctx.printer.clone());
-            }
+            let mut store = if format == OutputFormat::Jsonl {
+                MemoryStore::handing_on(DETAIL_TOTAL_LIMIT, |step| {
+                    ctx.printer.data_line(&serde_json::to_string(&step)?)
+                })
+            } else {
+                MemoryStore::new(DETAIL_TOTAL_LIMIT)
+            };
             let steps = download_steps(client, &args.thread_id, only, &mut store)
                 .await
                 .map_err(DownloadError::into_anyhow)?;
@@ -573,105 +234,4 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn s(path: &str, parent: &str) -> StepSummary {
-        StepSummary {
-            step_path: path.into(),
-            parent_path: parent.into(),
-            ..StepSummary::default()
-        }
-    }
-
-    #[test]
-    fn tree_is_depth_first_with_numeric_order_and_survives_loops() {
-        let steps = vec![
-            s("2", ""),
-            s("1.10", "1"),
-            s("1", ""),
-            s("1.9", "1"),
-            s("1.9.0", "1.9"),
-            s("7", "6"), // parent missing: a root
-            s("8", "9"), // a loop
-            s("9", "8"),
-        ];
-        let order: Vec<(usize, &str)> = tree_order(&steps)
-            .into_iter()
-            .map(|(d, s)| (d, s.step_path.as_str()))
-            .collect();
-        assert_eq!(
-            order,
-            vec![
-                (0, "1"),
-                (1, "1.9"),
-                (2, "1.9.0"),
-                (1, "1.10"),
-                (0, "2"),
-                (0, "7"),
-                (0, "8"),
-                (1, "9"),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_very_deep_parent_chain_does_not_overflow_the_stack() {
-        // Recursing once per level overflowed a 2 MiB test-thread stack long before this depth.
-        const DEPTH: usize = 200_000;
-        let steps: Vec<StepSummary> = (0..DEPTH)
-            .map(|i| {
-                let parent = if i == 0 {
-                    String::new()
-                } else {
-                    (i - 1).to_string()
-                };
-                s(&i.to_string(), &parent)
-            })
-            .collect();
-        let order = tree_order(&steps);
-        assert_eq!(order.len(), DEPTH);
-        for (n, (depth, step)) in order.iter().enumerate() {
-            assert_eq!(
-                (*depth, step.step_path.as_str()),
-                (n, n.to_string().as_str())
-            );
-        }
-    }
-
-    #[test]
-    fn detail_payloads_share_one_memory_budget() {
-        let step = StepDetail {
-            step_path: "1".into(),
-            ..StepDetail::default()
-        };
-        let mut store = MemoryStore::new(10);
-        let mut a = store.open(&step, Field::Input).unwrap();
-        let mut b = store.open(&step, Field::Output).unwrap();
-        a.write(b"123456").unwrap();
-        // Each payload is small, but together they pass the budget: exit 2 with a hint.
-        let err = b.write(b"12345").unwrap_err();
-        let cli = err.downcast_ref::<CliError>().expect("a CliError");
-        assert_eq!(cli.status, ExitStatus::Usage);
-        assert!(
-            format!("{err:#}").contains("together are larger than"),
-            "{err:#}"
-        );
-        b.write(b"1234").unwrap();
-        // A payload dropped (replaced by chunks, or printed) gives its bytes back.
-        drop(a);
-        b.write(b"123456").unwrap();
-        assert_eq!(b.take().len(), 10);
-    }
-
-    #[test]
-    fn nearby_paths() {
-        let steps = vec![s("1", ""), s("1.0", "1"), s("1.1", "1"), s("2", "")];
-        assert_eq!(nearby(&steps, "1.5"), vec!["1", "1.0", "1.1"]);
-        assert_eq!(nearby(&steps, "9.9.9"), vec!["1", "2"]);
-        assert_eq!(nearby(&steps, "3"), vec!["1", "2"]);
-    }
 }

@@ -1,0 +1,322 @@
+//! Delivering a thread's result once it has ended, shared by `thread result` and `thread run
+//! --result/--save`: the output printed (streamed in full when GetThreadResult has it
+//! truncated) with a summary on stderr, and/or everything saved as the files of
+//! `cli-contract.md`, then the exit code the thread and the save call for.
+
+use std::path::Path;
+
+use crate::cli::OutputFormat;
+use crate::client::{CallErrorKind, ResultQuery};
+use crate::context::Context;
+use crate::error::{CliError, ExitStatus};
+use crate::model::{Thread, ThreadResult, ThreadStatus};
+use crate::output::result::{print_output_bytes, print_result_summary, SummaryScope};
+use crate::output::{print_document, size, terminal_safe};
+use crate::save::download::{download_output, DownloadError};
+use crate::save::layout::SaveDir;
+use crate::save::memory::EMBED_LIMIT;
+use crate::save::sink::{too_large, MemorySink, StdoutSink};
+use crate::save::{save_result, Saved};
+
+/// With --save, output larger than this is not also poured onto a terminal.
+const TERMINAL_ECHO_LIMIT: u64 = 1024 * 1024;
+
+/// What to do with a thread's result once it has ended.
+pub(crate) struct ResultPlan<'a> {
+    /// Whether the result goes to stdout.
+    pub print: Print,
+    /// `--save DIR`, if given.
+    pub save: Option<SaveTo<'a>>,
+    /// How much the stderr summary says.
+    pub summary: SummaryScope,
+}
+
+/// Whether the result goes to stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Print {
+    /// The output (table mode) or the result document (json/yaml).
+    Result,
+    /// Nothing on stdout (`thread run --save DIR` without `--result`).
+    Nothing,
+}
+
+/// `--save DIR [--force]`.
+pub(crate) struct SaveTo<'a> {
+    pub dir: &'a Path,
+    pub force: bool,
+}
+
+/// What `thread result` does once the thread has ended: print the output and/or save everything,
+/// as `plan` says. Shared with `thread run --result --save DIR`.
+///
+/// Exit status: the thread's (COMPLETED 0, FAILED 1, CANCELLED 3, PAUSED 4); 7 when a payload
+/// could not be had whole; a thread still pending or running has no result yet, which is an
+/// error with exit 5 (the service's own word for it would be FAILED_PRECONDITION) and a hint to
+/// use `--wait`.
+pub(crate) async fn deliver(
+    ctx: &Context,
+    thread_id: &str,
+    plan: ResultPlan<'_>,
+) -> anyhow::Result<ExitStatus> {
+    let result = fetch_result(ctx, thread_id).await?;
+    if result.status == ThreadStatus::Paused {
+        ctx.printer.status(&format!(
+            "thread {} is paused, waiting for `thread resume {}`: it has no final result yet",
+            terminal_safe(thread_id),
+            terminal_safe(thread_id)
+        ));
+        return Ok(ExitStatus::ThreadPaused);
+    }
+    if !result.status.is_terminal() {
+        return Err(not_finished(thread_id, result.status).into());
+    }
+
+    let Some(save) = plan.save else {
+        if plan.print == Print::Result {
+            // Streaming can take long: Ctrl-C stops it (exit 130), also after a follow.
+            crate::interrupt::race(
+                print_output(ctx, &result, plan.summary),
+                "the output on stdout is incomplete",
+            )
+            .await?;
+        }
+        return Ok(ExitStatus::for_thread(result.status));
+    };
+
+    let dir = SaveDir::prepare(save.dir, save.force)?;
+    let thread = ctx.client().await?.get_thread(thread_id).await?;
+    if ctx.output == OutputFormat::Table {
+        print_result_summary(&ctx.printer, &result, plan.summary);
+    }
+    // Saving can take long: Ctrl-C drops the work (and with it every temporary file).
+    let echo = EchoMode::choose(plan.print, ctx.output, ctx.printer.stdout_is_tty(), &result);
+    let work = save_and_echo(ctx, &thread, &result, dir, echo);
+    let saved = tokio::select! {
+        saved = work => saved?,
+        () = crate::interrupt::ctrl_c() => {
+            return Err(CliError::new(
+                ExitStatus::Interrupted,
+                "interrupted: the save was stopped and its unfinished files removed",
+            )
+            .with_hint(format!(
+                "the thread's result is still on the server: {}",
+                crate::output::suggest::result_save_again(thread_id)
+            ))
+            .into());
+        }
+    };
+    if plan.print == Print::Result && ctx.output != OutputFormat::Table {
+        print_document(&ctx.printer, ctx.output, &saved.summary)?;
+    }
+    report_saved(ctx, &saved)
+}
+
+/// GetThreadResult. When its answer is too large to accept (a server ignoring the unary cap),
+/// asks again for the metadata alone and takes the output as truncated, so it is streamed.
+async fn fetch_result(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadResult> {
+    let client = ctx.client().await?;
+    match client
+        .get_thread_result(thread_id, &ResultQuery::default())
+        .await
+    {
+        Ok(result) => Ok(result),
+        Err(err) if err.kind == CallErrorKind::MessageTooLarge => {
+            ctx.printer.warn(&format!(
+                "GetThreadResult's answer is over the {} message limit; fetching metadata and streaming the output instead",
+                size(crate::client::MAX_MESSAGE_BYTES as i64)
+            ));
+            let query = ResultQuery {
+                metadata_only: true,
+                ..ResultQuery::default()
+            };
+            let mut result = client.get_thread_result(thread_id, &query).await?;
+            result.output_data = bytes::Bytes::new();
+            result.output_truncated = result.output_total_bytes > 0;
+            Ok(result)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// How the output reaches stdout while it is saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EchoMode {
+    /// Not at all: not asked for, or `-o json|yaml`, which print the summary document instead.
+    Off,
+    /// The same bytes as they are saved, in one pass (stdout piped, or a terminal and the output
+    /// no larger than [`TERMINAL_ECHO_LIMIT`]).
+    Stream,
+    /// Pretty JSON once saved: a terminal, and the output came whole in GetThreadResult.
+    Pretty,
+    /// Not printed, and said so: a terminal, and the output larger than [`TERMINAL_ECHO_LIMIT`].
+    TooLargeForTerminal,
+}
+
+impl EchoMode {
+    fn choose(print: Print, format: OutputFormat, stdout_tty: bool, result: &ThreadResult) -> Self {
+        if print != Print::Result || format != OutputFormat::Table {
+            EchoMode::Off
+        } else if !stdout_tty {
+            EchoMode::Stream
+        } else if !result.output_truncated {
+            EchoMode::Pretty
+        } else if result.output_total_bytes.max(0) as u64 > TERMINAL_ECHO_LIMIT {
+            EchoMode::TooLargeForTerminal
+        } else {
+            EchoMode::Stream
+        }
+    }
+}
+
+/// Saves, and echoes the output on stdout as `echo` says.
+async fn save_and_echo(
+    ctx: &Context,
+    thread: &Thread,
+    result: &ThreadResult,
+    dir: SaveDir,
+    echo: EchoMode,
+) -> anyhow::Result<Saved> {
+    let client = ctx.client().await?;
+    if echo == EchoMode::TooLargeForTerminal {
+        ctx.printer.status(&format!(
+            "the output ({}) is not printed on a terminal; it is saved as output.json",
+            size(result.output_total_bytes.max(0))
+        ));
+    }
+    let saved = if echo == EchoMode::Stream {
+        let mut stdout = StdoutSink::echo(&ctx.printer);
+        let saved = save_result(client, thread, result, dir, Some(&mut stdout)).await?;
+        stdout.finish()?;
+        saved
+    } else {
+        save_result(client, thread, result, dir, None).await?
+    };
+    if echo == EchoMode::Pretty {
+        print_output_bytes(&ctx.printer, &result.output_data)?;
+    }
+    Ok(saved)
+}
+
+/// Lists what was written, then turns problems into the exit code.
+fn report_saved(ctx: &Context, saved: &Saved) -> anyhow::Result<ExitStatus> {
+    let total: u64 = saved.files.iter().map(|f| f.bytes).sum();
+    ctx.printer.status(&format!(
+        "saved {} files ({}) to {}:",
+        saved.files.len(),
+        size(total as i64),
+        terminal_safe(&saved.dir.shown().display().to_string())
+    ));
+    const SHOWN: usize = 25;
+    let width = saved
+        .files
+        .iter()
+        .take(SHOWN)
+        .map(|f| f.path.len())
+        .max()
+        .unwrap_or(0);
+    for file in saved.files.iter().take(SHOWN) {
+        ctx.printer.status(&format!(
+            "  {:width$}  {:>10}",
+            terminal_safe(&file.path),
+            size(file.bytes as i64)
+        ));
+    }
+    if saved.files.len() > SHOWN {
+        ctx.printer.status(&format!(
+            "  … and {} more, listed in summary.json",
+            saved.files.len() - SHOWN
+        ));
+    }
+    let Some((first, rest)) = saved.problems.split_first() else {
+        return Ok(saved.exit_status());
+    };
+    for problem in rest {
+        ctx.printer.warn(&problem.message);
+    }
+    Err(CliError::new(first.status, first.message.clone())
+        .with_hint(format!(
+            "summary.json in {} lists what was saved and what was not",
+            saved.dir.shown().display()
+        ))
+        .into())
+}
+
+fn not_finished(thread_id: &str, status: ThreadStatus) -> CliError {
+    let id = terminal_safe(thread_id);
+    CliError::new(
+        ExitStatus::ServerRefused,
+        format!("thread {id} is {status}: it has no final result yet"),
+    )
+    .with_hint(format!(
+        "wait for it: {} (or follow it: {})",
+        crate::output::suggest::result_wait(thread_id),
+        crate::output::suggest::watch(thread_id)
+    ))
+}
+
+/// Prints the output without `--save`: table mode streams it to stdout, json/yaml embed it.
+async fn print_output(
+    ctx: &Context,
+    result: &ThreadResult,
+    summary: SummaryScope,
+) -> anyhow::Result<()> {
+    let client = ctx.client().await?;
+    let total = crate::save::output_total(result).map_err(crate::save::sink::incomplete)?;
+    match ctx.output {
+        OutputFormat::Table => {
+            print_result_summary(&ctx.printer, result, summary);
+            if !result.output_truncated {
+                check_unary_size(result)?;
+                return print_output_bytes(&ctx.printer, &result.output_data);
+            }
+            let mut stdout = StdoutSink::new(&ctx.printer);
+            let downloaded =
+                download_output(client, &result.thread_id, Some(total), &mut stdout).await;
+            stdout.finish()?;
+            if let Err(err) = downloaded {
+                let written = stdout.bytes;
+                return Err(match err {
+                    DownloadError::Incomplete(message) if written > 0 => {
+                        crate::save::sink::incomplete(format!(
+                            "{message} ({} of the output had already been written to stdout: discard it)",
+                            size(written as i64)
+                        ))
+                        .into()
+                    }
+                    err => err.into_anyhow(),
+                });
+            }
+            Ok(())
+        }
+        format => {
+            let mut full = result.clone();
+            if result.output_truncated {
+                if total > EMBED_LIMIT {
+                    return Err(too_large("the output", EMBED_LIMIT).into());
+                }
+                let mut memory = MemorySink::new("the output", EMBED_LIMIT as usize);
+                download_output(client, &result.thread_id, Some(total), &mut memory)
+                    .await
+                    .map_err(DownloadError::into_anyhow)?;
+                full.output_data = memory.data.into();
+                // What the document carries is now the whole output.
+                full.output_truncated = false;
+            } else {
+                check_unary_size(result)?;
+            }
+            print_document(&ctx.printer, format, &full)
+        }
+    }
+}
+
+/// An untruncated unary output must be exactly as long as the server says.
+fn check_unary_size(result: &ThreadResult) -> Result<(), CliError> {
+    if result.output_data.len() as i64 == result.output_total_bytes {
+        return Ok(());
+    }
+    Err(crate::save::sink::incomplete(format!(
+        "thread output: GetThreadResult carried {} bytes but said the output has {}",
+        result.output_data.len(),
+        result.output_total_bytes
+    )))
+}
