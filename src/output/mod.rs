@@ -7,6 +7,7 @@ mod printer;
 pub mod progress;
 pub mod result;
 mod sanitize;
+pub mod save_view;
 pub mod step_display;
 pub mod suggest;
 mod table;
