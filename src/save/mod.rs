@@ -7,7 +7,7 @@
 //! - [`layout`]: DIR preparation, step path → directory, nothing outside DIR.
 //! - [`memory`]: step payloads held in memory (previews, documents) within a budget.
 //! - [`report`]: the [`SaveReporter`](report::SaveReporter) trait: what a save tells the user.
-//! - [`sink`]: stdout, memory and preview sinks.
+//! - [`sink`]: where bytes go ([`ByteSink`](sink::ByteSink)): files, memory, previews.
 //! - [`worker`]: the queue-fed thread behind the writer and the hasher.
 //!
 //! [`save_result`] writes `output.json`, `yields.jsonl`, `steps/<path>/…`, and `summary.json`

@@ -12,11 +12,12 @@ use crate::error::{CliError, ExitStatus};
 use crate::model::{Thread, ThreadResult, ThreadStatus};
 use crate::output::result::{print_output_bytes, print_result_summary, SummaryScope};
 use crate::output::save_view::SaveView;
+use crate::output::stdout_sink::StdoutSink;
 use crate::output::{print_document, size, terminal_safe};
 use crate::save::download::{DownloadError, Downloader};
 use crate::save::layout::SaveDir;
 use crate::save::memory::EMBED_LIMIT;
-use crate::save::sink::{too_large, MemorySink, StdoutSink};
+use crate::save::sink::{too_large, MemorySink};
 use crate::save::{save_result, Saved};
 
 /// With --save, output larger than this is not also poured onto a terminal.
