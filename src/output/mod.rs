@@ -8,6 +8,8 @@ mod printer;
 pub mod progress;
 pub mod result;
 mod sanitize;
+pub mod save_view;
+pub mod stdout_sink;
 pub mod step_display;
 pub mod suggest;
 mod table;

@@ -3,7 +3,9 @@
 //! already in memory printed on stdout (pretty JSON on a terminal, the exact bytes otherwise).
 
 use crate::model::{StepStatus, ThreadResult, ThreadStatus};
-use crate::save::sink::{ByteSink, StdoutSink};
+use crate::save::sink::ByteSink;
+
+use super::stdout_sink::StdoutSink;
 
 use super::thread::status_sgr;
 use super::{duration_ms, size, suggest, terminal_bytes, terminal_safe, Printer};

@@ -15,7 +15,15 @@ use crate::model::{StepDetail, StepSummary};
 
 use super::assemble::{ChunkError, Field, OutputAssembler, StepAction, StepAssembler};
 use super::atomic::hex;
+use super::report::{SaveReporter, Stream, StreamEnd};
 use super::sink::ByteSink;
+
+/// The result streams of one client, and where to report on them.
+#[derive(Clone, Copy)]
+pub struct Downloader<'a> {
+    pub client: &'a Client,
+    pub reporter: &'a dyn SaveReporter,
+}
 
 /// Bytes per chunk we ask for (the server clamps to 64 KiB..16 MiB). Measured on loopback, 512 KiB
 /// beat 8 MiB by 2-3x: a chunk that fits in the CPU caches is encoded, copied and hashed while
@@ -69,18 +77,54 @@ pub struct OutputDownload {
     pub attempts: u32,
 }
 
-/// Streams the thread output into `sink`. `expected_total` is GetThreadResult's
-/// `output_total_bytes`; every size must agree with it.
-pub async fn download_output(
-    client: &Client,
+impl Downloader<'_> {
+    /// Streams the thread output into `sink`. `expected_total` is GetThreadResult's
+    /// `output_total_bytes`; every size must agree with it.
+    pub async fn download_output(
+        &self,
+        thread_id: &str,
+        expected_total: Option<u64>,
+        sink: &mut dyn ByteSink,
+    ) -> Result<OutputDownload, DownloadError> {
+        self.reporter
+            .on_stream_start(Stream::Output, expected_total);
+        let downloaded = download_output(*self, thread_id, expected_total, sink).await;
+        if downloaded.is_err() {
+            self.reporter
+                .on_stream_end(Stream::Output, StreamEnd::Abandoned);
+        }
+        downloaded
+    }
+
+    /// Streams step details (all steps, or `only`), reassembling chunked input/output into
+    /// `store`. Nothing is final until the whole stream has validated; the caller commits.
+    pub async fn download_steps<S: PayloadStore>(
+        &self,
+        thread_id: &str,
+        only: Option<&str>,
+        store: &mut S,
+    ) -> Result<StepsDownload<S::Payload>, DownloadError> {
+        self.reporter.on_stream_start(Stream::Steps, None);
+        let downloaded = download_steps(*self, thread_id, only, store).await;
+        let end = match downloaded {
+            Ok(_) => StreamEnd::Complete,
+            Err(_) => StreamEnd::Abandoned,
+        };
+        self.reporter.on_stream_end(Stream::Steps, end);
+        downloaded
+    }
+}
+
+async fn download_output(
+    downloader: Downloader<'_>,
     thread_id: &str,
     mut expected_total: Option<u64>,
     sink: &mut dyn ByteSink,
 ) -> Result<OutputDownload, DownloadError> {
+    let Downloader { client, reporter } = downloader;
     let mut hasher = StreamHasher::new();
     let mut delivered: u64 = 0;
     let mut broke: Option<String> = None;
-    let progress = Progress::new(client, expected_total);
     for attempt in 1..=2u32 {
         let mut stream = match client
             .stream_thread_result(thread_id, Some(chunk_bytes()))
@@ -106,7 +150,7 @@ pub async fn download_output(
                 Ok(Some(message)) => message,
                 Ok(None) => {
                     let done = assembler.finish()?;
-                    progress.finish();
+                    reporter.on_stream_end(Stream::Output, StreamEnd::Complete);
                     return Ok(OutputDownload {
                         bytes: done.bytes,
                         sha256: hex(&hasher.finish()),
@@ -125,9 +169,7 @@ pub async fn download_output(
                         status.status_text()
                     );
                     if attempt == 1 && status.is_retryable_mid_stream() {
-                        client
-                            .printer
-                            .warn(&format!("{what}; retrying once from the start"));
+                        reporter.on_retry(Stream::Output, &what);
                         expected_total = expected_total.or(assembler.total());
                         broke = Some(what);
                         break;
@@ -149,7 +191,7 @@ pub async fn download_output(
                 hasher.update(&data);
                 delivered += data.len() as u64;
                 sink.write_bytes(data).map_err(DownloadError::Fatal)?;
-                progress.set(delivered);
+                reporter.on_stream_progress(Stream::Output, delivered);
             }
         }
     }
@@ -190,38 +232,6 @@ impl Replay {
             ));
         }
         Ok(data.slice(n..))
-    }
-}
-
-/// A byte progress bar on a terminal, for downloads big enough to take a while.
-struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    fn new(client: &Client, total: Option<u64>) -> Progress {
-        let big = total.is_some_and(|t| t >= 32 * 1024 * 1024);
-        if !(big && client.printer.progress_enabled()) {
-            return Progress(None);
-        }
-        let bar = indicatif::ProgressBar::new(total.unwrap_or(0));
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} output {bytes}/{total_bytes} {bytes_per_sec} {wide_bar} {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Progress(Some(bar))
-    }
-
-    fn set(&self, bytes: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_position(bytes);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
     }
 }
 
@@ -312,14 +322,13 @@ pub struct StepsDownload<P> {
     pub attempts: u32,
 }
 
-/// Streams step details (all steps, or `only`), reassembling chunked input/output into `store`.
-/// Nothing is final until the whole stream has validated; the caller commits.
-pub async fn download_steps<S: PayloadStore>(
-    client: &Client,
+async fn download_steps<S: PayloadStore>(
+    downloader: Downloader<'_>,
     thread_id: &str,
     only: Option<&str>,
     store: &mut S,
 ) -> Result<StepsDownload<S::Payload>, DownloadError> {
+    let Downloader { client, reporter } = downloader;
     let mut broke: Option<String> = None;
     for attempt in 1..=2u32 {
         let mut stream = match client
@@ -366,9 +375,7 @@ pub async fn download_steps<S: PayloadStore>(
                         status.status_text()
                     );
                     if attempt == 1 && status.is_retryable_mid_stream() && handed == 0 {
-                        client
-                            .printer
-                            .warn(&format!("{what}; retrying once from the start"));
+                        reporter.on_retry(Stream::Steps, &what);
                         broke = Some(what);
                         break;
                     }

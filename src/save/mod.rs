@@ -6,7 +6,8 @@
 //! - [`digest`]: SHA-256 on a thread of its own for large streams.
 //! - [`layout`]: DIR preparation, step path → directory, nothing outside DIR.
 //! - [`memory`]: step payloads held in memory (previews, documents) within a budget.
-//! - [`sink`]: stdout, memory and preview sinks.
+//! - [`report`]: the [`SaveReporter`](report::SaveReporter) trait: what a save tells the user.
+//! - [`sink`]: where bytes go ([`ByteSink`](sink::ByteSink)): files, memory, previews.
 //! - [`worker`]: the queue-fed thread behind the writer and the hasher.
 //!
 //! [`save_result`] writes `output.json`, `yields.jsonl`, `steps/<path>/…`, and `summary.json`
@@ -20,6 +21,7 @@ pub mod digest;
 pub mod download;
 pub mod layout;
 pub mod memory;
+pub mod report;
 pub mod sink;
 pub mod verify;
 pub mod worker;
@@ -29,7 +31,6 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::client::Client;
 use crate::error::{report, ExitStatus};
 use crate::model::{
     StepDetail, StepDiagnostics, StepStatus, StepSummary, Thread, ThreadResult, ThreadStatus,
@@ -37,7 +38,7 @@ use crate::model::{
 
 use assemble::Field;
 use atomic::{AtomicFile, FileEntry};
-use download::{download_output, download_steps, DownloadError, PayloadStore};
+use download::{DownloadError, Downloader, PayloadStore};
 use layout::{SaveDir, INPUT_FILE, OUTPUT_FILE, STEP_FILE, SUMMARY_FILE, YIELDS_FILE};
 use sink::ByteSink;
 
@@ -171,7 +172,7 @@ struct StepFile<'a> {
 /// Writes step payloads as files being written aside in their step directory.
 struct DiskStore<'a> {
     dir: &'a SaveDir,
-    printer: &'a crate::output::Printer,
+    reporter: &'a dyn report::SaveReporter,
     step_dirs: BTreeMap<String, (PathBuf, String)>,
 }
 
@@ -190,7 +191,7 @@ impl PayloadStore for DiskStore<'_> {
 
     fn step(&mut self, step: &StepDetail) -> anyhow::Result<()> {
         if !layout::is_plain_step_path(&step.step_path) {
-            self.printer.warn(&format!(
+            self.reporter.on_warning(&format!(
                 "step path {:?} is not of the form 1.0.2; its files go to {}",
                 crate::output::terminal_safe(&step.step_path),
                 format_args!("steps/{}", layout::step_dir_name(&step.step_path))
@@ -232,7 +233,7 @@ fn write_small(dir: &SaveDir, rel: &str, bytes: &[u8]) -> anyhow::Result<FileEnt
 /// Ctrl-C dropping this future) end the save at once with no partial file under a final name;
 /// a payload the server got wrong is recorded and the rest is still saved.
 pub async fn save_result(
-    client: &Client,
+    downloader: Downloader<'_>,
     thread: &Thread,
     result: &ThreadResult,
     dir: SaveDir,
@@ -242,7 +243,7 @@ pub async fn save_result(
     let mut problems: Vec<Problem> = Vec::new();
 
     // output.json
-    let output = save_output(client, result, &dir, tee).await?;
+    let output = save_output(downloader, result, &dir, tee).await?;
     let output = match output {
         Ok(Some((entry, streamed))) => {
             let info = OutputInfo {
@@ -277,7 +278,7 @@ pub async fn save_result(
     };
     let capped = yields_capped(result);
     if capped {
-        client.printer.warn(&format!(
+        downloader.reporter.on_warning(&format!(
             "the server listed {} of {} yielded values (the API offers no call for the rest)",
             result.yielded_values.len(),
             result.total_yielded
@@ -289,7 +290,7 @@ pub async fn save_result(
     let mut summaries = result.steps.clone();
     let has_steps = !result.steps.is_empty() || result.steps_executed > 0;
     if has_steps {
-        match save_steps(client, &result.thread_id, None, &dir, &mut files).await? {
+        match save_steps(downloader, &result.thread_id, None, &dir, &mut files).await? {
             Ok((dirs, streamed)) => {
                 step_dirs = dirs;
                 // A metadata-only answer has no summaries: the stream's meta does.
@@ -376,7 +377,7 @@ pub fn output_total(result: &ThreadResult) -> Result<u64, String> {
 /// output.json from the unary bytes, or streamed when GetThreadResult had them truncated.
 /// `Ok(Ok(None))`: the thread has no output. `Ok(Err(problem))`: no file, and why.
 async fn save_output(
-    client: &Client,
+    downloader: Downloader<'_>,
     result: &ThreadResult,
     dir: &SaveDir,
     tee: Option<&mut dyn ByteSink>,
@@ -425,16 +426,22 @@ async fn save_output(
     let downloaded = match tee {
         Some(tee) => {
             let mut both = sink::Tee(&mut file, tee);
-            download_output(client, &result.thread_id, Some(total), &mut both).await
+            downloader
+                .download_output(&result.thread_id, Some(total), &mut both)
+                .await
         }
-        None => download_output(client, &result.thread_id, Some(total), &mut file).await,
+        None => {
+            downloader
+                .download_output(&result.thread_id, Some(total), &mut file)
+                .await
+        }
     };
     match downloaded {
         Ok(done) => {
             if done.attempts > 1 {
-                client
-                    .printer
-                    .status("thread output: the second attempt completed and verified");
+                downloader
+                    .reporter
+                    .on_note("thread output: the second attempt completed and verified");
             }
             Ok(Ok(Some((file.commit(Some(done.sha256))?, true))))
         }
@@ -445,7 +452,7 @@ async fn save_output(
 
 /// Every step's files; all of them committed only once the whole stream has validated.
 async fn save_steps(
-    client: &Client,
+    downloader: Downloader<'_>,
     thread_id: &str,
     only: Option<&str>,
     dir: &SaveDir,
@@ -453,10 +460,10 @@ async fn save_steps(
 ) -> anyhow::Result<Result<(BTreeMap<String, String>, Vec<StepSummary>), Problem>> {
     let mut store = DiskStore {
         dir,
-        printer: &client.printer,
+        reporter: downloader.reporter,
         step_dirs: BTreeMap::new(),
     };
-    let downloaded = download_steps(client, thread_id, only, &mut store).await;
+    let downloaded = downloader.download_steps(thread_id, only, &mut store).await;
     let steps = match downloaded {
         Ok(steps) => steps,
         Err(err) => {
@@ -504,13 +511,13 @@ async fn save_steps(
 /// `thread steps --detail --save DIR`: the step files alone (all steps, or `only`). Returns the
 /// files written and the problem that kept them from being written, if any.
 pub async fn save_step_files(
-    client: &Client,
+    downloader: Downloader<'_>,
     thread_id: &str,
     only: Option<&str>,
     dir: &SaveDir,
 ) -> anyhow::Result<(Vec<FileEntry>, Option<Problem>)> {
     let mut files = Vec::new();
-    let problem = save_steps(client, thread_id, only, dir, &mut files)
+    let problem = save_steps(downloader, thread_id, only, dir, &mut files)
         .await?
         .err();
     Ok((files, problem))

@@ -1,9 +1,9 @@
-//! Where downloaded bytes go: a file being written aside, stdout, memory (bounded), a preview.
+//! Where downloaded bytes go: the [`ByteSink`] trait, and its file, memory (bounded), preview and
+//! tee sinks. (Stdout is `output::stdout_sink::StdoutSink`: the terminal is the CLI's business.)
 
 use bytes::Bytes;
 
 use crate::error::{CliError, ExitStatus};
-use crate::output::{terminal_bytes, Printer};
 
 use super::atomic::AtomicFile;
 
@@ -25,79 +25,6 @@ impl ByteSink for AtomicFile {
 
     fn write_bytes(&mut self, data: Bytes) -> anyhow::Result<()> {
         AtomicFile::write_bytes(self, data)
-    }
-}
-
-/// Writes to stdout through the printer: exact bytes when piped; on a terminal, through
-/// [`terminal_bytes`] (control characters other than newline and tab shown as escapes) so server
-/// data cannot drive it.
-pub struct StdoutSink {
-    printer: Printer,
-    terminal: bool,
-    /// A trailing 0xC2 byte held back, so a C1 control split across chunks is still caught.
-    carry: Option<u8>,
-    pub bytes: u64,
-    /// Keep going (dropping the bytes) once the reader has closed stdout, for when stdout is only
-    /// an echo of a file being saved.
-    tolerate_close: bool,
-    closed: bool,
-}
-
-impl StdoutSink {
-    pub fn new(printer: &Printer) -> Self {
-        StdoutSink {
-            terminal: printer.stdout_is_tty(),
-            printer: printer.clone(),
-            carry: None,
-            bytes: 0,
-            tolerate_close: false,
-            closed: false,
-        }
-    }
-
-    /// A sink that stops echoing, quietly, when stdout is closed (`| head`), instead of failing.
-    pub fn echo(printer: &Printer) -> Self {
-        StdoutSink {
-            tolerate_close: true,
-            ..StdoutSink::new(printer)
-        }
-    }
-
-    fn put(&mut self, data: &[u8]) -> anyhow::Result<()> {
-        if self.closed {
-            return Ok(());
-        }
-        match self.printer.data_bytes(data) {
-            Err(err) if self.tolerate_close && err.is::<crate::error::ClosedPipe>() => {
-                self.closed = true;
-                Ok(())
-            }
-            other => other,
-        }
-    }
-
-    /// Writes what was held back. Call at the end.
-    pub fn finish(&mut self) -> anyhow::Result<()> {
-        match self.carry.take() {
-            Some(byte) => self.put(&[byte]),
-            None => Ok(()),
-        }
-    }
-}
-
-impl ByteSink for StdoutSink {
-    fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
-        self.bytes += data.len() as u64;
-        if !self.terminal {
-            return self.put(data);
-        }
-        let mut input = Vec::with_capacity(data.len() + 1);
-        input.extend(self.carry.take());
-        input.extend_from_slice(data);
-        if input.last() == Some(&0xC2) {
-            self.carry = input.pop();
-        }
-        self.put(&terminal_bytes(&input))
     }
 }
 

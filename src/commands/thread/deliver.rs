@@ -11,11 +11,13 @@ use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
 use crate::model::{Thread, ThreadResult, ThreadStatus};
 use crate::output::result::{print_output_bytes, print_result_summary, SummaryScope};
+use crate::output::save_view::SaveView;
+use crate::output::stdout_sink::StdoutSink;
 use crate::output::{print_document, size, terminal_safe};
-use crate::save::download::{download_output, DownloadError};
+use crate::save::download::{DownloadError, Downloader};
 use crate::save::layout::SaveDir;
 use crate::save::memory::EMBED_LIMIT;
-use crate::save::sink::{too_large, MemorySink, StdoutSink};
+use crate::save::sink::{too_large, MemorySink};
 use crate::save::{save_result, Saved};
 
 /// With --save, output larger than this is not also poured onto a terminal.
@@ -176,7 +178,11 @@ async fn save_and_echo(
     dir: SaveDir,
     echo: EchoMode,
 ) -> anyhow::Result<Saved> {
-    let client = ctx.client().await?;
+    let view = SaveView::new(&ctx.printer);
+    let downloader = Downloader {
+        client: ctx.client().await?,
+        reporter: &view,
+    };
     if echo == EchoMode::TooLargeForTerminal {
         ctx.printer.status(&format!(
             "the output ({}) is not printed on a terminal; it is saved as output.json",
@@ -185,11 +191,11 @@ async fn save_and_echo(
     }
     let saved = if echo == EchoMode::Stream {
         let mut stdout = StdoutSink::echo(&ctx.printer);
-        let saved = save_result(client, thread, result, dir, Some(&mut stdout)).await?;
+        let saved = save_result(downloader, thread, result, dir, Some(&mut stdout)).await?;
         stdout.finish()?;
         saved
     } else {
-        save_result(client, thread, result, dir, None).await?
+        save_result(downloader, thread, result, dir, None).await?
     };
     if echo == EchoMode::Pretty {
         print_output_bytes(&ctx.printer, &result.output_data)?;
@@ -260,7 +266,11 @@ async fn print_output(
     result: &ThreadResult,
     summary: SummaryScope,
 ) -> anyhow::Result<()> {
-    let client = ctx.client().await?;
+    let view = SaveView::new(&ctx.printer);
+    let downloader = Downloader {
+        client: ctx.client().await?,
+        reporter: &view,
+    };
     let total = crate::save::output_total(result).map_err(crate::save::sink::incomplete)?;
     match ctx.output {
         OutputFormat::Table => {
@@ -270,8 +280,9 @@ async fn print_output(
                 return print_output_bytes(&ctx.printer, &result.output_data);
             }
             let mut stdout = StdoutSink::new(&ctx.printer);
-            let downloaded =
-                download_output(client, &result.thread_id, Some(total), &mut stdout).await;
+            let downloaded = downloader
+                .download_output(&result.thread_id, Some(total), &mut stdout)
+                .await;
             stdout.finish()?;
             if let Err(err) = downloaded {
                 let written = stdout.bytes;
@@ -295,7 +306,8 @@ async fn print_output(
                     return Err(too_large("the output", EMBED_LIMIT).into());
                 }
                 let mut memory = MemorySink::new("the output", EMBED_LIMIT as usize);
-                download_output(client, &result.thread_id, Some(total), &mut memory)
+                downloader
+                    .download_output(&result.thread_id, Some(total), &mut memory)
                     .await
                     .map_err(DownloadError::into_anyhow)?;
                 full.output_data = memory.data.into();

@@ -8,9 +8,10 @@ use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
 use crate::model::step_tree::nearby;
 use crate::model::{StepDetail, StepSummary};
+use crate::output::save_view::SaveView;
 use crate::output::thread::{print_step_detail, print_step_tree, PayloadView, PREVIEW_KEEP};
 use crate::output::{print_document, size, terminal_safe};
-use crate::save::download::{download_steps, DownloadError};
+use crate::save::download::{DownloadError, Downloader};
 use crate::save::layout::SaveDir;
 use crate::save::memory::{whole_detail, MemoryStore, PreviewStore, DETAIL_TOTAL_LIMIT};
 use crate::save::sink::PreviewSink;
@@ -151,11 +152,15 @@ fn shown(payload: Option<&crate::save::download::Payload<PreviewSink>>) -> Paylo
 }
 
 async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
-    let client = ctx.client().await?;
+    let view = SaveView::new(&ctx.printer);
+    let downloader = Downloader {
+        client: ctx.client().await?,
+        reporter: &view,
+    };
     let only = args.step.as_deref();
     if let Some(dir) = &args.save {
         let dir = SaveDir::prepare(dir, args.force)?;
-        let work = crate::save::save_step_files(client, &args.thread_id, only, &dir);
+        let work = crate::save::save_step_files(downloader, &args.thread_id, only, &dir);
         let (files, problem) = tokio::select! {
             saved = work => saved?,
             () = crate::interrupt::ctrl_c() => {
@@ -187,14 +192,10 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
     }
     match ctx.output {
         OutputFormat::Table => {
-            let steps = download_steps(
-                client,
-                &args.thread_id,
-                only,
-                &mut PreviewStore::new(PREVIEW_KEEP),
-            )
-            .await
-            .map_err(DownloadError::into_anyhow)?;
+            let steps = downloader
+                .download_steps(&args.thread_id, only, &mut PreviewStore::new(PREVIEW_KEEP))
+                .await
+                .map_err(DownloadError::into_anyhow)?;
             for (n, step) in steps.steps.iter().enumerate() {
                 if n > 0 {
                     ctx.printer.data_line("")?;
@@ -223,7 +224,8 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
             } else {
                 MemoryStore::new(DETAIL_TOTAL_LIMIT)
             };
-            let steps = download_steps(client, &args.thread_id, only, &mut store)
+            let steps = downloader
+                .download_steps(&args.thread_id, only, &mut store)
                 .await
                 .map_err(DownloadError::into_anyhow)?;
             // JSON lines: every step has been printed already.

@@ -1,0 +1,78 @@
+//! Downloaded bytes on stdout, through the printer: exact bytes when piped; on a terminal, made
+//! safe by [`terminal_bytes`] (control characters other than newline and tab shown as escapes) so
+//! server data cannot drive it, even when a control character is split across two chunks.
+
+use crate::save::sink::ByteSink;
+
+use super::{terminal_bytes, Printer};
+
+/// Stdout as a [`ByteSink`]; `bytes` counts what was handed to it.
+pub struct StdoutSink {
+    printer: Printer,
+    terminal: bool,
+    /// A trailing 0xC2 byte held back, so a C1 control split across chunks is still caught.
+    carry: Option<u8>,
+    pub bytes: u64,
+    /// Keep going (dropping the bytes) once the reader has closed stdout, for when stdout is only
+    /// an echo of a file being saved.
+    tolerate_close: bool,
+    closed: bool,
+}
+
+impl StdoutSink {
+    pub fn new(printer: &Printer) -> Self {
+        StdoutSink {
+            terminal: printer.stdout_is_tty(),
+            printer: printer.clone(),
+            carry: None,
+            bytes: 0,
+            tolerate_close: false,
+            closed: false,
+        }
+    }
+
+    /// A sink that stops echoing, quietly, when stdout is closed (`| head`), instead of failing.
+    pub fn echo(printer: &Printer) -> Self {
+        StdoutSink {
+            tolerate_close: true,
+            ..StdoutSink::new(printer)
+        }
+    }
+
+    fn put(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.printer.data_bytes(data) {
+            Err(err) if self.tolerate_close && err.is::<crate::error::ClosedPipe>() => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    /// Writes what was held back. Call at the end.
+    pub fn finish(&mut self) -> anyhow::Result<()> {
+        match self.carry.take() {
+            Some(byte) => self.put(&[byte]),
+            None => Ok(()),
+        }
+    }
+}
+
+impl ByteSink for StdoutSink {
+    fn write(&mut self, data: &[u8]) -> anyhow::Result<()> {
+        self.bytes += data.len() as u64;
+        if !self.terminal {
+            return self.put(data);
+        }
+        let mut input = Vec::with_capacity(data.len() + 1);
+        input.extend(self.carry.take());
+        input.extend_from_slice(data);
+        if input.last() == Some(&0xC2) {
+            self.carry = input.pop();
+        }
+        self.put(&terminal_bytes(&input))
+    }
+}
