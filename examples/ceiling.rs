@@ -23,9 +23,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: ceiling URL THREAD_ID OUT [--fsync]".into());
     };
 
-    let channel = dodil::client::endpoint(url)?.connect().await?;
-    let mut client = ScriptumServiceClient::new(channel)
-        .max_decoding_message_size(dodil::client::MAX_MESSAGE_BYTES);
+    let channel = dodil::endpoint(url)?.connect().await?;
+    let mut client =
+        ScriptumServiceClient::new(channel).max_decoding_message_size(dodil::MAX_MESSAGE_BYTES);
     let started = Instant::now();
     let mut stream = client
         .stream_thread_result(StreamThreadResultRequest {

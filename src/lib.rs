@@ -4,19 +4,24 @@
 //! server in-process and drive the real binary against it.
 
 pub mod cli;
-pub mod client;
-pub mod commands;
-pub mod config;
-pub mod context;
+pub(crate) mod client;
+pub(crate) mod commands;
+pub(crate) mod config;
+pub(crate) mod context;
 pub mod devserver;
-pub mod error;
-pub mod follow;
-pub mod input;
-pub mod interrupt;
-pub mod model;
-pub mod output;
+pub(crate) mod error;
+pub(crate) mod follow;
+pub(crate) mod input;
+pub(crate) mod interrupt;
+pub(crate) mod model;
+pub(crate) mod output;
 pub mod proto;
 pub mod save;
+
+/// The transport settings `examples/ceiling` shares with the client, so the benchmark's ceiling
+/// rides the same channel.
+#[doc(hidden)]
+pub use client::{endpoint, MAX_MESSAGE_BYTES};
 
 use std::process::ExitCode;
 

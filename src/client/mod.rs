@@ -8,7 +8,7 @@ mod results;
 mod watch;
 
 pub use error::{CallError, CallErrorKind, Code};
-pub use results::{OutputStream, ResultQuery, StepStream, STREAM_IDLE_TIMEOUT};
+pub use results::ResultQuery;
 pub use watch::{EventStream, StepEventStream};
 
 use std::future::Future;

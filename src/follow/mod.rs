@@ -27,7 +27,7 @@ use crate::model::{StepStatus, Thread, ThreadEvent};
 
 use policy::OPEN_TIMEOUT;
 use stop::Followed;
-pub use stop::{refused, step_watch_hint, watch_hint};
+pub use stop::{refused, step_watch_hint};
 
 /// How the caller wants a thread (or one of its steps) followed.
 #[derive(Clone, Debug)]
