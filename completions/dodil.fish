@@ -98,6 +98,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l token-file -d 'Require `authorization: Bearer <token>` on every call, the token read from this file [env: DODIL_DEVSERVER_TOKEN holds the token itself]' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l token -d 'Require this bearer token. For local testing only: other users can read argv; prefer --token-file or DODIL_DEVSERVER_TOKEN' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l data-dir -d 'Persist threads in this directory [default: $DODIL_DATA_DIR, else <platform data dir>/dodil/devserver, shared with --endpoint embedded]' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l tls-cert -d 'Serve TLS with this PEM certificate (chain) instead of a generated one; needs --tls-key' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l tls-key -d 'The PEM private key of --tls-cert' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l speed -d 'Time scale: 10 runs every script ten times faster' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l scripts -d 'Load scenario files (*.yaml) from this directory (see the README for the format)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l artifacts -d 'Make ListArtifacts list this directory\'s files, downloadable from a local HTTP server (the real service answers UNIMPLEMENTED)' -r -F
@@ -122,6 +124,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 always\t''
 never\t''"
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l ephemeral -d 'Keep threads in memory only; they vanish when the server stops'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l tls -d 'Serve TLS (https://) with a certificate made at start for localhost, 127.0.0.1 and ::1; the second stdout line names its CA\'s PEM file, for a client\'s --ca-cert'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l implement-cancel -d 'Make CancelThread work (the real service answers UNIMPLEMENTED)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-watch-no-terminal -d 'Watch streams end where the terminal event would be, without sending it'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-watch-unimplemented -d 'WatchThread and WatchStep answer UNIMPLEMENTED'
