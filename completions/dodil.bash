@@ -197,7 +197,7 @@ _dodil() {
 
     case "${cmd}" in
         dodil)
-            opts="-o -q -v -h -V --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help --version scriptum completions man help"
+            opts="-o -q -v -h -V --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help --version scriptum completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,6 +227,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -247,7 +251,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__completions)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help bash elvish fish powershell zsh"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -274,6 +278,10 @@ _dodil() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -535,7 +543,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__man)
-            opts="-o -q -v -h --dir --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --dir --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -569,6 +577,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -589,7 +601,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help thread dev-server help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help thread dev-server help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,6 +631,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -639,7 +655,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__dev__subcmd__server)
-            opts="-o -q -v -h --listen --token-file --token --data-dir --ephemeral --tls --tls-cert --tls-key --speed --scripts --implement-cancel --artifacts --faults --fault-watch-drop-after --fault-watch-no-terminal --fault-watch-unimplemented --fault-unavailable --fault-latency-ms --fault-page-repeat --fault-chunk-skip --fault-chunk-repeat --fault-chunk-reorder --fault-chunk-short --fault-chunk-no-final --fault-chunk-extra --fault-meta-total-mismatch --fault-result-total-mismatch --fault-bad-enums --fault-hostile-names --fault-huge-message --endpoint --profile --org --org-id --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --listen --token-file --token --data-dir --ephemeral --tls --tls-cert --tls-key --speed --scripts --implement-cancel --artifacts --faults --fault-watch-drop-after --fault-watch-no-terminal --fault-watch-unimplemented --fault-unavailable --fault-latency-ms --fault-page-repeat --fault-chunk-skip --fault-chunk-repeat --fault-chunk-reorder --fault-chunk-short --fault-chunk-no-final --fault-chunk-extra --fault-meta-total-mismatch --fault-result-total-mismatch --fault-bad-enums --fault-hostile-names --fault-huge-message --endpoint --profile --org --org-id --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -730,6 +746,10 @@ _dodil() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -949,7 +969,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help create run watch get list result steps resume cancel artifacts help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help create run watch get list result steps resume cancel artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -979,6 +999,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -999,7 +1023,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__artifacts)
-            opts="-o -q -v -h --save --force --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --save --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1033,6 +1057,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1053,7 +1081,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__cancel)
-            opts="-o -q -v -h --reason --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --reason --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1087,6 +1115,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1107,7 +1139,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__create)
-            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1157,6 +1189,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1177,7 +1213,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__get)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1204,6 +1240,10 @@ _dodil() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1395,7 +1435,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__list)
-            opts="-o -q -v -h --script --status --page-size --limit --all --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --script --status --page-size --limit --all --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1441,6 +1481,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1461,7 +1505,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__result)
-            opts="-o -q -v -h --save --wait --follow-timeout --wait-paused --retry-budget --force --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --save --wait --follow-timeout --wait-paused --retry-budget --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1503,6 +1547,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1523,7 +1571,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__resume)
-            opts="-o -q -v -h --input --watch --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --watch --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1565,6 +1613,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1585,7 +1637,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__run)
-            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --result --save --force --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --result --save --force --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1647,6 +1699,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1667,7 +1723,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__steps)
-            opts="-o -q -v -h --step --detail --save --force --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --step --detail --save --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1705,6 +1761,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1725,7 +1785,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__watch)
-            opts="-o -q -v -h --step --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --step --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1764,6 +1824,10 @@ _dodil() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dodil_global_optspecs
-    string join \n endpoint= profile= org= org-id= token-file= ca-cert= insecure-allow-plaintext o/output= q/quiet v/verbose color= h/help V/version
+    string join \n endpoint= profile= org= org-id= token-file= ca-cert= proxy= insecure-allow-plaintext o/output= q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_dodil_needs_command
@@ -30,6 +30,7 @@ complete -c dodil -n "__fish_dodil_needs_command" -l org -d 'Organization name, 
 complete -c dodil -n "__fish_dodil_needs_command" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_needs_command" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_needs_command" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_needs_command" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_needs_command" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -52,6 +53,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_see
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server help" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -72,6 +74,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -116,6 +119,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -149,6 +153,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org -d 'Orga
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -167,6 +172,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand man" -l org -d 'Organization
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand man" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''

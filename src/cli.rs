@@ -78,6 +78,12 @@ pub struct GlobalArgs {
     )]
     pub ca_cert: Option<PathBuf>,
 
+    /// Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT,
+    /// socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password
+    /// only in DODIL_PROXY) [env: DODIL_PROXY]
+    #[arg(long, global = true, value_name = "URL|none")]
+    pub proxy: Option<String>,
+
     /// Allow sending a token over plaintext http:// to a host that is not loopback
     #[arg(long, global = true)]
     pub insecure_allow_plaintext: bool,

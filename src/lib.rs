@@ -16,6 +16,7 @@ pub mod interrupt;
 pub mod model;
 pub mod output;
 pub mod proto;
+pub mod proxy;
 pub mod save;
 
 use std::process::ExitCode;
