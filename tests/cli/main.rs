@@ -10,6 +10,7 @@ mod follow;
 mod hardening;
 mod help;
 mod human_output;
+mod proxy;
 mod readme;
 mod results;
 mod thread_actions;
