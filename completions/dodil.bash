@@ -206,7 +206,7 @@ _dodil() {
 
     case "${cmd}" in
         dodil)
-            opts="-o -q -v -h -V --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help --version scriptum completions man help"
+            opts="-o -q -v -h -V --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help --version scriptum completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -236,6 +236,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -260,7 +264,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__completions)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help bash elvish fish powershell zsh"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -287,6 +291,10 @@ _dodil() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -566,7 +574,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__man)
-            opts="-o -q -v -h --dir --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --dir --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +608,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -624,7 +636,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help thread dev-server verify help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help thread dev-server verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -654,6 +666,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -678,7 +694,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__dev__subcmd__server)
-            opts="-o -q -v -h --listen --token-file --token --data-dir --ephemeral --speed --scripts --implement-cancel --artifacts --faults --fault-watch-drop-after --fault-watch-no-terminal --fault-watch-unimplemented --fault-unavailable --fault-latency-ms --fault-page-repeat --fault-chunk-skip --fault-chunk-repeat --fault-chunk-reorder --fault-chunk-short --fault-chunk-no-final --fault-chunk-extra --fault-meta-total-mismatch --fault-result-total-mismatch --fault-bad-enums --fault-hostile-names --fault-huge-message --endpoint --profile --org --org-id --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --listen --token-file --token --data-dir --ephemeral --tls --tls-cert --tls-key --speed --scripts --implement-cancel --artifacts --faults --fault-watch-drop-after --fault-watch-no-terminal --fault-watch-unimplemented --fault-unavailable --fault-latency-ms --fault-page-repeat --fault-chunk-skip --fault-chunk-repeat --fault-chunk-reorder --fault-chunk-short --fault-chunk-no-final --fault-chunk-extra --fault-meta-total-mismatch --fault-result-total-mismatch --fault-bad-enums --fault-hostile-names --fault-huge-message --endpoint --profile --org --org-id --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,6 +713,14 @@ _dodil() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -761,6 +785,10 @@ _dodil() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -998,7 +1026,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help create run watch get list result steps resume cancel artifacts help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help create run watch get list result steps resume cancel artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1028,6 +1056,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1052,7 +1084,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__artifacts)
-            opts="-o -q -v -h --save --force --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --save --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1086,6 +1118,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1110,7 +1146,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__cancel)
-            opts="-o -q -v -h --reason --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --reason --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1144,6 +1180,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1168,7 +1208,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__create)
-            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1218,6 +1258,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1242,7 +1286,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__get)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1269,6 +1313,10 @@ _dodil() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1464,7 +1512,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__list)
-            opts="-o -q -v -h --script --status --page-size --limit --all --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --script --status --page-size --limit --all --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1510,6 +1558,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1534,7 +1586,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__result)
-            opts="-o -q -v -h --save --wait --follow-timeout --wait-paused --retry-budget --force --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --save --wait --follow-timeout --wait-paused --retry-budget --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1576,6 +1628,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1600,7 +1656,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__resume)
-            opts="-o -q -v -h --input --watch --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --watch --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1642,6 +1698,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1666,7 +1726,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__run)
-            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --result --save --force --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --result --save --force --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1728,6 +1788,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1752,7 +1816,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__steps)
-            opts="-o -q -v -h --step --detail --save --force --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --step --detail --save --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1790,6 +1854,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1814,7 +1882,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__watch)
-            opts="-o -q -v -h --step --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --step --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1856,6 +1924,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1880,7 +1952,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__verify)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1907,6 +1979,10 @@ _dodil() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

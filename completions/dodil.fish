@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dodil_global_optspecs
-    string join \n endpoint= profile= org= org-id= token-file= ca-cert= insecure-allow-plaintext o/output= jq= q/quiet v/verbose color= h/help V/version
+    string join \n endpoint= profile= org= org-id= token-file= ca-cert= proxy= insecure-allow-plaintext o/output= jq= q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_dodil_needs_command
@@ -30,6 +30,7 @@ complete -c dodil -n "__fish_dodil_needs_command" -l org -d 'Organization name, 
 complete -c dodil -n "__fish_dodil_needs_command" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_needs_command" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_needs_command" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_needs_command" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_needs_command" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -53,6 +54,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_see
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -75,6 +77,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -102,6 +105,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l token-file -d 'Require `authorization: Bearer <token>` on every call, the token read from this file [env: DODIL_DEVSERVER_TOKEN holds the token itself]' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l token -d 'Require this bearer token. For local testing only: other users can read argv; prefer --token-file or DODIL_DEVSERVER_TOKEN' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l data-dir -d 'Persist threads in this directory [default: $DODIL_DATA_DIR, else <platform data dir>/dodil/devserver, shared with --endpoint embedded]' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l tls-cert -d 'Serve TLS with this PEM certificate (chain) instead of a generated one; needs --tls-key' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l tls-key -d 'The PEM private key of --tls-cert' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l speed -d 'Time scale: 10 runs every script ten times faster' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l scripts -d 'Load scenario files (*.yaml) from this directory (see the README for the format)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l artifacts -d 'Make ListArtifacts list this directory\'s files, downloadable from a local HTTP server (the real service answers UNIMPLEMENTED)' -r -F
@@ -118,6 +123,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -127,6 +133,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 always\t''
 never\t''"
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l ephemeral -d 'Keep threads in memory only; they vanish when the server stops'
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l tls -d 'Serve TLS (https://) with a certificate made at start for localhost, 127.0.0.1 and ::1; the second stdout line names its CA\'s PEM file, for a client\'s --ca-cert'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l implement-cancel -d 'Make CancelThread work (the real service answers UNIMPLEMENTED)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-watch-no-terminal -d 'Watch streams end where the terminal event would be, without sending it'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-watch-unimplemented -d 'WatchThread and WatchStep answer UNIMPLEMENTED'
@@ -148,6 +155,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -170,6 +178,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org -d 'Orga
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -189,6 +198,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand man" -l org -d 'Organization
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand man" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''

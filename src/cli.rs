@@ -78,6 +78,12 @@ pub struct GlobalArgs {
     )]
     pub ca_cert: Option<PathBuf>,
 
+    /// Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT,
+    /// socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password
+    /// only in DODIL_PROXY) [env: DODIL_PROXY]
+    #[arg(long, global = true, value_name = "URL|none")]
+    pub proxy: Option<String>,
+
     /// Allow sending a token over plaintext http:// to a host that is not loopback
     #[arg(long, global = true)]
     pub insecure_allow_plaintext: bool,
@@ -164,7 +170,9 @@ pub enum ScriptumCommand {
     #[command(after_help = "Examples:
   dodil scriptum dev-server --listen 127.0.0.1:50051 --speed 10
   dodil scriptum dev-server --listen 127.0.0.1:0 --scripts ./scenarios --fault-watch-drop-after 3
-  DODIL_ENDPOINT=http://127.0.0.1:50051 dodil scriptum thread run demo/hello")]
+  DODIL_ENDPOINT=http://127.0.0.1:50051 dodil scriptum thread run demo/hello
+  dodil scriptum dev-server --tls --listen 127.0.0.1:50052   # prints `ca certificate: PATH`
+  dodil --endpoint https://localhost:50052 --ca-cert PATH scriptum thread list")]
     DevServer(Box<DevServerArgs>),
 
     /// Check a --save directory against its summary.json: every listed file there, whole, unchanged
@@ -511,6 +519,19 @@ pub struct DevServerArgs {
     /// Keep threads in memory only; they vanish when the server stops
     #[arg(long, conflicts_with = "data_dir")]
     pub ephemeral: bool,
+
+    /// Serve TLS (https://) with a certificate made at start for localhost, 127.0.0.1 and ::1;
+    /// the second stdout line names its CA's PEM file, for a client's --ca-cert
+    #[arg(long)]
+    pub tls: bool,
+
+    /// Serve TLS with this PEM certificate (chain) instead of a generated one; needs --tls-key
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 
     /// Time scale: 10 runs every script ten times faster
     #[arg(

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use serde::Deserialize;
@@ -11,6 +12,7 @@ use serde::Deserialize;
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
 use crate::output::Printer;
+use crate::proxy::Proxies;
 
 pub const PRODUCTION_ENDPOINT: &str = "https://rpc.dodil.io:443";
 pub const STAGING_ENDPOINT: &str = "https://rpc.dev.dodil.io:443";
@@ -32,6 +34,8 @@ pub struct Profile {
     pub org: Option<String>,
     pub org_id: Option<String>,
     pub token_file: Option<PathBuf>,
+    /// `URL` or `none`: overrides the environment's proxy variables (as `--proxy` does).
+    pub proxy: Option<String>,
 }
 
 /// A bearer token. Its `Debug` and `Display` never show it.
@@ -70,6 +74,9 @@ pub struct Settings {
     /// polls, opening a stream, a result stream's idle timeout) — for tests and debugging a slow
     /// server; not in `--help`.
     pub call_timeout: Option<std::time::Duration>,
+    /// Which proxy each connection goes through (`--proxy`, `DODIL_PROXY`, the profile's
+    /// `proxy:`, else the environment's variables).
+    pub proxies: Arc<Proxies>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -197,6 +204,11 @@ pub fn resolve(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Setting
         None => None,
     };
 
+    let proxies = Proxies::resolve(
+        global.proxy.as_deref(),
+        profile_name.as_deref().zip(profile.proxy.as_deref()),
+    )?;
+
     Ok(Settings {
         endpoint,
         org,
@@ -205,6 +217,7 @@ pub fn resolve(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Setting
         profile: profile_name,
         ca_cert,
         call_timeout: call_timeout()?,
+        proxies: Arc::new(proxies),
     })
 }
 
@@ -406,6 +419,10 @@ mod tests {
             profile: None,
             ca_cert: None,
             call_timeout: None,
+            proxies: Arc::new(Proxies::Always(
+                crate::proxy::ProxyUrl::parse("http://alice:pr0xy-5ecret@proxy:3128", "test")
+                    .unwrap(),
+            )),
         };
         for shown in [
             format!("{settings:?}"),
@@ -413,6 +430,7 @@ mod tests {
             format!("{}", settings.token.as_ref().unwrap()),
         ] {
             assert!(!shown.contains("tok-5ecret"), "{shown}");
+            assert!(!shown.contains("pr0xy-5ecret"), "{shown}");
         }
     }
 
@@ -432,7 +450,7 @@ mod tests {
         #[test]
         fn config_loader_never_panics(text in proptest::prop_oneof![
             ".{0,80}",
-            r#"((default_profile|profiles|  [a-z]{1,5}|    (endpoint|org|org_id|token_file|bogus))(: ?[a-z0-9:/"'\[\]{}&*!|>-]{0,8})?\n){0,8}"#,
+            r#"((default_profile|profiles|  [a-z]{1,5}|    (endpoint|org|org_id|token_file|proxy|bogus))(: ?[a-z0-9:/"'\[\]{}&*!|>-]{0,8})?\n){0,8}"#,
         ]) {
             if let Err(err) = parse_config(&text) {
                 proptest::prop_assert!(err.location().is_some(), "no line for {:?}: {}", text, err);

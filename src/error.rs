@@ -7,7 +7,7 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use crate::client::{CallError, CallErrorKind};
+use crate::client::{CallError, CallErrorKind, ProxyTrouble};
 use crate::model::ThreadStatus;
 
 /// Exit codes as `cli-contract.md` fixes them.
@@ -156,6 +156,7 @@ fn one_line(err: &anyhow::Error) -> String {
 fn classify(call: &CallError) -> (ExitStatus, Option<&'static str>) {
     use CallErrorKind as K;
     match call.kind {
+        K::Proxy(trouble) => (ExitStatus::Unreachable, Some(proxy_hint(trouble))),
         K::Unauthenticated => (
             ExitStatus::ServerRefused,
             Some(
@@ -185,6 +186,31 @@ fn classify(call: &CallError) -> (ExitStatus, Option<&'static str>) {
             Some("check --endpoint (or DODIL_ENDPOINT / the profile) and the network"),
         ),
         _ => (ExitStatus::ServerRefused, None),
+    }
+}
+
+/// What to check when the proxy in the way failed.
+fn proxy_hint(trouble: ProxyTrouble) -> &'static str {
+    match trouble {
+        ProxyTrouble::AuthRequired { sent: false } => {
+            "the proxy wants credentials: put them in its URL, http://USER:PASS@HOST:PORT, in \
+             HTTPS_PROXY, DODIL_PROXY or the profile's proxy: (never on the command line)"
+        }
+        ProxyTrouble::AuthRequired { sent: true } => {
+            "the proxy did not accept the credentials in its URL: check USER:PASS \
+             (percent-encode @ : / % in them)"
+        }
+        ProxyTrouble::Refused => {
+            "the proxy would not open a tunnel to the endpoint: check that it allows the \
+             endpoint's host and port, or exempt the host with NO_PROXY (or --proxy none)"
+        }
+        ProxyTrouble::Gateway => {
+            "the proxy could not reach the endpoint: check --endpoint and the proxy's own network"
+        }
+        ProxyTrouble::Unreachable => {
+            "check the proxy: HTTPS_PROXY / ALL_PROXY, or --proxy, DODIL_PROXY, the profile's \
+             proxy: (--proxy none connects directly)"
+        }
     }
 }
 

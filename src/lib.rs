@@ -16,6 +16,7 @@ pub(crate) mod interrupt;
 pub(crate) mod model;
 pub(crate) mod output;
 pub mod proto;
+pub mod proxy;
 pub mod save;
 
 /// The transport settings `examples/ceiling` shares with the client, so the benchmark's ceiling

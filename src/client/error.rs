@@ -89,6 +89,23 @@ pub enum CallErrorKind {
     TransportBroken,
     /// Any other refusal (INVALID_ARGUMENT, ALREADY_EXISTS, a plain INTERNAL ...).
     Refused,
+    /// The proxy in the way failed us: the server was never reached (exit 6).
+    Proxy(ProxyTrouble),
+}
+
+/// How a proxy failed a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProxyTrouble {
+    /// It could not be reached, broke off or did not answer: it may come back.
+    Unreachable,
+    /// It wants credentials (HTTP 407, a SOCKS authentication failure); `sent`: whether we sent
+    /// some.
+    AuthRequired { sent: bool },
+    /// It refused to open the tunnel (HTTP 403 and other 4xx, a SOCKS ruleset).
+    Refused,
+    /// It could not reach the endpoint itself (HTTP 5xx, SOCKS host unreachable): like a server
+    /// that is down, it may come back.
+    Gateway,
 }
 
 /// One failed call.
@@ -144,15 +161,25 @@ impl CallError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self.kind,
-            CallErrorKind::Transient | CallErrorKind::TransportBroken
+            CallErrorKind::Transient
+                | CallErrorKind::TransportBroken
+                | CallErrorKind::Proxy(ProxyTrouble::Unreachable | ProxyTrouble::Gateway)
         )
+    }
+
+    /// The same failure, known to be a proxy's doing.
+    pub fn through_proxy(mut self, trouble: ProxyTrouble) -> CallError {
+        self.kind = CallErrorKind::Proxy(trouble);
+        self
     }
 
     /// Whether a stream that broke with this error after delivering data is worth opening once
     /// more: mid-stream, UNKNOWN / INTERNAL / CANCELLED is almost always the transport giving
     /// way, so this is wider than [`CallError::is_retryable`], which must not repeat a refusal.
     pub fn is_retryable_mid_stream(&self) -> bool {
-        self.is_retryable() || matches!(self.code, Code::Unknown | Code::Internal | Code::Cancelled)
+        self.is_retryable()
+            || (!matches!(self.kind, CallErrorKind::Proxy(_))
+                && matches!(self.code, Code::Unknown | Code::Internal | Code::Cancelled))
     }
 
     /// Whether certificate verification failed somewhere underneath.

@@ -2,12 +2,13 @@
 //! retries for unary calls, and conversion of every answer into `model` types at this edge.
 
 mod actions;
+mod connect;
 mod convert;
 mod error;
 mod results;
 mod watch;
 
-pub use error::{CallError, CallErrorKind, Code};
+pub use error::{CallError, CallErrorKind, Code, ProxyTrouble};
 pub use results::ResultQuery;
 pub use watch::{EventStream, StepEventStream};
 
@@ -32,6 +33,11 @@ pub(crate) type Service = ScriptumServiceClient<InterceptedService<Channel, Auth
 const UNARY_DEADLINE: Duration = Duration::from_secs(30);
 /// How long to wait for a TCP/TLS connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// With our own connector, the bound on a whole connection: TCP, a proxy's answer, then TLS
+/// (each part has its own limit inside; this only guards the sum).
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(
+    connect::TCP_CONNECT_TIMEOUT.as_secs() + connect::PROXY_ANSWER_TIMEOUT.as_secs() + 5,
+);
 
 /// Largest message we accept: above the 16 MiB chunk clamp plus envelope, far below memory trouble.
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -62,7 +68,7 @@ impl Client {
         settings: &Settings,
         printer: Printer,
     ) -> anyhow::Result<Client> {
-        let mut endpoint = endpoint(url)?;
+        let mut endpoint = endpoint(url)?.connect_timeout(CONNECTION_TIMEOUT);
         if tls {
             let mut tls_config = ClientTlsConfig::new().with_enabled_roots();
             if let Some(pem) = &settings.ca_cert {
@@ -74,7 +80,7 @@ impl Client {
         }
         let auth = Auth::new(settings)?;
         printer.verbose(&format!(
-            "endpoint {url}; {}; org {}; org id {}",
+            "endpoint {url}; {}; org {}; org id {}; {}",
             if settings.token.is_some() {
                 "bearer token <redacted>"
             } else {
@@ -82,8 +88,13 @@ impl Client {
             },
             settings.org.as_deref().unwrap_or("-"),
             settings.org_id.as_deref().unwrap_or("-"),
+            settings.proxies.summary(),
         ));
-        let service = ScriptumServiceClient::with_interceptor(endpoint.connect_lazy(), auth)
+        // Our connector picks each connection's route (direct, CONNECT, SOCKS5); tonic runs TLS
+        // over the stream it returns.
+        let connector = connect::Connector::new(settings.proxies.clone(), printer.clone());
+        let channel = endpoint.connect_with_connector_lazy(connector);
+        let service = ScriptumServiceClient::with_interceptor(channel, auth)
             .max_decoding_message_size(MAX_MESSAGE_BYTES);
         Ok(Client {
             service,
@@ -273,18 +284,26 @@ fn call_error(method: &'static str, status: tonic::Status) -> CallError {
         return CallError::deadline(method, "no answer before the call's deadline");
     }
     let mut causes = Vec::new();
+    let mut proxy = None;
     let mut cause = std::error::Error::source(&status);
     while let Some(err) = cause {
         causes.push(err.to_string());
+        if let Some(failed) = err.downcast_ref::<connect::ProxyError>() {
+            proxy = Some(failed.trouble);
+        }
         cause = err.source();
     }
-    CallError::with_causes(
+    let error = CallError::with_causes(
         method,
         Code::from_i32(status.code() as i32),
         status.message().to_string(),
         causes,
     )
-    .with_request_id(request_id(status.metadata()))
+    .with_request_id(request_id(status.metadata()));
+    match proxy {
+        Some(trouble) => error.through_proxy(trouble),
+        None => error,
+    }
 }
 
 /// The server's id for a request, in the headers or trailers, by either common name.

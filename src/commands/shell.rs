@@ -53,11 +53,100 @@ fn collect(cmd: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> anyhow::R
     clap_mangen::Man::new(cmd.clone())
         .render(&mut page)
         .context("cannot render the man page")?;
+    // The pages of commands that connect say which environment variables they read.
+    if name == "dodil" || name.starts_with("dodil-scriptum-thread") {
+        page = with_environment(page);
+    }
     pages.push((format!("{name}.1"), page));
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         collect(sub, pages)?;
     }
     Ok(())
+}
+
+/// The environment variables a command that calls the service reads, for the man page's
+/// ENVIRONMENT section (`--help` names the ones that back a flag).
+pub const ENVIRONMENT: [(&str, &str); 15] = [
+    ("DODIL_ENDPOINT", "The server, as --endpoint."),
+    ("DODIL_PROFILE", "The config file's profile, as --profile."),
+    (
+        "DODIL_ORG, SCRIPTUM_ORG_NAME",
+        "The organization name, as --org.",
+    ),
+    ("SCRIPTUM_ORG_ID", "The organization id, as --org-id."),
+    (
+        "DODIL_TOKEN",
+        "The bearer token itself (a token is never a command-line value).",
+    ),
+    (
+        "DODIL_CA_CERT",
+        "A PEM file of a private CA to trust, as --ca-cert.",
+    ),
+    (
+        "DODIL_CONFIG",
+        "The config file, instead of dodil/config.yaml in the platform config directory.",
+    ),
+    (
+        "DODIL_PROXY",
+        "The proxy for every connection, as --proxy: a URL or none. It may hold a password, which \
+         --proxy never takes.",
+    ),
+    (
+        "HTTPS_PROXY, https_proxy",
+        "The proxy for connections to the service (looked up as https://HOST:PORT, TLS or not) \
+         and https:// artifact downloads: http://[USER:PASS@]HOST:PORT (HTTP CONNECT), \
+         socks5://HOST:PORT or socks5h://HOST:PORT. Never used for loopback targets or \
+         --endpoint embedded.",
+    ),
+    (
+        "ALL_PROXY, all_proxy",
+        "The proxy when HTTPS_PROXY (or, for http:// downloads, HTTP_PROXY) is not set.",
+    ),
+    (
+        "HTTP_PROXY, http_proxy",
+        "The proxy for http:// artifact downloads only.",
+    ),
+    (
+        "NO_PROXY, no_proxy",
+        "Targets that bypass the environment's proxy, comma-separated: host names (which match \
+         their subdomains too), .suffix, *, IP addresses and CIDR ranges.",
+    ),
+    ("NO_COLOR", "Turns colour off for --color auto."),
+    (
+        "RUST_LOG",
+        "debug shows what -v shows, error quietens as -q does.",
+    ),
+    (
+        "DODIL_DATA_DIR",
+        "Where --endpoint embedded keeps its threads.",
+    ),
+];
+
+/// `page` with an ENVIRONMENT section before its subcommands (or version) section.
+fn with_environment(page: Vec<u8>) -> Vec<u8> {
+    let mut section = roff::Roff::new();
+    section.control("SH", ["ENVIRONMENT"]);
+    for (name, meaning) in ENVIRONMENT {
+        section.control("TP", []);
+        section.text([roff::bold(name)]);
+        section.text([roff::roman(meaning)]);
+    }
+    let rendered = section.render();
+    // The apostrophe preamble is already at the top of the page.
+    let body = rendered
+        .find(".SH ENVIRONMENT")
+        .map_or(rendered.as_str(), |at| &rendered[at..]);
+    let text = String::from_utf8_lossy(&page).into_owned();
+    let at = [".SH SUBCOMMANDS", ".SH EXTRA", ".SH VERSION", ".SH AUTHORS"]
+        .iter()
+        .filter_map(|heading| text.find(&format!("\n{heading}")).map(|i| i + 1))
+        .min()
+        .unwrap_or(text.len());
+    let mut out = String::with_capacity(text.len() + body.len());
+    out.push_str(&text[..at]);
+    out.push_str(body);
+    out.push_str(&text[at..]);
+    out.into_bytes()
 }
 
 fn write_pages(dir: &Path, pages: &[(String, Vec<u8>)]) -> anyhow::Result<()> {

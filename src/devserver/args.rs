@@ -90,6 +90,12 @@ impl DevServerArgs {
         if let Some(spec) = &self.faults {
             faults.merge(Faults::parse(spec).context("--faults")?);
         }
+        // Given files; a generated certificate (`--tls` alone) is made by `run_standalone`,
+        // which also writes its CA.
+        let tls = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Some(super::tls::load(cert, key)?),
+            _ => None,
+        };
         Ok(ServerConfig {
             token,
             data_dir,
@@ -98,26 +104,53 @@ impl DevServerArgs {
             implement_cancel: self.implement_cancel,
             artifacts_dir: self.artifacts,
             faults,
+            tls,
         })
     }
 }
 
 /// Runs the dev server until Ctrl-C or SIGTERM. The first stdout line is
-/// `listening on http://ADDR`; each call is logged briefly to stderr.
+/// `listening on http://ADDR` (`https://` with TLS); with a generated certificate the second is
+/// `ca certificate: PATH`, its CA's PEM (in the data directory, or a temp dir that goes with an
+/// ephemeral server). Each call is logged briefly to stderr.
 pub async fn run_standalone(args: DevServerArgs) -> anyhow::Result<()> {
     let listen = args.listen;
-    let config = args.into_config()?;
+    let generate = args.tls && args.tls_cert.is_none();
+    let mut config = args.into_config()?;
+    let mut ca_dir: Option<tempfile::TempDir> = None;
+    let mut ca_path = None;
+    if generate {
+        let generated = super::tls::generate(&[])?;
+        let dir = match &config.data_dir {
+            Some(dir) => dir.clone(),
+            None => {
+                let temp = tempfile::Builder::new()
+                    .prefix("dodil-dev-server-")
+                    .tempdir()
+                    .context("cannot make a temp dir for the CA certificate")?;
+                let path = temp.path().to_path_buf();
+                ca_dir = Some(temp);
+                path
+            }
+        };
+        ca_path = Some(super::tls::write_ca(&dir, &generated.ca_pem)?);
+        config.tls = Some(generated.identity);
+    }
     let summary = summary_of(&config);
     let server = DevServer::start_with(listen, config, true).await?;
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on {}", server.url())?;
+        if let Some(path) = &ca_path {
+            writeln!(out, "ca certificate: {}", path.display())?;
+        }
         out.flush()?;
     }
     eprintln!("dev-server: {summary}");
     wait_for_signal().await;
     eprintln!("dev-server: shutting down");
     server.shutdown().await;
+    drop(ca_dir);
     Ok(())
 }
 
@@ -132,6 +165,9 @@ fn summary_of(s: &ServerConfig) -> String {
     });
     if s.token.is_some() {
         parts.push("token required".into());
+    }
+    if s.tls.is_some() {
+        parts.push("TLS".into());
     }
     if let Some(d) = &s.scripts_dir {
         parts.push(format!("scenarios from {}", d.display()));

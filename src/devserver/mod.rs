@@ -20,6 +20,7 @@ mod service;
 mod store;
 mod streams;
 mod timeline;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -59,6 +60,8 @@ pub struct ServerConfig {
     pub artifacts_dir: Option<PathBuf>,
     /// Fault switches.
     pub faults: Faults,
+    /// Serve TLS with this certificate and key (`https://`) instead of plaintext.
+    pub tls: Option<tls::TlsIdentity>,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -72,6 +75,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("implement_cancel", &self.implement_cancel)
             .field("artifacts_dir", &self.artifacts_dir)
             .field("faults", &self.faults)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -181,6 +185,7 @@ impl ServerConfig {
             implement_cancel: env_bool("DODIL_DEVSERVER_CANCEL")?,
             artifacts_dir: env_var("DODIL_DEVSERVER_ARTIFACTS")?.map(PathBuf::from),
             faults,
+            tls: None,
         })
     }
 }
@@ -188,6 +193,7 @@ impl ServerConfig {
 /// A running server on a bound listener. Dropping it (or [`DevServer::shutdown`]) stops it.
 pub struct DevServer {
     addr: SocketAddr,
+    tls: bool,
     stop: watch::Sender<bool>,
     server: Option<JoinHandle<()>>,
     artifacts: Option<JoinHandle<()>>,
@@ -285,6 +291,14 @@ impl DevServer {
             .set_serving::<ScriptumServiceServer<service::Service>>()
             .await;
         let (reflection_v1, reflection_v1alpha) = reflection()?;
+        let mut builder = tonic::transport::Server::builder();
+        if let Some(identity) = &config.tls {
+            let identity =
+                tonic::transport::Identity::from_pem(&identity.cert_pem, &identity.key_pem);
+            builder = builder
+                .tls_config(tonic::transport::ServerTlsConfig::new().identity(identity))
+                .context("cannot serve TLS with this certificate and key")?;
+        }
         let mut rx = stop_rx;
         let server = tokio::spawn(async move {
             let signal = async move {
@@ -301,7 +315,7 @@ impl DevServer {
                     .set_not_serving::<ScriptumServiceServer<service::Service>>()
                     .await;
             };
-            let r = tonic::transport::Server::builder()
+            let r = builder
                 .add_service(svc)
                 .add_service(health_service)
                 .add_service(reflection_v1)
@@ -314,6 +328,7 @@ impl DevServer {
         });
         Ok(DevServer {
             addr,
+            tls: config.tls.is_some(),
             stop,
             server: Some(server),
             artifacts: artifacts_task,
@@ -325,9 +340,10 @@ impl DevServer {
         self.addr
     }
 
-    /// `http://ADDR`, for a client to connect to.
+    /// `http://ADDR` (`https://ADDR` with TLS), for a client to connect to.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stops serving: open streams end, then the listener closes.

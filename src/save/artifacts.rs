@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use crate::error::{CliError, ExitStatus};
 use crate::model::Artifact;
+use crate::output::Printer;
+use crate::proxy::{Proxies, ProxyKind, ProxyUrl};
 
 use super::atomic::{blocking, hex, AtomicFile, FileEntry};
 use super::layout::SaveDir;
@@ -51,8 +53,17 @@ pub struct ArtifactsSaved {
 /// Not a limit on the whole body, which may be large and slow.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
-pub fn save_artifacts(dir: &SaveDir, artifacts: &[Artifact]) -> ArtifactsSaved {
+/// Downloads every artifact into `dir`, each URL through the proxy `proxies` picks for it (by
+/// its own scheme). No request carries our bearer token: the agent never has it.
+pub fn save_artifacts(
+    dir: &SaveDir,
+    artifacts: &[Artifact],
+    proxies: &Proxies,
+    printer: &Printer,
+) -> ArtifactsSaved {
     let agent = ureq::Agent::config_builder()
+        // Not ureq's reading of the environment: ours, per URL (see `download_one`).
+        .proxy(None)
         .timeout_connect(Some(Duration::from_secs(10)))
         .timeout_recv_response(Some(Duration::from_secs(60)))
         .timeout_per_read(Some(READ_TIMEOUT))
@@ -73,7 +84,7 @@ pub fn save_artifacts(dir: &SaveDir, artifacts: &[Artifact]) -> ArtifactsSaved {
             ));
             continue;
         }
-        match download_one(&agent, dir, artifact, &file_name) {
+        match download_one(&agent, proxies, printer, dir, artifact, &file_name) {
             Ok(entry) => saved.files.push(entry),
             Err(problem) => saved.problems.push(format!("{file_name}: {problem}")),
         }
@@ -83,6 +94,8 @@ pub fn save_artifacts(dir: &SaveDir, artifacts: &[Artifact]) -> ArtifactsSaved {
 
 fn download_one(
     agent: &ureq::Agent,
+    proxies: &Proxies,
+    printer: &Printer,
     dir: &SaveDir,
     artifact: &Artifact,
     file_name: &str,
@@ -97,6 +110,15 @@ fn download_one(
             artifact.size_bytes
         ));
     };
+    let route = proxies
+        .route_url(url)
+        .map_err(|why| format!("the server gave a bad download URL: {why}"))?;
+    printer.verbose(&format!("artifact {file_name}: download {route}"));
+    let proxy = route.proxy().map(ureq_proxy).transpose()?;
+    let via = route
+        .proxy()
+        .map(|p| format!(" via proxy {p}"))
+        .unwrap_or_default();
     let mut file = AtomicFile::create(
         dir.root(),
         dir.top_file(file_name),
@@ -107,8 +129,11 @@ fn download_one(
     blocking(|| -> Result<(), String> {
         let response = agent
             .get(url)
+            .config()
+            .proxy(proxy)
+            .build()
             .call()
-            .map_err(|err| format!("download failed: {err}"))?;
+            .map_err(|err| format!("download failed{via}: {err}"))?;
         let status = response.status();
         if !status.is_success() {
             return Err(format!("download failed: HTTP {status}"));
@@ -140,6 +165,25 @@ fn download_one(
         ));
     }
     file.commit(None).map_err(|err| format!("{err:#}"))
+}
+
+/// Our proxy as ureq's, credentials included (ureq sends them as `Proxy-Authorization: Basic` or
+/// SOCKS5 authentication; the name goes to the proxy unresolved except for `socks5://`).
+fn ureq_proxy(proxy: &ProxyUrl) -> Result<ureq::Proxy, String> {
+    let protocol = match proxy.kind {
+        ProxyKind::Http => ureq::ProxyProtocol::Http,
+        ProxyKind::Socks5 => ureq::ProxyProtocol::Socks5,
+        ProxyKind::Socks5h => ureq::ProxyProtocol::Socks5h,
+    };
+    let mut builder = ureq::Proxy::builder(protocol)
+        .host(proxy.url_host())
+        .port(proxy.port());
+    if let Some((user, password)) = proxy.credentials() {
+        builder = builder.username(user).password(password);
+    }
+    builder
+        .build()
+        .map_err(|_| format!("cannot use proxy {proxy} for downloads"))
 }
 
 /// Exit 7 naming every artifact that has no file.

@@ -507,7 +507,7 @@ const SKIP_NAMESPACES: &str = "DODIL_TEST_SKIP_NAMESPACES";
 /// Whether `unshare -Urm` works here. When it does not, the test fails, unless
 /// [`SKIP_NAMESPACES`] is 1: then it says why on stderr and the caller returns.
 #[track_caller]
-fn namespaces_available(test: &str) -> bool {
+pub(crate) fn namespaces_available(test: &str) -> bool {
     let why = match Command::new("unshare")
         .args(["-Urm", "true"])
         .stderr(Stdio::piped())

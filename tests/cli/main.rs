@@ -11,6 +11,7 @@ mod hardening;
 mod help;
 mod human_output;
 mod jq;
+mod proxy;
 mod readme;
 mod results;
 mod thread_actions;

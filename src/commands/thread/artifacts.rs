@@ -35,7 +35,7 @@ pub async fn run(ctx: &Context, args: ArtifactsArgs) -> anyhow::Result<ExitStatu
 }
 
 fn save(ctx: &Context, dir: &SaveDir, artifacts: &[Artifact]) -> anyhow::Result<ExitStatus> {
-    let saved = save_artifacts(dir, artifacts);
+    let saved = save_artifacts(dir, artifacts, &ctx.settings.proxies, &ctx.printer);
     match ctx.output {
         OutputFormat::Table => {
             let total: u64 = saved.files.iter().map(|f| f.bytes).sum();

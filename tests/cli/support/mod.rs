@@ -10,8 +10,10 @@
 #![allow(dead_code)]
 
 pub mod command;
+pub mod proxy;
 pub mod redact;
 mod run;
+pub mod server;
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
