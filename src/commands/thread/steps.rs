@@ -140,7 +140,7 @@ async fn unknown_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Err
 // ---- --detail ----
 
 /// A payload kept by [`PreviewStore`], for display.
-fn shown(payload: Option<&crate::save::download::Payload<PreviewSink>>) -> PayloadView<'_> {
+fn shown(payload: Option<&crate::save::step_stream::Payload<PreviewSink>>) -> PayloadView<'_> {
     match payload {
         Some(p) => PayloadView {
             head: &p.sink.head,
