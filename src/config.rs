@@ -70,6 +70,9 @@ pub struct Settings {
     /// polls, opening a stream, a result stream's idle timeout) — for tests and debugging a slow
     /// server; not in `--help`.
     pub call_timeout: Option<std::time::Duration>,
+    /// `DODIL_RESULT_CHUNK_BYTES=N` replaces the chunk size the result streams ask for (a tuning
+    /// and test knob; the server clamps it to its own limits). Not a positive number: ignored.
+    pub result_chunk_bytes: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -205,6 +208,7 @@ pub fn resolve(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Setting
         profile: profile_name,
         ca_cert,
         call_timeout: call_timeout()?,
+        result_chunk_bytes: result_chunk_bytes(),
     })
 }
 
@@ -217,6 +221,14 @@ fn call_timeout() -> anyhow::Result<Option<std::time::Duration>> {
         return Err(CliError::usage("DODIL_CALL_TIMEOUT must be longer than 0").into());
     }
     Ok(Some(limit))
+}
+
+/// `DODIL_RESULT_CHUNK_BYTES`, when a positive number (see [`Settings::result_chunk_bytes`]).
+pub fn result_chunk_bytes() -> Option<i32> {
+    std::env::var("DODIL_RESULT_CHUNK_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse::<i32>().ok())
+        .filter(|n| *n > 0)
 }
 
 /// Whether an `http://host:port` URL names this machine.
@@ -406,6 +418,7 @@ mod tests {
             profile: None,
             ca_cert: None,
             call_timeout: None,
+            result_chunk_bytes: None,
         };
         for shown in [
             format!("{settings:?}"),

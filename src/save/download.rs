@@ -1,9 +1,10 @@
-//! Downloading the two result streams: a [`Downloader`] (a client and a [`SaveReporter`]) reads
-//! the thread output into a [`ByteSink`] and the step results into
-//! a [`PayloadStore`], each in at most two attempts ([`retry`](super::retry)), and says why when a
+//! Downloading the two result streams: a [`Downloader`] (a client, the chunk size to ask for and
+//! a [`SaveReporter`]) reads the thread output into a [`ByteSink`] and the step results into a
+//! [`PayloadStore`], each in at most two attempts ([`retry`](super::retry)), and says why when a
 //! payload could not be had ([`DownloadError`]).
 
 use crate::client::{CallError, Client};
+use crate::config::Settings;
 
 use super::assemble::ChunkError;
 use super::output_stream::{OutputDownload, OutputReader};
@@ -11,10 +12,11 @@ use super::report::SaveReporter;
 use super::sink::ByteSink;
 use super::step_stream::{PayloadStore, StepsDownload, StepsReader};
 
-/// The result streams of one client, and where to report on them.
+/// The result streams of one client, the chunk size to ask for, and where to report on them.
 #[derive(Clone, Copy)]
 pub struct Downloader<'a> {
     pub client: &'a Client,
+    pub chunk_bytes: i32,
     pub reporter: &'a dyn SaveReporter,
 }
 
@@ -23,16 +25,6 @@ pub struct Downloader<'a> {
 /// still hot on both sides, and each message needs no fresh multi-MiB allocation. Per-message
 /// overhead is a few bytes, and memory in flight stays small.
 pub const CHUNK_BYTES: i32 = 512 * 1024;
-
-/// The chunk size to ask for: [`CHUNK_BYTES`], or `DODIL_RESULT_CHUNK_BYTES` (a tuning and test
-/// knob; the server clamps it to its own limits).
-pub fn chunk_bytes() -> i32 {
-    std::env::var("DODIL_RESULT_CHUNK_BYTES")
-        .ok()
-        .and_then(|v| v.trim().parse::<i32>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(CHUNK_BYTES)
-}
 
 /// Why a payload could not be had.
 #[derive(Debug)]
@@ -61,7 +53,16 @@ impl DownloadError {
     }
 }
 
-impl Downloader<'_> {
+impl<'a> Downloader<'a> {
+    /// Asks for chunks of [`CHUNK_BYTES`] unless the settings say otherwise.
+    pub fn new(client: &'a Client, settings: &Settings, reporter: &'a dyn SaveReporter) -> Self {
+        Downloader {
+            client,
+            chunk_bytes: settings.result_chunk_bytes.unwrap_or(CHUNK_BYTES),
+            reporter,
+        }
+    }
+
     /// Streams the thread output into `sink`. `expected_total` is GetThreadResult's
     /// `output_total_bytes`; every size must agree with it.
     pub async fn download_output(
@@ -70,7 +71,13 @@ impl Downloader<'_> {
         expected_total: Option<u64>,
         sink: &mut dyn ByteSink,
     ) -> Result<OutputDownload, DownloadError> {
-        let reader = OutputReader::new(self.client, thread_id, chunk_bytes(), expected_total, sink);
+        let reader = OutputReader::new(
+            self.client,
+            thread_id,
+            self.chunk_bytes,
+            expected_total,
+            sink,
+        );
         super::retry::download(reader, self.reporter).await
     }
 
@@ -82,7 +89,7 @@ impl Downloader<'_> {
         only: Option<&str>,
         store: &mut S,
     ) -> Result<StepsDownload<S::Payload>, DownloadError> {
-        let reader = StepsReader::new(self.client, thread_id, only, chunk_bytes(), store);
+        let reader = StepsReader::new(self.client, thread_id, only, self.chunk_bytes, store);
         super::retry::download(reader, self.reporter).await
     }
 }

@@ -153,10 +153,7 @@ fn shown(payload: Option<&crate::save::step_stream::Payload<PreviewSink>>) -> Pa
 
 async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
     let view = SaveView::new(&ctx.printer);
-    let downloader = Downloader {
-        client: ctx.client().await?,
-        reporter: &view,
-    };
+    let downloader = Downloader::new(ctx.client().await?, &ctx.settings, &view);
     let only = args.step.as_deref();
     if let Some(dir) = &args.save {
         let dir = SaveDir::prepare(dir, args.force)?;
