@@ -30,7 +30,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut stream = client
         .stream_thread_result(StreamThreadResultRequest {
             thread_id: thread_id.clone(),
-            max_chunk_bytes: Some(dodil::save::download::chunk_bytes()),
+            max_chunk_bytes: Some(
+                dodil::result_chunk_bytes().unwrap_or(dodil::save::download::CHUNK_BYTES),
+            ),
         })
         .await?
         .into_inner();

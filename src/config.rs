@@ -77,6 +77,9 @@ pub struct Settings {
     /// Which proxy each connection goes through (`--proxy`, `DODIL_PROXY`, the profile's
     /// `proxy:`, else the environment's variables).
     pub proxies: Arc<Proxies>,
+    /// `DODIL_RESULT_CHUNK_BYTES=N` replaces the chunk size the result streams ask for (a tuning
+    /// and test knob; the server clamps it to its own limits). Not a positive number: ignored.
+    pub result_chunk_bytes: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -218,6 +221,7 @@ pub fn resolve(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Setting
         ca_cert,
         call_timeout: call_timeout()?,
         proxies: Arc::new(proxies),
+        result_chunk_bytes: result_chunk_bytes(),
     })
 }
 
@@ -230,6 +234,14 @@ fn call_timeout() -> anyhow::Result<Option<std::time::Duration>> {
         return Err(CliError::usage("DODIL_CALL_TIMEOUT must be longer than 0").into());
     }
     Ok(Some(limit))
+}
+
+/// `DODIL_RESULT_CHUNK_BYTES`, when a positive number (see [`Settings::result_chunk_bytes`]).
+pub fn result_chunk_bytes() -> Option<i32> {
+    std::env::var("DODIL_RESULT_CHUNK_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse::<i32>().ok())
+        .filter(|n| *n > 0)
 }
 
 /// Whether an `http://host:port` URL names this machine.
@@ -423,6 +435,7 @@ mod tests {
                 crate::proxy::ProxyUrl::parse("http://alice:pr0xy-5ecret@proxy:3128", "test")
                     .unwrap(),
             )),
+            result_chunk_bytes: None,
         };
         for shown in [
             format!("{settings:?}"),

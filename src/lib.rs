@@ -23,6 +23,8 @@ pub mod save;
 /// rides the same channel.
 #[doc(hidden)]
 pub use client::{endpoint, MAX_MESSAGE_BYTES};
+#[doc(hidden)]
+pub use config::result_chunk_bytes;
 
 use std::process::ExitCode;
 

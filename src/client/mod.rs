@@ -9,7 +9,7 @@ mod results;
 mod watch;
 
 pub use error::{CallError, CallErrorKind, Code, ProxyTrouble};
-pub use results::ResultQuery;
+pub use results::{OutputStream, ResultQuery, StepStream};
 pub use watch::{EventStream, StepEventStream};
 
 use std::future::Future;

@@ -11,8 +11,8 @@ use crate::model::StepDetail;
 use crate::output::{size, terminal_safe};
 
 use super::assemble::Field;
-use super::download::{PayloadStore, StepPayloads};
 use super::sink::{ByteSink, MemorySink, PreviewSink};
+use super::step_stream::{PayloadStore, StepPayloads};
 
 /// The most output `-o json|yaml` embeds in a document (it must be held in memory to parse), and
 /// the most of any one step payload held for a document.

@@ -1,7 +1,9 @@
 //! `--save DIR`: the result of a thread as files, exactly as `cli-contract.md` lays them out.
 //!
 //! - [`assemble`]: strict validation of the chunked streams (pure, property-tested).
-//! - [`download`]: drives the streams into sinks, hashing on the way, one retry from the start.
+//! - [`download`]: a [`Downloader`](download::Downloader) reads the result streams
+//!   ([`output_stream`], [`step_stream`]) into sinks, hashing on the way; a stream that breaks
+//!   is opened once more from the start (`retry`, one rule for both).
 //! - [`atomic`]: files written aside, fsynced, renamed; removed if dropped unfinished.
 //! - [`digest`]: SHA-256 on a thread of its own for large streams.
 //! - [`layout`]: DIR preparation, step path → directory, nothing outside DIR.
@@ -21,8 +23,11 @@ pub mod digest;
 pub mod download;
 pub mod layout;
 pub mod memory;
+pub mod output_stream;
 pub mod report;
+mod retry;
 pub mod sink;
+pub mod step_stream;
 pub mod verify;
 pub mod worker;
 
@@ -38,9 +43,10 @@ use crate::model::{
 
 use assemble::Field;
 use atomic::{AtomicFile, FileEntry};
-use download::{DownloadError, Downloader, PayloadStore};
+use download::{DownloadError, Downloader};
 use layout::{SaveDir, INPUT_FILE, OUTPUT_FILE, STEP_FILE, SUMMARY_FILE, YIELDS_FILE};
 use sink::ByteSink;
+use step_stream::PayloadStore;
 
 /// A payload that could not be saved, and the exit code it calls for.
 #[derive(Clone, Debug)]

@@ -179,10 +179,7 @@ async fn save_and_echo(
     echo: EchoMode,
 ) -> anyhow::Result<Saved> {
     let view = SaveView::new(&ctx.printer);
-    let downloader = Downloader {
-        client: ctx.client().await?,
-        reporter: &view,
-    };
+    let downloader = Downloader::new(ctx.client().await?, &ctx.settings, &view);
     if echo == EchoMode::TooLargeForTerminal {
         ctx.printer.status(&format!(
             "the output ({}) is not printed on a terminal; it is saved as output.json",
@@ -267,10 +264,7 @@ async fn print_output(
     summary: SummaryScope,
 ) -> anyhow::Result<()> {
     let view = SaveView::new(&ctx.printer);
-    let downloader = Downloader {
-        client: ctx.client().await?,
-        reporter: &view,
-    };
+    let downloader = Downloader::new(ctx.client().await?, &ctx.settings, &view);
     let total = crate::save::output_total(result).map_err(crate::save::sink::incomplete)?;
     match ctx.output {
         OutputFormat::Table => {

@@ -140,7 +140,7 @@ async fn unknown_step(ctx: &Context, thread_id: &str, path: &str) -> anyhow::Err
 // ---- --detail ----
 
 /// A payload kept by [`PreviewStore`], for display.
-fn shown(payload: Option<&crate::save::download::Payload<PreviewSink>>) -> PayloadView<'_> {
+fn shown(payload: Option<&crate::save::step_stream::Payload<PreviewSink>>) -> PayloadView<'_> {
     match payload {
         Some(p) => PayloadView {
             head: &p.sink.head,
@@ -153,10 +153,7 @@ fn shown(payload: Option<&crate::save::download::Payload<PreviewSink>>) -> Paylo
 
 async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
     let view = SaveView::new(&ctx.printer);
-    let downloader = Downloader {
-        client: ctx.client().await?,
-        reporter: &view,
-    };
+    let downloader = Downloader::new(ctx.client().await?, &ctx.settings, &view);
     let only = args.step.as_deref();
     if let Some(dir) = &args.save {
         let dir = SaveDir::prepare(dir, args.force)?;
