@@ -28,8 +28,7 @@ use std::future::Future;
 use tokio::time::{sleep, Instant};
 
 use crate::client::{CallError, Client, EventStream};
-use crate::model::event::{now_ms, Progress};
-use crate::model::{EventKey, EventKind, Thread, ThreadEvent, ThreadStatus};
+use crate::model::{EventKey, Thread, ThreadEvent, ThreadStatus};
 
 use super::policy::{guarded, Backoff, Look, Retries, MAX_DOUBTS, STREAM_RETRY_EVERY};
 use super::stop::Stop;
@@ -281,15 +280,7 @@ impl<S: Source> Engine<'_, S> {
         let Some(thread) = &self.last else {
             return Ok(());
         };
-        let event = ThreadEvent {
-            thread_id: thread.thread_id.clone(),
-            timestamp_ms: now_ms(),
-            kind: EventKind::Progress(Progress {
-                status: thread.status,
-                current_step_path: thread.current_step_path.clone(),
-                current_step_name: thread.current_step_name.clone(),
-            }),
-        };
+        let event = ThreadEvent::progress_of(thread);
         Ok(self.observer.event(&event)?)
     }
 

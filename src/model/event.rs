@@ -153,6 +153,20 @@ impl EventKind {
 }
 
 impl ThreadEvent {
+    /// A thread's state as GetThread gave it, said as a `progress` event now (when polling, or
+    /// for a thread that ended before anyone followed it).
+    pub fn progress_of(thread: &super::Thread) -> ThreadEvent {
+        ThreadEvent {
+            thread_id: thread.thread_id.clone(),
+            timestamp_ms: now_ms(),
+            kind: EventKind::Progress(Progress {
+                status: thread.status,
+                current_step_path: thread.current_step_path.clone(),
+                current_step_name: thread.current_step_name.clone(),
+            }),
+        }
+    }
+
     pub fn key(&self) -> EventKey {
         let order = match &self.kind {
             // `sequence` is a monotonic per-thread counter: the strongest identity a yield has.

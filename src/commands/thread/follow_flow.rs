@@ -5,8 +5,7 @@
 use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::follow::{self, End, FollowOptions, FollowOutcome, Observer};
-use crate::model::event::{now_ms, Progress};
-use crate::model::{EventKind, Thread, ThreadEvent};
+use crate::model::{Thread, ThreadEvent};
 use crate::output::print_document;
 use crate::output::progress::FollowDisplay;
 
@@ -29,15 +28,7 @@ pub(crate) async fn follow_and_report(
 /// A thread that has already ended, reported as a follow would close: nothing to follow.
 pub(crate) fn report_ended(ctx: &Context, thread: Thread) -> anyhow::Result<FollowOutcome> {
     let mut display = FollowDisplay::new(&ctx.printer, ctx.output, &thread.thread_id);
-    display.event(&ThreadEvent {
-        thread_id: thread.thread_id.clone(),
-        timestamp_ms: now_ms(),
-        kind: EventKind::Progress(Progress {
-            status: thread.status,
-            current_step_path: thread.current_step_path.clone(),
-            current_step_name: thread.current_step_name.clone(),
-        }),
-    })?;
+    display.event(&ThreadEvent::progress_of(&thread))?;
     let outcome = FollowOutcome {
         thread,
         end: End::Terminal,

@@ -12,6 +12,7 @@ use crate::client::Code;
 use crate::error::{report, ExitStatus};
 use crate::follow::stop::Followed;
 use crate::model::event::{StepCompleted, StepStarted, ThreadCompleted, ThreadStarted};
+use crate::model::EventKind;
 
 /// A failed call as the client reports it.
 fn fail(code: Code, message: &str) -> CallError {
