@@ -140,7 +140,6 @@ impl From<proto::StepResultChunk> for StepMessage {
         use proto::step_result_chunk::Chunk;
         match p.chunk {
             Some(Chunk::Meta(meta)) => StepMessage::Meta {
-                total_steps: meta.total_steps,
                 steps: meta.steps.into_iter().map(StepSummary::from).collect(),
             },
             Some(Chunk::Step(step)) => StepMessage::Step(Box::new(step.into())),

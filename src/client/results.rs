@@ -17,7 +17,6 @@ const STREAM_OPEN_DEADLINE: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug, Default)]
 pub struct ResultQuery {
     pub step_path: Option<String>,
-    pub output_only: bool,
     pub metadata_only: bool,
 }
 
@@ -30,7 +29,7 @@ impl Client {
         let request = proto::GetThreadResultRequest {
             thread_id: thread_id.to_string(),
             step_path: query.step_path.clone(),
-            output_only: query.output_only.then_some(true),
+            output_only: None,
             metadata_only: query.metadata_only.then_some(true),
         };
         let result = self

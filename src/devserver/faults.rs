@@ -205,16 +205,6 @@ impl Faults {
             .max()
             .unwrap_or(0)
     }
-
-    /// Whether any chunk-stream fault is on.
-    pub fn any_chunk_fault(&self) -> bool {
-        self.chunk_skip.is_some()
-            || self.chunk_repeat.is_some()
-            || self.chunk_reorder.is_some()
-            || self.chunk_short.is_some()
-            || self.chunk_no_final
-            || self.chunk_extra
-    }
 }
 
 /// `METHOD:N`.

@@ -125,7 +125,6 @@ pub struct DataChunk {
 #[derive(Clone, Debug)]
 pub enum StepMessage {
     Meta {
-        total_steps: i32,
         steps: Vec<StepSummary>,
     },
     Step(Box<StepDetail>),

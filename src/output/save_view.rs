@@ -1,11 +1,14 @@
 //! How a save looks on the terminal: [`SaveView`] draws what the save code reports through
-//! [`SaveReporter`] (a byte bar for a large download, on a terminal only; warnings; notes).
+//! [`SaveReporter`] (a byte bar for a large download, on a terminal only; warnings; notes), and
+//! [`print_saved_files`] lists what a save wrote, for every command that saves.
 
 use std::cell::RefCell;
 
+use crate::save::atomic::FileEntry;
+use crate::save::layout::SaveDir;
 use crate::save::report::{SaveReporter, Stream, StreamEnd};
 
-use super::Printer;
+use super::{size, terminal_safe, Printer};
 
 /// Downloads at least this large get a progress bar (when stderr is a terminal).
 const BAR_AFTER_BYTES: u64 = 32 * 1024 * 1024;
@@ -71,5 +74,78 @@ impl SaveReporter for SaveView {
 
     fn on_note(&self, message: &str) {
         self.printer.status(message);
+    }
+}
+
+/// Whose listing of saved files: each command keeps the layout it has always had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// `thread result --save`: "saved N files (size) to DIR:", then names padded to the longest
+    /// shown and sizes right-aligned, for the first [`RESULT_FILES_SHOWN`] files, then how many
+    /// more.
+    Result,
+    /// `thread steps --detail --save`: the same heading, then `name  size` for every file.
+    StepFiles,
+    /// `thread artifacts --save`: "saved N of M artifacts (size) to DIR", then names in a column
+    /// 32 wide and sizes right-aligned.
+    Artifacts { listed: usize },
+}
+
+/// The most files `thread result --save` lists (summary.json lists them all).
+pub const RESULT_FILES_SHOWN: usize = 25;
+
+/// The files a save wrote into `dir`, on stderr.
+pub fn print_saved_files(printer: &Printer, dir: &SaveDir, files: &[FileEntry], listing: Listing) {
+    let total: u64 = files.iter().map(|f| f.bytes).sum();
+    printer.status(&match listing {
+        Listing::Result | Listing::StepFiles => format!(
+            "saved {} files ({}) to {}:",
+            files.len(),
+            size(total as i64),
+            terminal_safe(&dir.shown().display().to_string())
+        ),
+        Listing::Artifacts { listed } => format!(
+            "saved {} of {listed} artifacts ({}) to {}",
+            files.len(),
+            size(total as i64),
+            dir.shown().display()
+        ),
+    });
+    match listing {
+        Listing::Result => {
+            let shown = &files[..files.len().min(RESULT_FILES_SHOWN)];
+            let width = shown.iter().map(|f| f.path.len()).max().unwrap_or(0);
+            for file in shown {
+                printer.status(&format!(
+                    "  {:width$}  {:>10}",
+                    terminal_safe(&file.path),
+                    size(file.bytes as i64)
+                ));
+            }
+            if files.len() > shown.len() {
+                printer.status(&format!(
+                    "  … and {} more, listed in summary.json",
+                    files.len() - shown.len()
+                ));
+            }
+        }
+        Listing::StepFiles => {
+            for file in files {
+                printer.status(&format!(
+                    "  {}  {}",
+                    terminal_safe(&file.path),
+                    size(file.bytes as i64)
+                ));
+            }
+        }
+        Listing::Artifacts { .. } => {
+            for file in files {
+                printer.status(&format!(
+                    "  {:<32} {:>10}",
+                    terminal_safe(&file.path),
+                    size(file.bytes as i64)
+                ));
+            }
+        }
     }
 }

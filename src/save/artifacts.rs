@@ -14,6 +14,7 @@ use crate::proxy::{Proxies, ProxyKind, ProxyUrl};
 
 use super::atomic::{blocking, hex, AtomicFile, FileEntry};
 use super::layout::SaveDir;
+use super::{Problem, Saved};
 
 /// The file name in DIR for an artifact: its name when that is one plain file name, else `x-` and
 /// the hex of its bytes (of their sha256 when long), so a hostile name (`../x`, `/etc/passwd`,
@@ -42,25 +43,19 @@ pub fn artifact_file_name(name: &str) -> String {
     }
 }
 
-/// What became of each artifact.
-pub struct ArtifactsSaved {
-    pub files: Vec<FileEntry>,
-    /// One line per artifact that has no file, naming why.
-    pub problems: Vec<String>,
-}
-
 /// The longest wait for the next bytes of a body: a stalled download fails rather than hangs.
 /// Not a limit on the whole body, which may be large and slow.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Downloads every artifact into `dir`, each URL through the proxy `proxies` picks for it (by
-/// its own scheme). No request carries our bearer token: the agent never has it.
+/// Downloads every artifact into DIR, each URL through the proxy `proxies` picks for it (by its
+/// own scheme): a file for each that arrived whole, a problem (exit 7, naming the file and why)
+/// for each that did not. No request carries our bearer token: the agent never has it.
 pub fn save_artifacts(
     dir: &SaveDir,
     artifacts: &[Artifact],
     proxies: &Proxies,
     printer: &Printer,
-) -> ArtifactsSaved {
+) -> Saved {
     let agent = ureq::Agent::config_builder()
         // Not ureq's reading of the environment: ours, per URL (see `download_one`).
         .proxy(None)
@@ -70,23 +65,22 @@ pub fn save_artifacts(
         .http_status_as_error(false)
         .build()
         .new_agent();
-    let mut saved = ArtifactsSaved {
-        files: Vec::new(),
-        problems: Vec::new(),
-    };
+    let mut saved = Saved::default();
     let mut taken = std::collections::HashSet::new();
     for artifact in artifacts {
         let file_name = artifact_file_name(&artifact.name);
         if !taken.insert(file_name.clone()) {
-            saved.problems.push(format!(
+            saved.problems.push(Problem::incomplete(format!(
                 "{}: another artifact has the same name; skipped",
                 file_name
-            ));
+            )));
             continue;
         }
         match download_one(&agent, proxies, printer, dir, artifact, &file_name) {
             Ok(entry) => saved.files.push(entry),
-            Err(problem) => saved.problems.push(format!("{file_name}: {problem}")),
+            Err(problem) => saved
+                .problems
+                .push(Problem::incomplete(format!("{file_name}: {problem}"))),
         }
     }
     saved

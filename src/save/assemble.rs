@@ -113,13 +113,6 @@ pub struct OutputAssembler {
     sequence: Option<Sequence>,
 }
 
-/// A validated, complete thread output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OutputDone {
-    pub bytes: u64,
-    pub chunks: i32,
-}
-
 const OUTPUT: &str = "thread output";
 
 impl OutputAssembler {
@@ -200,8 +193,9 @@ impl OutputAssembler {
         }
     }
 
-    /// Called when the server ends the stream: complete, or an error saying what is missing.
-    pub fn finish(&self) -> Result<OutputDone, ChunkError> {
+    /// Called when the server ends the stream: the output's size when it is complete, or an
+    /// error saying what is missing.
+    pub fn finish(&self) -> Result<u64, ChunkError> {
         let Some(sequence) = &self.sequence else {
             return Err(breach(format!(
                 "{OUTPUT}: the stream ended before its meta message"
@@ -211,10 +205,7 @@ impl OutputAssembler {
         if !(sequence.total == 0 && sequence.next_index == 0) {
             sequence.check_finished(OUTPUT)?;
         }
-        Ok(OutputDone {
-            bytes: sequence.received,
-            chunks: sequence.next_index,
-        })
+        Ok(sequence.received)
     }
 }
 
@@ -246,7 +237,6 @@ impl Field {
 #[derive(Debug)]
 pub enum StepAction {
     Meta {
-        total_steps: i32,
         steps: Vec<StepSummary>,
     },
     /// A step, announced; its inline input/output may be replaced by chunks later.
@@ -293,13 +283,13 @@ impl StepAssembler {
 
     pub fn accept(&mut self, message: StepMessage) -> Result<StepAction, ChunkError> {
         match message {
-            StepMessage::Meta { total_steps, steps } => {
+            StepMessage::Meta { steps } => {
                 if self.meta_seen {
                     return Err(breach("step results: a second meta message arrived"));
                 }
                 self.meta_seen = true;
                 self.listed = steps.iter().map(|s| s.step_path.clone()).collect();
-                Ok(StepAction::Meta { total_steps, steps })
+                Ok(StepAction::Meta { steps })
             }
             StepMessage::Step(detail) => {
                 if !self.meta_seen {
@@ -544,7 +534,6 @@ mod tests {
 
     fn smeta(paths: &[&str]) -> StepMessage {
         StepMessage::Meta {
-            total_steps: paths.len() as i32,
             steps: paths
                 .iter()
                 .map(|p| StepSummary {
@@ -662,11 +651,11 @@ mod tests {
                 }
             }
             if !failed {
-                if let Ok(done) = asm.finish() {
-                    prop_assert_eq!(done.bytes, bytes.len() as u64);
-                    prop_assert_eq!(Some(done.bytes), asm.total());
+                if let Ok(size) = asm.finish() {
+                    prop_assert_eq!(size, bytes.len() as u64);
+                    prop_assert_eq!(Some(size), asm.total());
                     if let Some(expected) = expected {
-                        prop_assert_eq!(done.bytes, expected);
+                        prop_assert_eq!(size, expected);
                     }
                     // The accepted chunks are exactly the data chunks in order 0..n.
                     let data: Vec<u8> = messages.iter().filter_map(|m| match m {

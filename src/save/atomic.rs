@@ -82,10 +82,6 @@ impl AtomicFile {
         })
     }
 
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
     pub fn bytes(&self) -> u64 {
         self.bytes
     }

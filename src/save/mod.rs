@@ -10,11 +10,14 @@
 //! - [`memory`]: step payloads held in memory (previews, documents) within a budget.
 //! - [`report`]: the [`SaveReporter`](report::SaveReporter) trait: what a save tells the user.
 //! - [`sink`]: where bytes go ([`ByteSink`](sink::ByteSink)): files, memory, previews.
+//! - `step_files`: `steps/<path>/…`, committed once the step stream has validated.
+//! - [`summary`]: the `summary.json` a save writes last.
 //! - [`worker`]: the queue-fed thread behind the writer and the hasher.
 //!
 //! [`save_result`] writes `output.json`, `yields.jsonl`, `steps/<path>/…`, and `summary.json`
 //! last. A payload whose stream breaks the rules gets no file; the problem is recorded in
-//! summary.json and decides the exit code (7), and the other payloads are still saved.
+//! summary.json and decides the exit code (7), and the other payloads are still saved. Every
+//! save, of a result, of step files or of artifacts, comes back as one [`Saved`].
 
 pub mod artifacts;
 pub mod assemble;
@@ -27,26 +30,23 @@ pub mod output_stream;
 pub mod report;
 mod retry;
 pub mod sink;
+mod step_files;
 pub mod step_stream;
+pub mod summary;
 pub mod verify;
 pub mod worker;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-use serde::Serialize;
 
 use crate::error::{report, ExitStatus};
-use crate::model::{
-    StepDetail, StepDiagnostics, StepStatus, StepSummary, Thread, ThreadResult, ThreadStatus,
-};
+use crate::model::{Thread, ThreadResult};
 
-use assemble::Field;
 use atomic::{AtomicFile, FileEntry};
 use download::{DownloadError, Downloader};
-use layout::{SaveDir, INPUT_FILE, OUTPUT_FILE, STEP_FILE, SUMMARY_FILE, YIELDS_FILE};
+use layout::{SaveDir, OUTPUT_FILE, SUMMARY_FILE, YIELDS_FILE};
 use sink::ByteSink;
-use step_stream::PayloadStore;
+use step_files::save_steps;
+use summary::{OutputInfo, Summary, SummaryParts};
 
 /// A payload that could not be saved, and the exit code it calls for.
 #[derive(Clone, Debug)]
@@ -56,12 +56,17 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A payload the server got wrong or broke off (exit 7).
+    pub fn incomplete(message: impl Into<String>) -> Problem {
+        Problem {
+            status: ExitStatus::DownloadIncomplete,
+            message: message.into(),
+        }
+    }
+
     fn from_download(err: DownloadError) -> Result<Problem, anyhow::Error> {
         match err {
-            DownloadError::Incomplete(message) => Ok(Problem {
-                status: ExitStatus::DownloadIncomplete,
-                message,
-            }),
+            DownloadError::Incomplete(message) => Ok(Problem::incomplete(message)),
             DownloadError::Call(err) => {
                 let r = report(&err.into()).expect("a call error is reported");
                 Ok(Problem {
@@ -74,151 +79,27 @@ impl Problem {
     }
 }
 
-/// What a save wrote and what went wrong.
+/// What a save wrote and what it could not: the one shape of every save (a thread's result, step
+/// files, artifacts).
+#[derive(Debug, Default)]
 pub struct Saved {
-    pub dir: SaveDir,
+    /// Every file written, in the order written.
     pub files: Vec<FileEntry>,
+    /// Each payload that got no file, and why; the first decides the exit code.
     pub problems: Vec<Problem>,
-    pub summary: Summary,
 }
 
 impl Saved {
-    /// The exit code: the first problem's, else the thread's.
-    pub fn exit_status(&self) -> ExitStatus {
-        self.problems
-            .first()
-            .map_or(ExitStatus::for_thread(self.summary.status), |p| p.status)
-    }
-}
-
-/// `summary.json`.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Summary {
-    pub thread_id: String,
-    pub script_name: String,
-    pub script_version: i32,
-    pub status: ThreadStatus,
-    pub error: String,
-    pub metadata: BTreeMap<String, String>,
-    pub organization_name: String,
-    pub created_at_ms: i64,
-    pub started_at_ms: i64,
-    pub finished_at_ms: i64,
-    pub duration_ms: i64,
-    pub steps_executed: i32,
-    pub total_steps: i32,
-    /// The final output as saved; `null` when there is none or it could not be had whole.
-    pub output: Option<OutputInfo>,
-    pub output_total_bytes: i64,
-    pub yields: YieldsInfo,
-    pub steps: Vec<SummaryStep>,
-    /// Every file this save wrote (summary.json aside), with size and sha256.
-    pub files: Vec<FileEntry>,
-    pub errors: Vec<String>,
-    /// True when every payload was saved whole.
-    pub complete: bool,
-    pub saved_at_ms: i64,
-    pub saved_by: String,
-}
-
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OutputInfo {
-    pub file: String,
-    pub bytes: u64,
-    pub sha256: String,
-    /// Whether it came from StreamThreadResult (GetThreadResult had it truncated).
-    pub streamed: bool,
-}
-
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct YieldsInfo {
-    /// How many values the thread yielded (`total_yielded`, never fewer than listed).
-    pub count: i64,
-    /// How many are in yields.jsonl.
-    pub saved: usize,
-    /// Whether the server capped the inline list (the API has no call for the rest).
-    pub capped: bool,
-    pub file: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SummaryStep {
-    #[serde(flatten)]
-    pub summary: StepSummary,
-    /// Where its files are, relative to DIR, when saved.
-    pub dir: Option<String>,
-}
-
-/// `steps/<path>/step.json`: the step without its payloads, which sit beside it.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StepFile<'a> {
-    step_path: &'a str,
-    name: &'a str,
-    primitive: &'a str,
-    tool: &'a str,
-    status: StepStatus,
-    error: &'a str,
-    started_at_ms: i64,
-    finished_at_ms: i64,
-    duration_ms: i64,
-    diagnostics: Option<&'a StepDiagnostics>,
-    output_total_bytes: i64,
-    output_truncated: bool,
-    input_file: Option<&'static str>,
-    input_bytes: u64,
-    output_file: Option<&'static str>,
-    output_bytes: u64,
-}
-
-/// Writes step payloads as files being written aside in their step directory.
-struct DiskStore<'a> {
-    dir: &'a SaveDir,
-    reporter: &'a dyn report::SaveReporter,
-    step_dirs: BTreeMap<String, (PathBuf, String)>,
-}
-
-impl DiskStore<'_> {
-    fn dir_of(&mut self, step_path: &str) -> anyhow::Result<&(PathBuf, String)> {
-        if !self.step_dirs.contains_key(step_path) {
-            let made = self.dir.step_dir(step_path)?;
-            self.step_dirs.insert(step_path.to_string(), made);
-        }
-        Ok(&self.step_dirs[step_path])
-    }
-}
-
-impl PayloadStore for DiskStore<'_> {
-    type Payload = AtomicFile;
-
-    fn step(&mut self, step: &StepDetail) -> anyhow::Result<()> {
-        if !layout::is_plain_step_path(&step.step_path) {
-            self.reporter.on_warning(&format!(
-                "step path {:?} is not of the form 1.0.2; its files go to {}",
-                crate::output::terminal_safe(&step.step_path),
-                format_args!("steps/{}", layout::step_dir_name(&step.step_path))
-            ));
-        }
-        self.dir_of(&step.step_path).map(|_| ())
-    }
-
-    fn open(&mut self, step: &StepDetail, field: Field) -> anyhow::Result<AtomicFile> {
-        let (dir, rel) = self.dir_of(&step.step_path)?.clone();
-        let file = match field {
-            Field::Input => INPUT_FILE,
-            Field::Output => OUTPUT_FILE,
+    /// Records output.json, written: its entry among the files, and what the summary says of it.
+    fn output_file(&mut self, entry: FileEntry, streamed: bool) -> OutputInfo {
+        let info = OutputInfo {
+            file: entry.path.clone(),
+            bytes: entry.bytes,
+            sha256: entry.sha256.clone(),
+            streamed,
         };
-        AtomicFile::create(&dir, dir.join(file), format!("{rel}/{file}"), true)
-    }
-
-    /// Closes the file as soon as its bytes are in: it waits for the commit as a temporary path
-    /// only, so a thread of thousands of steps does not hold thousands of open files.
-    fn complete(&mut self, payload: &mut AtomicFile) -> anyhow::Result<()> {
-        payload.seal()
+        self.files.push(entry);
+        info
     }
 }
 
@@ -242,31 +123,13 @@ pub async fn save_result(
     downloader: Downloader<'_>,
     thread: &Thread,
     result: &ThreadResult,
-    dir: SaveDir,
+    dir: &SaveDir,
     tee: Option<&mut dyn ByteSink>,
-) -> anyhow::Result<Saved> {
-    let mut files: Vec<FileEntry> = Vec::new();
-    let mut problems: Vec<Problem> = Vec::new();
+) -> anyhow::Result<(Saved, Summary)> {
+    let mut saved = Saved::default();
 
     // output.json
-    let output = save_output(downloader, result, &dir, tee).await?;
-    let output = match output {
-        Ok(Some((entry, streamed))) => {
-            let info = OutputInfo {
-                file: entry.path.clone(),
-                bytes: entry.bytes,
-                sha256: entry.sha256.clone(),
-                streamed,
-            };
-            files.push(entry);
-            Some(info)
-        }
-        Ok(None) => None,
-        Err(problem) => {
-            problems.push(problem);
-            None
-        }
-    };
+    let output = save_output(downloader, result, dir, tee, &mut saved).await?;
 
     // yields.jsonl
     let yields_file = if result.yielded_values.is_empty() {
@@ -277,13 +140,13 @@ pub async fn save_result(
             text.push_str(&serde_json::to_string(value)?);
             text.push('\n');
         }
-        let entry = write_small(&dir, YIELDS_FILE, text.as_bytes())?;
+        let entry = write_small(dir, YIELDS_FILE, text.as_bytes())?;
         let name = entry.path.clone();
-        files.push(entry);
+        saved.files.push(entry);
         Some(name)
     };
-    let capped = yields_capped(result);
-    if capped {
+    let yields_capped = yields_capped(result);
+    if yields_capped {
         downloader.reporter.on_warning(&format!(
             "the server listed {} of {} yielded values (the API offers no call for the rest)",
             result.yielded_values.len(),
@@ -293,66 +156,32 @@ pub async fn save_result(
 
     // steps/<path>/{step,input,output}.json
     let mut step_dirs: BTreeMap<String, String> = BTreeMap::new();
-    let mut summaries = result.steps.clone();
+    let mut steps = result.steps.clone();
     let has_steps = !result.steps.is_empty() || result.steps_executed > 0;
     if has_steps {
-        match save_steps(downloader, &result.thread_id, None, &dir, &mut files).await? {
-            Ok((dirs, streamed)) => {
-                step_dirs = dirs;
-                // A metadata-only answer has no summaries: the stream's meta does.
-                if summaries.is_empty() {
-                    summaries = streamed;
-                }
+        let done = save_steps(downloader, &result.thread_id, None, dir, &mut saved).await?;
+        if let Some(done) = done {
+            step_dirs = done.dirs;
+            // A metadata-only answer has no summaries: the stream's meta does.
+            if steps.is_empty() {
+                steps = done.summaries;
             }
-            Err(problem) => problems.push(problem),
         }
     }
 
-    let summary = Summary {
-        thread_id: result.thread_id.clone(),
-        script_name: thread.script_name.clone(),
-        script_version: thread.script_version,
-        status: result.status,
-        error: thread.error.clone(),
-        metadata: thread.metadata.clone(),
-        organization_name: thread.organization_name.clone(),
-        created_at_ms: thread.created_at_ms,
-        started_at_ms: thread.started_at_ms,
-        finished_at_ms: thread.finished_at_ms,
-        duration_ms: result.duration_ms,
-        steps_executed: result.steps_executed,
-        total_steps: thread.total_steps,
+    let parts = SummaryParts {
         output,
-        output_total_bytes: result.output_total_bytes,
-        yields: YieldsInfo {
-            count: yield_count(result),
-            saved: result.yielded_values.len(),
-            capped,
-            file: yields_file,
-        },
-        steps: summaries
-            .iter()
-            .map(|s| SummaryStep {
-                summary: s.clone(),
-                dir: step_dirs.get(&s.step_path).cloned(),
-            })
-            .collect(),
-        files: files.clone(),
-        errors: problems.iter().map(|p| p.message.clone()).collect(),
-        complete: problems.is_empty(),
-        saved_at_ms: crate::model::event::now_ms(),
-        saved_by: format!("dodil {}", env!("CARGO_PKG_VERSION")),
+        yields_file,
+        yields_capped,
+        steps,
+        step_dirs,
     };
+    let summary = Summary::new(thread, result, parts, &saved);
     let mut text = serde_json::to_string_pretty(&summary)?;
     text.push('\n');
-    let entry = write_small(&dir, SUMMARY_FILE, text.as_bytes())?;
-    files.push(entry);
-    Ok(Saved {
-        dir,
-        files,
-        problems,
-        summary,
-    })
+    let entry = write_small(dir, SUMMARY_FILE, text.as_bytes())?;
+    saved.files.push(entry);
+    Ok((saved, summary))
 }
 
 /// How many values the thread yielded: `total_yielded`, but never fewer than were listed (a
@@ -380,36 +209,33 @@ pub fn output_total(result: &ThreadResult) -> Result<u64, String> {
     })
 }
 
-/// output.json from the unary bytes, or streamed when GetThreadResult had them truncated.
-/// `Ok(Ok(None))`: the thread has no output. `Ok(Err(problem))`: no file, and why.
+/// output.json from the unary bytes, or streamed when GetThreadResult had them truncated, into
+/// `saved` (its file, or the problem that kept it from being written). `None`: no output.json.
 async fn save_output(
     downloader: Downloader<'_>,
     result: &ThreadResult,
     dir: &SaveDir,
     tee: Option<&mut dyn ByteSink>,
-) -> anyhow::Result<Result<Option<(FileEntry, bool)>, Problem>> {
+    saved: &mut Saved,
+) -> anyhow::Result<Option<OutputInfo>> {
     let total = match output_total(result) {
         Ok(total) => total,
         Err(message) => {
-            return Ok(Err(Problem {
-                status: ExitStatus::DownloadIncomplete,
-                message,
-            }))
+            saved.problems.push(Problem::incomplete(message));
+            return Ok(None);
         }
     };
     if !result.output_truncated {
         if result.output_data.len() as u64 != total {
-            return Ok(Err(Problem {
-                status: ExitStatus::DownloadIncomplete,
-                message: format!(
-                    "thread output: GetThreadResult carried {} bytes but said the output has {}",
-                    result.output_data.len(),
-                    result.output_total_bytes
-                ),
-            }));
+            saved.problems.push(Problem::incomplete(format!(
+                "thread output: GetThreadResult carried {} bytes but said the output has {}",
+                result.output_data.len(),
+                result.output_total_bytes
+            )));
+            return Ok(None);
         }
         if total == 0 {
-            return Ok(Ok(None));
+            return Ok(None);
         }
         let mut file = AtomicFile::create(
             dir.root(),
@@ -421,7 +247,7 @@ async fn save_output(
         if let Some(tee) = tee {
             tee.write(&result.output_data)?;
         }
-        return Ok(Ok(Some((file.commit(None)?, false))));
+        return Ok(Some(saved.output_file(file.commit(None)?, false)));
     }
     let mut file = AtomicFile::create(
         dir.root(),
@@ -449,91 +275,29 @@ async fn save_output(
                     .reporter
                     .on_note("thread output: the second attempt completed and verified");
             }
-            Ok(Ok(Some((file.commit(Some(done.sha256))?, true))))
+            Ok(Some(
+                saved.output_file(file.commit(Some(done.sha256))?, true),
+            ))
         }
         // Dropping `file` removes its temporary file: no output.json.
-        Err(err) => Ok(Err(Problem::from_download(err)?)),
-    }
-}
-
-/// Every step's files; all of them committed only once the whole stream has validated.
-async fn save_steps(
-    downloader: Downloader<'_>,
-    thread_id: &str,
-    only: Option<&str>,
-    dir: &SaveDir,
-    files: &mut Vec<FileEntry>,
-) -> anyhow::Result<Result<(BTreeMap<String, String>, Vec<StepSummary>), Problem>> {
-    let mut store = DiskStore {
-        dir,
-        reporter: downloader.reporter,
-        step_dirs: BTreeMap::new(),
-    };
-    let downloaded = downloader.download_steps(thread_id, only, &mut store).await;
-    let steps = match downloaded {
-        Ok(steps) => steps,
         Err(err) => {
-            remove_empty_dirs(&store);
-            return Ok(Err(Problem::from_download(err)?));
+            saved.problems.push(Problem::from_download(err)?);
+            Ok(None)
         }
-    };
-    let mut dirs = BTreeMap::new();
-    for step in steps.steps {
-        let (_, rel) = store.dir_of(&step.detail.step_path)?.clone();
-        let d = &step.detail;
-        let step_file = StepFile {
-            step_path: &d.step_path,
-            name: &d.name,
-            primitive: &d.primitive,
-            tool: &d.tool,
-            status: d.status,
-            error: &d.error,
-            started_at_ms: d.started_at_ms,
-            finished_at_ms: d.finished_at_ms,
-            duration_ms: d.duration_ms,
-            diagnostics: d.diagnostics.as_ref(),
-            output_total_bytes: d.output_total_bytes,
-            output_truncated: d.output_truncated,
-            input_file: step.input.as_ref().map(|_| INPUT_FILE),
-            input_bytes: step.input.as_ref().map_or(0, |p| p.bytes),
-            output_file: step.output.as_ref().map(|_| OUTPUT_FILE),
-            output_bytes: step.output.as_ref().map_or(0, |p| p.bytes),
-        };
-        let mut text = serde_json::to_string_pretty(&step_file)?;
-        text.push('\n');
-        for payload in [step.input, step.output].into_iter().flatten() {
-            files.push(payload.sink.commit(None)?);
-        }
-        files.push(write_small(
-            dir,
-            &format!("{rel}/{STEP_FILE}"),
-            text.as_bytes(),
-        )?);
-        dirs.insert(d.step_path.clone(), rel);
     }
-    Ok(Ok((dirs, steps.summaries)))
 }
 
-/// `thread steps --detail --save DIR`: the step files alone (all steps, or `only`). Returns the
-/// files written and the problem that kept them from being written, if any.
+/// `thread steps --detail --save DIR`: the step files alone (all steps, or `only`), or the
+/// problem that kept them from being written.
 pub async fn save_step_files(
     downloader: Downloader<'_>,
     thread_id: &str,
     only: Option<&str>,
     dir: &SaveDir,
-) -> anyhow::Result<(Vec<FileEntry>, Option<Problem>)> {
-    let mut files = Vec::new();
-    let problem = save_steps(downloader, thread_id, only, dir, &mut files)
-        .await?
-        .err();
-    Ok((files, problem))
-}
-
-fn remove_empty_dirs(store: &DiskStore<'_>) {
-    for (dir, _) in store.step_dirs.values() {
-        let _ = std::fs::remove_dir(dir);
-    }
-    let _ = std::fs::remove_dir(store.dir.root().join(layout::STEPS_DIR));
+) -> anyhow::Result<Saved> {
+    let mut saved = Saved::default();
+    save_steps(downloader, thread_id, only, dir, &mut saved).await?;
+    Ok(saved)
 }
 
 #[cfg(test)]

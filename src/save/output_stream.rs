@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::client::{CallError, Client, OutputStream};
 use crate::model::OutputMessage;
 
-use super::assemble::{OutputAssembler, OutputDone};
+use super::assemble::OutputAssembler;
 use super::atomic::hex;
 use super::digest::StreamHasher;
 use super::download::DownloadError;
@@ -21,9 +21,8 @@ use super::sink::ByteSink;
 /// A thread output, delivered whole.
 #[derive(Clone, Debug)]
 pub struct OutputDownload {
-    pub bytes: u64,
     pub sha256: String,
-    pub chunks: i32,
+    /// 2 when the first attempt broke and the second completed.
     pub attempts: u32,
 }
 
@@ -41,7 +40,6 @@ pub(super) struct OutputReader<'a> {
     hasher: StreamHasher,
     /// On a second attempt: the bytes of the new stream that the first one delivered.
     replay: Replay,
-    done: Option<OutputDone>,
 }
 
 impl<'a> OutputReader<'a> {
@@ -62,7 +60,6 @@ impl<'a> OutputReader<'a> {
             delivered: 0,
             hasher: StreamHasher::new(),
             replay: Replay::new(0, Sha256::new()),
-            done: None,
         }
     }
 }
@@ -105,16 +102,13 @@ impl StreamReader for OutputReader<'_> {
     }
 
     fn end(&mut self) -> Result<(), DownloadError> {
-        self.done = Some(self.assembler.finish()?);
+        self.assembler.finish()?;
         Ok(())
     }
 
     fn done(self, attempts: u32) -> OutputDownload {
-        let done = self.done.expect("end() passed before done()");
         OutputDownload {
-            bytes: done.bytes,
             sha256: hex(&self.hasher.finish()),
-            chunks: done.chunks,
             attempts,
         }
     }

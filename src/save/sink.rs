@@ -105,15 +105,6 @@ impl<A: ByteSink + ?Sized, B: ByteSink + ?Sized> ByteSink for Tee<'_, A, B> {
     }
 }
 
-/// Discards bytes (the download is validated and hashed all the same).
-pub struct NullSink;
-
-impl ByteSink for NullSink {
-    fn write(&mut self, _data: &[u8]) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
-
 /// The error a download breach becomes when it ends the command.
 pub fn incomplete(message: impl Into<String>) -> CliError {
     CliError::new(ExitStatus::DownloadIncomplete, message)

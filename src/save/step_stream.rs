@@ -101,7 +101,6 @@ fn hand_over<S: PayloadStore>(
 pub struct StepsDownload<P> {
     pub summaries: Vec<StepSummary>,
     pub steps: Vec<StepPayloads<P>>,
-    pub attempts: u32,
 }
 
 /// The step results' download into `store`.
@@ -242,7 +241,7 @@ impl<S: PayloadStore> StreamReader for StepsReader<'_, S> {
 
     fn accept(&mut self, message: StepMessage) -> Result<Option<u64>, DownloadError> {
         match self.assembler.accept(message)? {
-            StepAction::Meta { steps: listed, .. } => self.summaries = listed,
+            StepAction::Meta { steps: listed } => self.summaries = listed,
             StepAction::Step(detail) => self.step(*detail)?,
             StepAction::Data {
                 step_path,
@@ -260,11 +259,10 @@ impl<S: PayloadStore> StreamReader for StepsReader<'_, S> {
         self.hand_over_all()
     }
 
-    fn done(self, attempts: u32) -> StepsDownload<S::Payload> {
+    fn done(self, _attempts: u32) -> StepsDownload<S::Payload> {
         StepsDownload {
             summaries: self.summaries,
             steps: self.steps.into_iter().flatten().collect(),
-            attempts,
         }
     }
 

@@ -5,6 +5,7 @@ use crate::cli::{ArtifactsArgs, OutputFormat};
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::model::Artifact;
+use crate::output::save_view::{print_saved_files, Listing};
 use crate::output::{self, print_document, size, terminal_safe};
 use crate::save::artifacts::{problems_error, save_artifacts};
 use crate::save::layout::SaveDir;
@@ -38,21 +39,10 @@ fn save(ctx: &Context, dir: &SaveDir, artifacts: &[Artifact]) -> anyhow::Result<
     let saved = save_artifacts(dir, artifacts, &ctx.settings.proxies, &ctx.printer);
     match ctx.output {
         OutputFormat::Table => {
-            let total: u64 = saved.files.iter().map(|f| f.bytes).sum();
-            ctx.printer.status(&format!(
-                "saved {} of {} artifacts ({}) to {}",
-                saved.files.len(),
-                artifacts.len(),
-                size(total as i64),
-                dir.shown().display()
-            ));
-            for file in &saved.files {
-                ctx.printer.status(&format!(
-                    "  {:<32} {:>10}",
-                    terminal_safe(&file.path),
-                    size(file.bytes as i64)
-                ));
-            }
+            let listing = Listing::Artifacts {
+                listed: artifacts.len(),
+            };
+            print_saved_files(&ctx.printer, dir, &saved.files, listing);
         }
         format => print_document(&ctx.printer, format, &saved.files)?,
     }
@@ -62,7 +52,7 @@ fn save(ctx: &Context, dir: &SaveDir, artifacts: &[Artifact]) -> anyhow::Result<
         let problems: Vec<String> = saved
             .problems
             .iter()
-            .map(|p| terminal_safe(p).into_owned())
+            .map(|p| terminal_safe(&p.message).into_owned())
             .collect();
         Err(problems_error(&problems).into())
     }

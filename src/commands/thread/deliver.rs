@@ -11,13 +11,14 @@ use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
 use crate::model::{Thread, ThreadResult, ThreadStatus};
 use crate::output::result::{print_output_bytes, print_result_summary, SummaryScope};
-use crate::output::save_view::SaveView;
+use crate::output::save_view::{print_saved_files, Listing, SaveView};
 use crate::output::stdout_sink::StdoutSink;
 use crate::output::{print_document, size, terminal_safe};
 use crate::save::download::{DownloadError, Downloader};
 use crate::save::layout::SaveDir;
 use crate::save::memory::EMBED_LIMIT;
 use crate::save::sink::{too_large, MemorySink};
+use crate::save::summary::Summary;
 use crate::save::{save_result, Saved};
 
 /// With --save, output larger than this is not also poured onto a terminal.
@@ -92,8 +93,8 @@ pub(crate) async fn deliver(
     }
     // Saving can take long: Ctrl-C drops the work (and with it every temporary file).
     let echo = EchoMode::choose(plan.print, ctx.output, ctx.printer.stdout_is_tty(), &result);
-    let work = save_and_echo(ctx, &thread, &result, dir, echo);
-    let saved = tokio::select! {
+    let work = save_and_echo(ctx, &thread, &result, &dir, echo);
+    let (saved, summary) = tokio::select! {
         saved = work => saved?,
         () = crate::interrupt::ctrl_c() => {
             return Err(CliError::new(
@@ -108,9 +109,9 @@ pub(crate) async fn deliver(
         }
     };
     if plan.print == Print::Result && ctx.output != OutputFormat::Table {
-        print_document(&ctx.printer, ctx.output, &saved.summary)?;
+        print_document(&ctx.printer, ctx.output, &summary)?;
     }
-    report_saved(ctx, &saved)
+    report_saved(ctx, &dir, &saved, &summary)
 }
 
 /// GetThreadResult. When its answer is too large to accept (a server ignoring the unary cap),
@@ -175,9 +176,9 @@ async fn save_and_echo(
     ctx: &Context,
     thread: &Thread,
     result: &ThreadResult,
-    dir: SaveDir,
+    dir: &SaveDir,
     echo: EchoMode,
-) -> anyhow::Result<Saved> {
+) -> anyhow::Result<(Saved, Summary)> {
     let view = SaveView::new(&ctx.printer);
     let downloader = Downloader::new(ctx.client().await?, &ctx.settings, &view);
     if echo == EchoMode::TooLargeForTerminal {
@@ -201,37 +202,15 @@ async fn save_and_echo(
 }
 
 /// Lists what was written, then turns problems into the exit code.
-fn report_saved(ctx: &Context, saved: &Saved) -> anyhow::Result<ExitStatus> {
-    let total: u64 = saved.files.iter().map(|f| f.bytes).sum();
-    ctx.printer.status(&format!(
-        "saved {} files ({}) to {}:",
-        saved.files.len(),
-        size(total as i64),
-        terminal_safe(&saved.dir.shown().display().to_string())
-    ));
-    const SHOWN: usize = 25;
-    let width = saved
-        .files
-        .iter()
-        .take(SHOWN)
-        .map(|f| f.path.len())
-        .max()
-        .unwrap_or(0);
-    for file in saved.files.iter().take(SHOWN) {
-        ctx.printer.status(&format!(
-            "  {:width$}  {:>10}",
-            terminal_safe(&file.path),
-            size(file.bytes as i64)
-        ));
-    }
-    if saved.files.len() > SHOWN {
-        ctx.printer.status(&format!(
-            "  … and {} more, listed in summary.json",
-            saved.files.len() - SHOWN
-        ));
-    }
+fn report_saved(
+    ctx: &Context,
+    dir: &SaveDir,
+    saved: &Saved,
+    summary: &Summary,
+) -> anyhow::Result<ExitStatus> {
+    print_saved_files(&ctx.printer, dir, &saved.files, Listing::Result);
     let Some((first, rest)) = saved.problems.split_first() else {
-        return Ok(saved.exit_status());
+        return Ok(ExitStatus::for_thread(summary.status));
     };
     for problem in rest {
         ctx.printer.warn(&problem.message);
@@ -239,7 +218,7 @@ fn report_saved(ctx: &Context, saved: &Saved) -> anyhow::Result<ExitStatus> {
     Err(CliError::new(first.status, first.message.clone())
         .with_hint(format!(
             "summary.json in {} lists what was saved and what was not",
-            saved.dir.shown().display()
+            dir.shown().display()
         ))
         .into())
 }

@@ -8,9 +8,9 @@ use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
 use crate::model::step_tree::nearby;
 use crate::model::{StepDetail, StepSummary};
-use crate::output::save_view::SaveView;
+use crate::output::save_view::{print_saved_files, Listing, SaveView};
 use crate::output::thread::{print_step_detail, print_step_tree, PayloadView, PREVIEW_KEEP};
-use crate::output::{print_document, size, terminal_safe};
+use crate::output::{print_document, terminal_safe};
 use crate::save::download::{DownloadError, Downloader};
 use crate::save::layout::SaveDir;
 use crate::save::memory::{whole_detail, MemoryStore, PreviewStore, DETAIL_TOTAL_LIMIT};
@@ -158,7 +158,7 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
     if let Some(dir) = &args.save {
         let dir = SaveDir::prepare(dir, args.force)?;
         let work = crate::save::save_step_files(downloader, &args.thread_id, only, &dir);
-        let (files, problem) = tokio::select! {
+        let saved = tokio::select! {
             saved = work => saved?,
             () = crate::interrupt::ctrl_c() => {
                 return Err(CliError::new(
@@ -168,21 +168,9 @@ async fn detail(ctx: &Context, args: &StepsArgs) -> anyhow::Result<ExitStatus> {
                 .into());
             }
         };
-        let total: u64 = files.iter().map(|f| f.bytes).sum();
-        ctx.printer.status(&format!(
-            "saved {} files ({}) to {}:",
-            files.len(),
-            size(total as i64),
-            terminal_safe(&dir.shown().display().to_string())
-        ));
-        for file in &files {
-            ctx.printer.status(&format!(
-                "  {}  {}",
-                terminal_safe(&file.path),
-                size(file.bytes as i64)
-            ));
-        }
-        return match problem {
+        print_saved_files(&ctx.printer, &dir, &saved.files, Listing::StepFiles);
+        // A step save meets one problem at most: the stream that broke.
+        return match saved.problems.into_iter().next() {
             Some(problem) => Err(CliError::new(problem.status, problem.message).into()),
             None => Ok(ExitStatus::Success),
         };
