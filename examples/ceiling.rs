@@ -30,9 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut stream = client
         .stream_thread_result(StreamThreadResultRequest {
             thread_id: thread_id.clone(),
-            max_chunk_bytes: Some(
-                dodil::result_chunk_bytes().unwrap_or(dodil::save::download::CHUNK_BYTES),
-            ),
+            max_chunk_bytes: Some(dodil::result_chunk_bytes().unwrap_or(dodil::CHUNK_BYTES)),
         })
         .await?
         .into_inner();

@@ -67,7 +67,6 @@ pub struct Settings {
     pub org: Option<String>,
     pub org_id: Option<String>,
     pub token: Option<Token>,
-    pub profile: Option<String>,
     /// Extra root certificate (PEM) for TLS.
     pub ca_cert: Option<Vec<u8>>,
     /// `DODIL_CALL_TIMEOUT=DUR` replaces every per-call time limit (unary deadlines, GetThread
@@ -217,7 +216,6 @@ pub fn resolve(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Setting
         org,
         org_id,
         token,
-        profile: profile_name,
         ca_cert,
         call_timeout: call_timeout()?,
         proxies: Arc::new(proxies),
@@ -428,7 +426,6 @@ mod tests {
             org: None,
             org_id: None,
             token: Some(Token("tok-5ecret".into())),
-            profile: None,
             ca_cert: None,
             call_timeout: None,
             proxies: Arc::new(Proxies::Always(

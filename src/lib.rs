@@ -17,7 +17,7 @@ pub(crate) mod model;
 pub(crate) mod output;
 pub mod proto;
 pub mod proxy;
-pub mod save;
+pub(crate) mod save;
 
 /// The transport settings `examples/ceiling` shares with the client, so the benchmark's ceiling
 /// rides the same channel.
@@ -25,6 +25,8 @@ pub mod save;
 pub use client::{endpoint, MAX_MESSAGE_BYTES};
 #[doc(hidden)]
 pub use config::result_chunk_bytes;
+#[doc(hidden)]
+pub use save::download::CHUNK_BYTES;
 
 use std::process::ExitCode;
 

@@ -198,12 +198,6 @@ impl CallError {
             format!("{} ({})", self.message, self.code.name())
         }
     }
-
-    /// The same failure, as seen by another method (a retry loop's caller, say).
-    pub fn for_method(mut self, method: &'static str) -> CallError {
-        self.method = method;
-        self
-    }
 }
 
 fn classify(code: Code, message: &str) -> CallErrorKind {

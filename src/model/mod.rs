@@ -37,6 +37,8 @@ macro_rules! status_enum {
                 }
             }
 
+            // Generated for both status enums; not every one uses each.
+            #[allow(dead_code)]
             pub fn as_i32(self) -> i32 {
                 match self {
                     $(Self::$variant => $n,)*
@@ -61,12 +63,16 @@ macro_rules! status_enum {
             }
 
             /// Every short name that a user may type, in contract order (UNSPECIFIED excluded).
+            // Generated for both status enums; not every one uses each.
+            #[allow(dead_code)]
             pub fn known_short_names() -> Vec<&'static str> {
                 [$($short),*].into_iter().filter(|s| *s != "unspecified").collect()
             }
 
             /// Parses a short name (`failed`) or the full enum name (`THREAD_STATUS_FAILED`),
             /// case-insensitively. UNSPECIFIED is not something to ask for.
+            // Generated for both status enums; not every one uses each.
+            #[allow(dead_code)]
             pub fn parse_user(text: &str) -> Option<Self> {
                 let lower = text.trim().to_ascii_lowercase();
                 let short = lower.strip_prefix(&$prefix.to_ascii_lowercase()).unwrap_or(&lower);

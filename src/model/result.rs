@@ -77,12 +77,6 @@ pub struct StepDiagnostics {
     pub schema_warnings: Vec<String>,
 }
 
-impl StepDiagnostics {
-    pub fn is_empty(&self) -> bool {
-        self == &StepDiagnostics::default()
-    }
-}
-
 /// A value a `yield` step produced (in a result, and as a live event).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -131,10 +131,6 @@ impl Printer {
         self.color_stdout
     }
 
-    pub fn color_stderr(&self) -> bool {
-        self.color_stderr
-    }
-
     /// Writes data to stdout as is, and flushes so a reader following a pipe sees it at once.
     pub fn data(&self, text: &str) -> anyhow::Result<()> {
         self.data_bytes(text.as_bytes())

@@ -157,6 +157,7 @@ impl AtomicFile {
     }
 
     /// Whether the file is still open for writing.
+    #[cfg(test)]
     pub fn is_open(&self) -> bool {
         matches!(self.writer, Writer::Inline(_) | Writer::Background(_))
     }
