@@ -138,6 +138,22 @@ impl PayloadView<'_> {
         total: 0,
         whole: true,
     };
+
+    /// A step's input and output as GetThreadResult carries them inline: the input whole, the
+    /// output perhaps truncated, at the size the server announces.
+    pub fn inline(step: &StepDetail) -> (PayloadView<'_>, PayloadView<'_>) {
+        let input = PayloadView {
+            head: &step.input_data,
+            total: step.input_data.len() as u64,
+            whole: true,
+        };
+        let output = PayloadView {
+            head: &step.output_data,
+            total: (step.output_total_bytes.max(0) as u64).max(step.output_data.len() as u64),
+            whole: !step.output_truncated,
+        };
+        (input, output)
+    }
 }
 
 /// One step in full for a table: its fields, diagnostics, worker stderr, and the start of its

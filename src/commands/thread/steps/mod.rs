@@ -1,0 +1,62 @@
+//! `thread steps`: the step tree (here), one step's detail (`--step`, [`one`]), or every step's
+//! full input and output (`--detail`, reassembled from StreamStepResult; `--save DIR` writes them
+//! as files: [`detail`]). Three flows of one verb, a file each.
+
+mod detail;
+mod one;
+
+use crate::cli::{OutputFormat, StepsArgs};
+use crate::client::ResultQuery;
+use crate::context::Context;
+use crate::error::ExitStatus;
+use crate::model::StepSummary;
+use crate::output::print_document;
+use crate::output::thread::print_step_tree;
+
+pub async fn run(ctx: &Context, args: StepsArgs) -> anyhow::Result<ExitStatus> {
+    if args.detail {
+        return detail::run(ctx, &args).await;
+    }
+    match &args.step {
+        Some(path) => one::run(ctx, &args.thread_id, path).await,
+        None => tree(ctx, &args.thread_id).await,
+    }
+}
+
+/// The step summaries, asking for metadata only first (no output payload).
+async fn summaries(ctx: &Context, thread_id: &str) -> anyhow::Result<Vec<StepSummary>> {
+    let client = ctx.client().await?;
+    let query = ResultQuery {
+        metadata_only: true,
+        ..ResultQuery::default()
+    };
+    let result = client.get_thread_result(thread_id, &query).await?;
+    if !result.steps.is_empty() || result.steps_executed == 0 {
+        return Ok(result.steps);
+    }
+    // A server whose metadata-only answer leaves the steps out.
+    let result = client
+        .get_thread_result(thread_id, &ResultQuery::default())
+        .await?;
+    Ok(result.steps)
+}
+
+async fn tree(ctx: &Context, thread_id: &str) -> anyhow::Result<ExitStatus> {
+    let steps = summaries(ctx, thread_id).await?;
+    match ctx.output {
+        OutputFormat::Table => {
+            if steps.is_empty() {
+                ctx.printer.status("no steps yet");
+                return Ok(ExitStatus::Success);
+            }
+            print_step_tree(&ctx.printer, &steps)?;
+        }
+        OutputFormat::Jsonl => {
+            for step in &steps {
+                ctx.printer.data_line(&serde_json::to_string(step)?)?;
+            }
+        }
+        format => print_document(&ctx.printer, format, &steps)?,
+    }
+    Ok(ExitStatus::Success)
+}
