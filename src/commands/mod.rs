@@ -1,4 +1,6 @@
-//! One module per command; each is a small `run(ctx, args)` returning the outcome.
+//! One module per command; each is a small `run(ctx, args)` returning the outcome: it resolves
+//! its arguments, calls the engine (`client`, `follow`, `save`) and hands the result to a view
+//! in `output`.
 
 pub mod shell;
 pub mod thread;

@@ -1,6 +1,13 @@
 //! Everything that reaches the user: the printer (stdout for data, stderr for the rest), the
 //! renderers for each `-o` format, and the sanitising and formatting helpers they share.
+//!
+//! One view per subject, so commands only choose what to show: [`thread`] (a thread, the step
+//! tree, one step in full), [`list_writer`] (`thread list`), [`result`] (the result summary, a
+//! small output), [`artifacts`], [`save_view`] (what a save reports, the files it wrote),
+//! [`progress`] and [`step_display`] (following live); [`stdout_sink`] pours downloaded bytes
+//! onto stdout, and [`suggest`] composes every command line a hint suggests.
 
+pub mod artifacts;
 mod format;
 pub mod jq;
 pub mod list_writer;

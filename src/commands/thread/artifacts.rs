@@ -5,8 +5,9 @@ use crate::cli::{ArtifactsArgs, OutputFormat};
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::model::Artifact;
+use crate::output::artifacts::print_artifacts;
 use crate::output::save_view::{print_saved_files, Listing};
-use crate::output::{self, print_document, size, terminal_safe};
+use crate::output::{print_document, terminal_safe};
 use crate::save::artifacts::{problems_error, save_artifacts};
 use crate::save::layout::SaveDir;
 
@@ -29,7 +30,7 @@ pub async fn run(ctx: &Context, args: ArtifactsArgs) -> anyhow::Result<ExitStatu
     match &save_dir {
         Some(dir) => save(ctx, dir, &artifacts),
         None => {
-            print_list(ctx, &artifacts)?;
+            print_artifacts(&ctx.printer, ctx.output, &artifacts)?;
             Ok(ExitStatus::Success)
         }
     }
@@ -55,33 +56,5 @@ fn save(ctx: &Context, dir: &SaveDir, artifacts: &[Artifact]) -> anyhow::Result<
             .map(|p| terminal_safe(&p.message).into_owned())
             .collect();
         Err(problems_error(&problems).into())
-    }
-}
-
-fn print_list(ctx: &Context, artifacts: &[Artifact]) -> anyhow::Result<()> {
-    match ctx.output {
-        OutputFormat::Table => {
-            if artifacts.is_empty() {
-                ctx.printer.status("no artifacts");
-                return Ok(());
-            }
-            let mut table = output::table(&ctx.printer, &["NAME", "TYPE", "SIZE", "PATH"]);
-            for a in artifacts {
-                table.add_row(vec![
-                    terminal_safe(&a.name).into_owned(),
-                    terminal_safe(&a.content_type).into_owned(),
-                    size(a.size_bytes),
-                    terminal_safe(&a.path).into_owned(),
-                ]);
-            }
-            output::print_table(&ctx.printer, &table)
-        }
-        OutputFormat::Jsonl => {
-            for a in artifacts {
-                ctx.printer.data_line(&serde_json::to_string(a)?)?;
-            }
-            Ok(())
-        }
-        format => print_document(&ctx.printer, format, &artifacts),
     }
 }
