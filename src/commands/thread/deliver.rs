@@ -95,7 +95,8 @@ pub(crate) async fn deliver(
     let echo = EchoMode::choose(plan.print, ctx.output, ctx.printer.stdout_is_tty(), &result);
     let work = save_and_echo(ctx, &thread, &result, &dir, echo);
     let (saved, summary) = tokio::select! {
-        saved = work => saved?,
+        // Ctrl-C first, so its listener is in place before the work creates any file.
+        biased;
         () = crate::interrupt::ctrl_c() => {
             return Err(CliError::new(
                 ExitStatus::Interrupted,
@@ -107,6 +108,7 @@ pub(crate) async fn deliver(
             ))
             .into());
         }
+        saved = work => saved?,
     };
     if plan.print == Print::Result && ctx.output != OutputFormat::Table {
         print_document(&ctx.printer, ctx.output, &summary)?;

@@ -39,7 +39,8 @@ async fn save(
 ) -> anyhow::Result<ExitStatus> {
     let work = crate::save::save_step_files(downloader, thread_id, only, dir);
     let saved = tokio::select! {
-        saved = work => saved?,
+        // Ctrl-C first, so its listener is in place before the work creates any file.
+        biased;
         () = crate::interrupt::ctrl_c() => {
             return Err(CliError::new(
                 ExitStatus::Interrupted,
@@ -47,6 +48,7 @@ async fn save(
             )
             .into());
         }
+        saved = work => saved?,
     };
     print_saved_files(&ctx.printer, dir, &saved.files, Listing::StepFiles);
     // A step save meets one problem at most: the stream that broke.
