@@ -1,5 +1,6 @@
 //! How a save looks on the terminal: [`SaveView`] draws what the save code reports through
-//! [`SaveReporter`] (a byte bar for a large download, on a terminal only; warnings; notes), and
+//! [`SaveReporter`] (a byte bar for a large download, on a terminal only; warnings; notes; `-v`
+//! detail), and
 //! [`print_saved_files`] lists what a save wrote, for every command that saves.
 
 use std::cell::RefCell;
@@ -74,6 +75,10 @@ impl SaveReporter for SaveView {
 
     fn on_note(&self, message: &str) {
         self.printer.status(message);
+    }
+
+    fn on_detail(&self, message: &str) {
+        self.printer.verbose(message);
     }
 }
 

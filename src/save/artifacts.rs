@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use crate::error::{CliError, ExitStatus};
 use crate::model::Artifact;
-use crate::output::Printer;
 use crate::proxy::{Proxies, ProxyKind, ProxyUrl};
 
 use super::atomic::{blocking, hex, AtomicFile, FileEntry};
 use super::layout::SaveDir;
+use super::report::SaveReporter;
 use super::{Problem, Saved};
 
 /// The file name in DIR for an artifact: its name when that is one plain file name, else `x-` and
@@ -54,7 +54,7 @@ pub fn save_artifacts(
     dir: &SaveDir,
     artifacts: &[Artifact],
     proxies: &Proxies,
-    printer: &Printer,
+    reporter: &dyn SaveReporter,
 ) -> Saved {
     let agent = ureq::Agent::config_builder()
         // Not ureq's reading of the environment: ours, per URL (see `download_one`).
@@ -76,7 +76,7 @@ pub fn save_artifacts(
             )));
             continue;
         }
-        match download_one(&agent, proxies, printer, dir, artifact, &file_name) {
+        match download_one(&agent, proxies, reporter, dir, artifact, &file_name) {
             Ok(entry) => saved.files.push(entry),
             Err(problem) => saved
                 .problems
@@ -89,7 +89,7 @@ pub fn save_artifacts(
 fn download_one(
     agent: &ureq::Agent,
     proxies: &Proxies,
-    printer: &Printer,
+    reporter: &dyn SaveReporter,
     dir: &SaveDir,
     artifact: &Artifact,
     file_name: &str,
@@ -107,7 +107,7 @@ fn download_one(
     let route = proxies
         .route_url(url)
         .map_err(|why| format!("the server gave a bad download URL: {why}"))?;
-    printer.verbose(&format!("artifact {file_name}: download {route}"));
+    reporter.on_detail(&format!("artifact {file_name}: download {route}"));
     let proxy = route.proxy().map(ureq_proxy).transpose()?;
     let via = route
         .proxy()

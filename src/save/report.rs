@@ -51,4 +51,7 @@ pub trait SaveReporter {
 
     /// A plain note on how the save went.
     fn on_note(&self, message: &str);
+
+    /// Detail for whoever asked for it (`-v`): how a download is made.
+    fn on_detail(&self, message: &str);
 }

@@ -245,6 +245,9 @@ mod tests {
         fn on_note(&self, message: &str) {
             self.0.borrow_mut().push(format!("note: {message}"));
         }
+        fn on_detail(&self, message: &str) {
+            self.0.borrow_mut().push(format!("detail: {message}"));
+        }
     }
 
     async fn run(

@@ -6,7 +6,7 @@ use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::model::Artifact;
 use crate::output::artifacts::print_artifacts;
-use crate::output::save_view::{print_saved_files, Listing};
+use crate::output::save_view::{print_saved_files, Listing, SaveView};
 use crate::output::{print_document, terminal_safe};
 use crate::save::artifacts::{problems_error, save_artifacts};
 use crate::save::layout::SaveDir;
@@ -37,7 +37,8 @@ pub async fn run(ctx: &Context, args: ArtifactsArgs) -> anyhow::Result<ExitStatu
 }
 
 fn save(ctx: &Context, dir: &SaveDir, artifacts: &[Artifact]) -> anyhow::Result<ExitStatus> {
-    let saved = save_artifacts(dir, artifacts, &ctx.settings.proxies, &ctx.printer);
+    let view = SaveView::new(&ctx.printer);
+    let saved = save_artifacts(dir, artifacts, &ctx.settings.proxies, &view);
     match ctx.output {
         OutputFormat::Table => {
             let listing = Listing::Artifacts {
