@@ -174,12 +174,7 @@ fn transient_unavailable_is_retried() {
 
 #[test]
 fn a_server_gone_for_good_is_exit_6_within_the_budget() {
-    // A port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::CLOSED_PORT;
     let env = TestEnv::offline();
     let started = std::time::Instant::now();
     env.thread_cmd(["watch", "thr_gone", "--retry-budget", "2s"])

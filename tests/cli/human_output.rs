@@ -311,12 +311,7 @@ fn errors_of_credentials() {
 #[test]
 fn errors_before_any_call() {
     let env = TestEnv::offline();
-    // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::CLOSED_PORT;
     let endpoint = format!("http://127.0.0.1:{port}");
     check(
         "error_unreachable",

@@ -201,12 +201,7 @@ fn auth_token_is_required_and_never_echoed() {
 
 #[test]
 fn unreachable_endpoint_is_exit_6_quickly() {
-    // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::CLOSED_PORT;
     let env = TestEnv::offline();
     let endpoint = format!("http://127.0.0.1:{port}");
     let started = std::time::Instant::now();

@@ -22,6 +22,11 @@ use std::time::Duration;
 
 use dodil::devserver::{DevServer, ServerConfig};
 
+/// A loopback port nothing listens on. Not one just freed from 127.0.0.1:0: another test's dev
+/// server may take that one a moment later (and a refused call becomes exit 5). Port 1 lies
+/// below the ephemeral range, so no test server is ever given it.
+pub const CLOSED_PORT: u16 = 1;
+
 pub use command::{interrupt, pinned, wait_bounded, Execute, DODIL};
 pub use redact::snapshot;
 pub use run::{first_thread_id, Run};
