@@ -19,6 +19,10 @@ use tokio::sync::watch;
 
 use crate::error::{CliError, ExitStatus};
 
+/// What an interrupted save says: its unfinished files are gone with the dropped work.
+pub const SAVE_INTERRUPTED: &str =
+    "interrupted: the save was stopped and its unfinished files removed";
+
 /// How long Ctrl-C waits for the work to stop by itself before the process is ended.
 const GRACE: Duration = Duration::from_secs(3);
 
@@ -41,9 +45,21 @@ pub async fn race<T>(
     work: impl Future<Output = anyhow::Result<T>>,
     what: &str,
 ) -> anyhow::Result<T> {
+    race_with(work, || {
+        CliError::new(ExitStatus::Interrupted, format!("interrupted: {what}"))
+    })
+    .await
+}
+
+/// [`race`], with the error to report (exit 130, and a hint where one helps). Ctrl-C is polled
+/// first, so its listener is in place before `work` takes its first step (creates a file, say).
+pub async fn race_with<T>(
+    work: impl Future<Output = anyhow::Result<T>>,
+    interrupted: impl FnOnce() -> CliError,
+) -> anyhow::Result<T> {
     tokio::select! {
         biased;
-        () = ctrl_c() => Err(CliError::new(ExitStatus::Interrupted, format!("interrupted: {what}")).into()),
+        () = ctrl_c() => Err(interrupted().into()),
         result = work => result,
     }
 }

@@ -25,7 +25,10 @@ pub async fn dispatch(
 ) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Scriptum(ScriptumCommand::Thread(command)) => {
-            let ctx = ctx.expect("settings are resolved for service commands")?;
+            // `needs_service` said so to main, which resolved them.
+            let ctx = ctx.ok_or_else(|| {
+                anyhow::anyhow!("no settings were resolved for a service command")
+            })??;
             let outcome = thread::dispatch(&ctx, command).await;
             ctx.shutdown().await;
             outcome

@@ -79,7 +79,12 @@ impl Printer {
         let Some(jq) = &self.jq else {
             return Ok(());
         };
-        let pending = std::mem::take(&mut *jq.pending.lock().expect("jq buffer lock"));
+        let pending = std::mem::take(
+            &mut *jq
+                .pending
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
         if pending.iter().all(u8::is_ascii_whitespace) {
             return Ok(());
         }
@@ -92,7 +97,10 @@ impl Printer {
         let Some(jq) = &self.jq else {
             return Ok(false);
         };
-        let mut pending = jq.pending.lock().expect("jq buffer lock");
+        let mut pending = jq
+            .pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if whole && pending.is_empty() {
             drop(pending);
             self.filtered(&jq.program, text)?;

@@ -94,22 +94,15 @@ pub(crate) async fn deliver(
     // Saving can take long: Ctrl-C drops the work (and with it every temporary file).
     let echo = EchoMode::choose(plan.print, ctx.output, ctx.printer.stdout_is_tty(), &result);
     let work = save_and_echo(ctx, &thread, &result, &dir, echo);
-    let (saved, summary) = tokio::select! {
-        // Ctrl-C first, so its listener is in place before the work creates any file.
-        biased;
-        () = crate::interrupt::ctrl_c() => {
-            return Err(CliError::new(
-                ExitStatus::Interrupted,
-                "interrupted: the save was stopped and its unfinished files removed",
-            )
-            .with_hint(format!(
+    let (saved, summary) = crate::interrupt::race_with(work, || {
+        CliError::new(ExitStatus::Interrupted, crate::interrupt::SAVE_INTERRUPTED).with_hint(
+            format!(
                 "the thread's result is still on the server: {}",
                 crate::output::suggest::result_save_again(thread_id)
-            ))
-            .into());
-        }
-        saved = work => saved?,
-    };
+            ),
+        )
+    })
+    .await?;
     if plan.print == Print::Result && ctx.output != OutputFormat::Table {
         print_document(&ctx.printer, ctx.output, &summary)?;
     }

@@ -38,18 +38,10 @@ async fn save(
     dir: &SaveDir,
 ) -> anyhow::Result<ExitStatus> {
     let work = crate::save::save_step_files(downloader, thread_id, only, dir);
-    let saved = tokio::select! {
-        // Ctrl-C first, so its listener is in place before the work creates any file.
-        biased;
-        () = crate::interrupt::ctrl_c() => {
-            return Err(CliError::new(
-                ExitStatus::Interrupted,
-                "interrupted: the save was stopped and its unfinished files removed",
-            )
-            .into());
-        }
-        saved = work => saved?,
-    };
+    let saved = crate::interrupt::race_with(work, || {
+        CliError::new(ExitStatus::Interrupted, crate::interrupt::SAVE_INTERRUPTED)
+    })
+    .await?;
     print_saved_files(&ctx.printer, dir, &saved.files, Listing::StepFiles);
     // A step save meets one problem at most: the stream that broke.
     match saved.problems.into_iter().next() {
