@@ -28,7 +28,8 @@ pub fn run(
     }
     if report.ok {
         printer.status(&format!(
-            "✔ {dir}: all {} files match summary.json ({})",
+            "{} {dir}: all {} files match summary.json ({})",
+            printer.paint_stderr("✔", "32;1"),
             report.listed,
             size(report.listed_bytes as i64)
         ));
