@@ -105,6 +105,10 @@ fn llm() -> String {
 pub const BIG_MAX_BYTES: u64 = 64 << 30;
 /// The most steps demo/big accepts.
 pub const BIG_MAX_STEPS: u64 = 10_000;
+/// The most yields demo/big accepts.
+pub const BIG_MAX_YIELDS: u64 = 1_000_000;
+/// The longest error demo/big's last step fails with (`error_bytes`).
+pub const BIG_MAX_ERROR_BYTES: u64 = 16 << 20;
 
 const DEMO_SOURCES: [(&str, &str); 4] = [
     ("hello.yaml", include_str!("demos/hello.yaml")),
@@ -339,6 +343,8 @@ fn big_def(input: &Value) -> Result<ScriptDef, BadInput> {
     };
     let bytes = field("bytes", 1024)?;
     let steps = field("steps", 3)?;
+    let yields = field("yields", 0)?;
+    let error_bytes = field("error_bytes", 0)?;
     if !(2..=BIG_MAX_BYTES).contains(&bytes) {
         return Err(BadInput(format!(
             "demo/big: `bytes` must be between 2 and {BIG_MAX_BYTES}"
@@ -349,6 +355,17 @@ fn big_def(input: &Value) -> Result<ScriptDef, BadInput> {
             "demo/big: `steps` must be between 1 and {BIG_MAX_STEPS}"
         )));
     }
+    if yields > BIG_MAX_YIELDS {
+        return Err(BadInput(format!(
+            "demo/big: `yields` must be at most {BIG_MAX_YIELDS}"
+        )));
+    }
+    if error_bytes > BIG_MAX_ERROR_BYTES {
+        return Err(BadInput(format!(
+            "demo/big: `error_bytes` must be at most {BIG_MAX_ERROR_BYTES}"
+        )));
+    }
+    let last = steps;
     let steps = (1..=steps)
         .map(|i| StepDef {
             path: i.to_string(),
@@ -360,8 +377,12 @@ fn big_def(input: &Value) -> Result<ScriptDef, BadInput> {
             input_bytes: None,
             output: Some(json!({ "part": i, "ok": true })),
             output_bytes: None,
-            fail: None,
-            yields: Vec::new(),
+            fail: (i == last && error_bytes > 0).then(|| long_error(error_bytes)),
+            // Yield k (from 1) goes to step (k - 1) % steps + 1.
+            yields: (1..=yields)
+                .filter(|k| (k - 1) % last + 1 == i)
+                .map(|k| json!({ "n": k }))
+                .collect(),
             ask: false,
             decision: None,
             skip: false,
@@ -375,6 +396,16 @@ fn big_def(input: &Value) -> Result<ScriptDef, BadInput> {
         output: None,
         output_bytes: Some(bytes),
     })
+}
+
+/// An error of exactly `bytes` bytes (ASCII words), for a thread whose error is huge.
+fn long_error(bytes: u64) -> String {
+    let mut text = String::from("generated error:");
+    while (text.len() as u64) < bytes {
+        text.push_str(" the step failed");
+    }
+    text.truncate(bytes as usize);
+    text
 }
 
 fn plan_of(def: &ScriptDef, input: &Value) -> Plan {

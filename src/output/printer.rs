@@ -1,13 +1,13 @@
 //! The one printer. Data goes to stdout; status, warnings, hints and errors go to stderr. A closed
 //! stdout becomes [`ClosedPipe`], which ends the command quietly. Warnings, hints, errors and `-v`
-//! lines pass through [`terminal_safe`]: they may quote a server's text, which must not drive the
+//! lines pass through [`terminal_message`]: they may quote a server's text, which must not drive the
 //! terminal.
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 
 use super::jq::JqProgram;
-use super::terminal_safe;
+use super::sanitize::terminal_message;
 use crate::error::ClosedPipe;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -179,7 +179,7 @@ impl Printer {
     pub fn warn(&self, message: &str) {
         if self.verbosity > Verbosity::Quiet {
             let label = self.paint_stderr("warning", "33;1");
-            self.stderr_line(&format!("{label}: {}", terminal_safe(message)));
+            self.stderr_line(&format!("{label}: {}", terminal_message(message)));
         }
     }
 
@@ -187,24 +187,24 @@ impl Printer {
     pub fn hint(&self, message: &str) {
         if self.verbosity > Verbosity::Quiet {
             let label = self.paint_stderr("hint", "36;1");
-            self.stderr_line(&format!("{label}: {}", terminal_safe(message)));
+            self.stderr_line(&format!("{label}: {}", terminal_message(message)));
         }
     }
 
     /// Detail for `-v` only.
     pub fn verbose(&self, message: &str) {
         if self.verbosity >= Verbosity::Verbose {
-            self.stderr_line(&self.paint_stderr(&terminal_safe(message), "2"));
+            self.stderr_line(&self.paint_stderr(&terminal_message(message), "2"));
         }
     }
 
     /// An error is always shown, even with `-q`.
     pub fn error(&self, message: &str, hint: Option<&str>) {
         let label = self.paint_stderr("error", "31;1");
-        self.stderr_line(&format!("{label}: {}", terminal_safe(message)));
+        self.stderr_line(&format!("{label}: {}", terminal_message(message)));
         if let Some(hint) = hint {
             let label = self.paint_stderr("hint", "36;1");
-            self.stderr_line(&format!("{label}: {}", terminal_safe(hint)));
+            self.stderr_line(&format!("{label}: {}", terminal_message(hint)));
         }
     }
 

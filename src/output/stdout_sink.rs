@@ -1,17 +1,20 @@
 //! Downloaded bytes on stdout, through the printer: exact bytes when piped; on a terminal, made
-//! safe by [`terminal_bytes`] (control characters other than newline and tab shown as escapes) so
-//! server data cannot drive it, even when a control character is split across two chunks.
+//! safe by a [`TerminalStream`] (control and invisible characters other than newline and tab shown
+//! as escapes) so server data cannot drive or disguise it, even when a character is split across
+//! two chunks.
 
 use crate::save::sink::ByteSink;
 
-use super::{terminal_bytes, Printer};
+use super::sanitize::TerminalStream;
+use super::Printer;
 
 /// Stdout as a [`ByteSink`]; `bytes` counts what was handed to it.
 pub struct StdoutSink {
     printer: Printer,
     terminal: bool,
-    /// A trailing 0xC2 byte held back, so a C1 control split across chunks is still caught.
-    carry: Option<u8>,
+    /// On a terminal: what is held back between chunks, so a character split across them is
+    /// still judged whole.
+    escaper: TerminalStream,
     pub bytes: u64,
     /// Keep going (dropping the bytes) once the reader has closed stdout, for when stdout is only
     /// an echo of a file being saved.
@@ -24,7 +27,7 @@ impl StdoutSink {
         StdoutSink {
             terminal: printer.stdout_is_tty(),
             printer: printer.clone(),
-            carry: None,
+            escaper: TerminalStream::default(),
             bytes: 0,
             tolerate_close: false,
             closed: false,
@@ -54,10 +57,11 @@ impl StdoutSink {
 
     /// Writes what was held back. Call at the end.
     pub fn finish(&mut self) -> anyhow::Result<()> {
-        match self.carry.take() {
-            Some(byte) => self.put(&[byte]),
-            None => Ok(()),
+        let rest = self.escaper.finish();
+        if rest.is_empty() {
+            return Ok(());
         }
+        self.put(&rest)
     }
 }
 
@@ -67,12 +71,7 @@ impl ByteSink for StdoutSink {
         if !self.terminal {
             return self.put(data);
         }
-        let mut input = Vec::with_capacity(data.len() + 1);
-        input.extend(self.carry.take());
-        input.extend_from_slice(data);
-        if input.last() == Some(&0xC2) {
-            self.carry = input.pop();
-        }
-        self.put(&terminal_bytes(&input))
+        let safe = self.escaper.push(data);
+        self.put(&safe)
     }
 }

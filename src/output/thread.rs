@@ -67,12 +67,14 @@ pub fn print_thread(printer: &Printer, thread: &Thread) -> anyhow::Result<()> {
     let metadata = if thread.metadata.is_empty() {
         "-".to_string()
     } else {
-        thread
+        // Made safe (and cut) as one cell: a thousand long labels must not make a huge one.
+        let text = thread
             .metadata
             .iter()
-            .map(|(k, v)| format!("{}={}", terminal_safe(k), terminal_safe(v)))
+            .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        terminal_safe(&text).into_owned()
     };
     let rows: Vec<(&str, String)> = vec![
         ("Thread", terminal_safe(&thread.thread_id).into_owned()),

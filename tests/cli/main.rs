@@ -13,6 +13,7 @@ mod human_output;
 mod jq;
 mod proxy;
 mod readme;
+mod real_server;
 mod results;
 mod thread_actions;
 mod thread_basics;

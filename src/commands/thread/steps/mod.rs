@@ -31,10 +31,12 @@ async fn summaries(ctx: &Context, thread_id: &str) -> anyhow::Result<Vec<StepSum
         ..ResultQuery::default()
     };
     let result = client.get_thread_result(thread_id, &query).await?;
-    if !result.steps.is_empty() || result.steps_executed == 0 {
+    if !result.steps.is_empty() {
         return Ok(result.steps);
     }
-    // A server whose metadata-only answer leaves the steps out.
+    // A server whose metadata-only answer leaves the steps out (the dev server's does, as the
+    // reference allows). `steps_executed` cannot tell a thread with no steps yet: it counts only
+    // completed steps, and a thread can fail at its first.
     let result = client
         .get_thread_result(thread_id, &ResultQuery::default())
         .await?;

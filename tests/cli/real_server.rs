@@ -1,0 +1,157 @@
+//! Issue 16: what a real server may do that our dev server did not. Event identity from what an
+//! event means (replays stamped afresh), every yield kept, text that cannot fool the eye,
+//! messages this client cannot read, and the quirks a production service has. Each case drives
+//! the real binary against the dev server and one of its fault switches.
+
+use std::path::PathBuf;
+
+use crate::support::{Run, TestEnv};
+use dodil::devserver::Faults;
+use serde_json::Value;
+
+/// A server with these faults and scenario files (`(file name, YAML)`), at test speed.
+fn env_with(faults: &str, scenarios: &[(&str, &str)]) -> (TestEnv, tempfile::TempDir) {
+    let scripts = tempfile::tempdir().unwrap();
+    for (name, yaml) in scenarios {
+        std::fs::write(scripts.path().join(name), yaml).unwrap();
+    }
+    let dir: PathBuf = scripts.path().to_path_buf();
+    let faults = Faults::parse(faults).unwrap();
+    let env = TestEnv::with(move |s| {
+        s.faults = faults;
+        s.scripts_dir = Some(dir);
+    });
+    (env, scripts)
+}
+
+/// No character that could drive a terminal, or reorder or hide text on it.
+#[track_caller]
+fn assert_nothing_invisible(what: &str, text: &str) {
+    let bad = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c as u32, 0x200B | 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF | 0x2028 | 0x2029)
+    };
+    assert!(
+        !text.chars().any(bad),
+        "{what} has hidden characters: {text:?}"
+    );
+}
+
+// ---- 3. No text that can fool the eye ---------------------------------------------------------
+
+const TROJAN: &str = r#"name: t/trojan
+steps:
+  - path: "1"
+    name: "access\u202Enimda\u202C check"
+    tool: "zero\u200Bwidth\u2066tool\u2069"
+    duration_ms: 10
+  - path: "2"
+    name: "family 👨‍👩‍👧 and \u200Fmarks\u200E"
+    duration_ms: 10
+    fail: "denied\u202E: txt.exe\uFEFF"
+"#;
+
+#[test]
+fn bidi_and_invisible_characters_are_escaped_for_people_and_kept_in_json() {
+    let (env, _scripts) = env_with("", &[("trojan.yaml", TROJAN)]);
+    let run = env.thread(["run", "t/trojan"]);
+    run.code_is(1);
+    assert_nothing_invisible("run stderr", &run.stderr);
+    let id = run.thread_id();
+    run.stderr_has("denied\\u{202e}: txt.exe\\u{feff}");
+
+    for args in [
+        vec!["get", id.as_str()],
+        vec!["steps", id.as_str()],
+        vec!["steps", id.as_str(), "--step", "1"],
+        vec!["watch", id.as_str()],
+        vec!["list"],
+    ] {
+        let run = env.thread(&args);
+        assert_nothing_invisible(&format!("{args:?} stdout"), &run.stdout);
+        assert_nothing_invisible(&format!("{args:?} stderr"), &run.stderr);
+    }
+    let steps = env.thread(["steps", &id]);
+    steps
+        .success()
+        .stdout_has("access\\u{202e}nimda\\u{202c} check")
+        // An emoji sequence keeps its joiners; the bare marks do not.
+        .stdout_has("family 👨\u{200d}👩\u{200d}👧 and \\u{200f}marks\\u{200e}");
+    env.thread(["steps", &id, "--step", "1"])
+        .success()
+        .stdout_has("zero\\u{200b}width\\u{2066}tool\\u{2069}");
+
+    // JSON keeps the server's text exactly.
+    let doc = env.thread(["steps", &id, "-o", "json"]).success().json();
+    let names: Vec<&str> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[0], "access\u{202e}nimda\u{202c} check");
+    let thread = env.thread(["get", &id, "-o", "json"]).success().json();
+    assert!(thread["error"]
+        .as_str()
+        .unwrap()
+        .ends_with("denied\u{202e}: txt.exe\u{feff}"));
+}
+
+#[test]
+fn a_huge_error_is_cut_for_people_and_whole_in_json_and_yaml() {
+    let env = TestEnv::start();
+    let input = r#"{"steps": 1, "error_bytes": 1000000}"#;
+    let run = env.thread(["run", "demo/big", "--input", input]);
+    run.code_is(1);
+    let id = run.thread_id();
+    // The ending line quotes the error, cut.
+    let ending = run
+        .stderr_lines()
+        .into_iter()
+        .find(|l| l.contains("failed at"))
+        .unwrap_or_else(|| panic!("no ending line\n{run}"))
+        .to_string();
+    assert!(ending.len() < 1000, "{} bytes", ending.len());
+    assert!(
+        ending.ends_with("… (976.1 KiB more; -o json shows it all)"),
+        "{ending}"
+    );
+
+    let get = env.thread(["get", &id]);
+    get.success();
+    let error_row = get
+        .stdout_lines()
+        .into_iter()
+        .find(|l| l.starts_with("Error:"))
+        .unwrap()
+        .to_string();
+    assert!(error_row.len() < 1000, "{} bytes", error_row.len());
+    assert!(error_row.contains("generated error: the step failed"));
+    assert!(
+        error_row.ends_with("more; -o json shows it all)"),
+        "{error_row}"
+    );
+    // The step tree and the step's detail are cut the same way.
+    let detail = env.thread(["steps", &id, "--step", "1"]);
+    assert!(detail.success().stdout.len() < 4000, "{detail}");
+
+    // Whole in JSON and YAML.
+    let thread = env.thread(["get", &id, "-o", "json"]).success().json();
+    let error = thread["error"].as_str().unwrap();
+    assert!(error.len() > 1_000_000, "{} bytes", error.len());
+    let yaml = env.thread(["get", &id, "-o", "yaml"]).success().yaml();
+    assert_eq!(yaml["error"].as_str().unwrap(), error);
+    let step = env
+        .thread(["steps", &id, "--step", "1", "-o", "json"])
+        .success()
+        .json();
+    assert_eq!(step["error"].as_str().unwrap().len(), 1_000_000);
+}
+
+#[allow(dead_code)]
+fn kinds(run: &Run) -> Vec<String> {
+    run.jsonl()
+        .iter()
+        .map(|v: &Value| v["event"].as_str().unwrap().to_string())
+        .collect()
+}
