@@ -86,6 +86,7 @@ impl DevServerArgs {
             // Reached through --faults output-break=K[:N] / only-org=NAME.
             output_break: None,
             only_org: None,
+            ..Faults::default()
         };
         if let Some(spec) = &self.faults {
             faults.merge(Faults::parse(spec).context("--faults")?);

@@ -33,6 +33,10 @@ pub struct Faults {
     pub watch_no_terminal: bool,
     /// `watch-unimplemented`: WatchThread and WatchStep answer UNIMPLEMENTED.
     pub watch_unimplemented: bool,
+    /// `watch-restamp`: watch streams stamp each event with the time it is sent (a yield's own
+    /// `timestamp_ms` too), so a replay carries new timestamps, as a server that rebuilds its
+    /// replay from the thread's state does.
+    pub watch_restamp: bool,
     /// `unavailable=METHOD:N`: the first N calls of METHOD (or `*`: of each method) answer
     /// UNAVAILABLE. Repeatable.
     pub unavailable: Vec<(String, u32)>,
@@ -113,6 +117,7 @@ impl Faults {
             "watch-drop-after" => self.watch_drop_after = Some(num("N")?),
             "watch-no-terminal" => self.watch_no_terminal = flag()?,
             "watch-unimplemented" => self.watch_unimplemented = flag()?,
+            "watch-restamp" => self.watch_restamp = flag()?,
             "unavailable" => self
                 .unavailable
                 .push(parse_unavailable(value.unwrap_or(""))?),
@@ -138,7 +143,7 @@ impl Faults {
             },
             _ => bail!(
                 "unknown fault `{name}`; known: watch-drop-after=N, watch-no-terminal, \
-                 watch-unimplemented, unavailable=METHOD:N, latency-ms=MS, page-repeat, \
+                 watch-unimplemented, watch-restamp, unavailable=METHOD:N, latency-ms=MS, page-repeat, \
                  chunk-skip=K, chunk-repeat=K, chunk-reorder=K, chunk-short=K, chunk-no-final, \
                  chunk-extra, meta-total-mismatch, result-total-mismatch, bad-enums, \
                  hostile-names, huge-message, artifact-size-mismatch, artifact-size-smaller, \
@@ -154,6 +159,7 @@ impl Faults {
             watch_drop_after,
             watch_no_terminal,
             watch_unimplemented,
+            watch_restamp,
             unavailable,
             latency_ms,
             page_repeat,
@@ -176,6 +182,7 @@ impl Faults {
         self.watch_drop_after = watch_drop_after.or(self.watch_drop_after);
         self.watch_no_terminal |= watch_no_terminal;
         self.watch_unimplemented |= watch_unimplemented;
+        self.watch_restamp |= watch_restamp;
         self.unavailable.extend(unavailable);
         self.latency_ms = self.latency_ms.max(latency_ms);
         self.page_repeat |= page_repeat;
@@ -253,6 +260,7 @@ impl fmt::Display for Faults {
         };
         on(self.watch_no_terminal, "watch-no-terminal");
         on(self.watch_unimplemented, "watch-unimplemented");
+        on(self.watch_restamp, "watch-restamp");
         on(self.page_repeat, "page-repeat");
         on(self.chunk_no_final, "chunk-no-final");
         on(self.chunk_extra, "chunk-extra");

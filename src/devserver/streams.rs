@@ -79,7 +79,10 @@ impl Service {
                 if e.is_terminal() && f.watch_no_terminal {
                     return;
                 }
-                if let Some(pe) = convert::thread_event(&v, e) {
+                if let Some(mut pe) = convert::thread_event(&v, e) {
+                    if f.watch_restamp {
+                        restamp_thread_event(&mut pe);
+                    }
                     if tx.send(Ok(pe)).await.is_err() {
                         return;
                     }
@@ -146,7 +149,12 @@ impl Service {
         if tx.send(Ok(snap)).await.is_err() {
             return;
         }
-        let mut sent = 0usize;
+        // After the snapshot, the current run's events only: those of an earlier run (a failure
+        // a resume retried) are history the snapshot has already summed up.
+        let run_started = v.timeline.events.iter().rposition(|x| {
+            x.ts <= now && matches!(x.ev, Ev::StepStarted { step: s, .. } if s == step)
+        });
+        let mut sent = run_started.unwrap_or(0);
         let mut drop_after = DropAfter::new(f.watch_drop_after);
         loop {
             let Some(v) = self.0.store.get(&id) else {
@@ -161,6 +169,9 @@ impl Service {
                 let Some(mut pe) = convert::step_event(&v, step, ev) else {
                     continue;
                 };
+                if f.watch_restamp {
+                    pe.timestamp_ms = now_ms();
+                }
                 let retried = events[i + 1..]
                     .iter()
                     .any(|x| matches!(x.ev, Ev::StepStarted { step: s, .. } if s == step));
@@ -314,6 +325,15 @@ impl Service {
                 }
             }
         }
+    }
+}
+
+/// `watch-restamp`: the event as a replay rebuilt now would carry it.
+fn restamp_thread_event(event: &mut proto::ThreadEvent) {
+    let now = now_ms();
+    event.timestamp_ms = now;
+    if let Some(proto::thread_event::Event::Yielded(y)) = &mut event.event {
+        y.timestamp_ms = now;
     }
 }
 

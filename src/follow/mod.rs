@@ -12,6 +12,7 @@
 //! return an outcome or a `Stop` that the entry points here turn into the error to report.
 
 mod policy;
+pub(crate) mod seq_set;
 pub mod step;
 mod stop;
 mod thread;

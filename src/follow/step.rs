@@ -1,8 +1,10 @@
 //! The step engine: follows one step (`thread watch ID --step PATH`) to its end or a pause, by the
 //! thread engine's rules where they apply:
 //!
-//! - WatchStep first; each new event goes to the [`StepObserver`]. A replayed event is dropped
-//!   (by kind and timestamp; a snapshot when the status it shows is not new).
+//! - WatchStep first; each new event goes to the [`StepObserver`]. A replayed event is dropped by
+//!   what it means, never by its timestamp (a replay may stamp it afresh): a snapshot when the
+//!   status it shows is not new, a decision once (a decide step chooses once a run, and following
+//!   ends with the run), the step's end once (it ends the follow).
 //! - A stream that ends or breaks without the step's end is confirmed with GetThreadResult (the
 //!   step's status) and reopened. A stream that stays silent is not an error: after a while the
 //!   step's status is looked at (an `ask` step pauses the thread, and WatchStep has no event for
@@ -76,7 +78,8 @@ pub(super) async fn follow<S: StepSource>(
         options,
         observer,
         retries: Retries::new(options.retry_budget),
-        seen: HashSet::new(),
+        decided: false,
+        unknown: HashSet::new(),
         status: None,
     };
     let end = guarded(engine.run(), options).await?;
@@ -93,8 +96,10 @@ struct StepEngine<'a, S> {
     options: &'a FollowOptions,
     observer: &'a mut dyn StepObserver,
     retries: Retries,
-    /// Identities of the events reported: kind and timestamp.
-    seen: HashSet<(&'static str, i64)>,
+    /// A decision was reported.
+    decided: bool,
+    /// Events of kinds this client does not know, by timestamp: nothing better to go by.
+    unknown: HashSet<i64>,
     /// The last status reported (by a snapshot, an end event or a look).
     status: Option<StepStatus>,
 }
@@ -220,7 +225,10 @@ impl<S: StepSource> StepEngine<'_, S> {
     fn report(&mut self, event: StepEvent) -> Result<(), Stop> {
         let new = match &event.kind {
             StepEventKind::Snapshot(snapshot) => self.status != Some(snapshot.status),
-            kind => self.seen.insert((kind.name(), event.timestamp_ms)),
+            StepEventKind::Decision(_) => !std::mem::replace(&mut self.decided, true),
+            // The first end ends the follow: there is no second to tell apart.
+            StepEventKind::Done(_) | StepEventKind::Failed(_) => true,
+            StepEventKind::Unknown => self.unknown.insert(event.timestamp_ms),
         };
         if !new {
             return Ok(());

@@ -8,7 +8,9 @@
 //!    (not UNIMPLEMENTED) the stream is tried again now and then.
 //! 3. When the stream ends or breaks without a terminal event, GetThread confirms: terminal →
 //!    done; otherwise the stream is reopened with jittered exponential backoff, and the events the
-//!    new stream replays are dropped by identity ([`crate::model::EventKey`]). A terminal event is
+//!    new stream replays are dropped by what they mean (`thread/ledger.rs`: a thread starts once,
+//!    a step runs again only after it failed or the thread was resumed, a yield is its sequence;
+//!    never by timestamp, which a replay may stamp afresh). A terminal event is
 //!    confirmed too, and GetThread's answer stands over it (a replayed `failed` of a thread
 //!    resumed since is history); only while GetThread cannot confirm it (it fails, or answers
 //!    a status this client cannot name) does the stream's word end the follow, after
@@ -22,19 +24,20 @@
 //! This file holds the loop (stream, else poll; reopen), GetThread's side of it (checks, polling,
 //! the [`TerminalClaim`]) and the outcome; reading one stream is `thread/stream.rs`.
 
-use std::collections::HashSet;
 use std::future::Future;
 
 use tokio::time::{sleep, Instant};
 
 use crate::client::{CallError, Client, EventStream};
-use crate::model::{EventKey, Thread, ThreadEvent, ThreadStatus};
+use crate::model::{Thread, ThreadEvent, ThreadStatus};
 
 use super::policy::{guarded, Backoff, Look, Retries, MAX_DOUBTS, STREAM_RETRY_EVERY};
 use super::stop::Stop;
 use super::{End, FollowOptions, FollowOutcome, Observer};
+use ledger::Ledger;
 use stream::{Opening, StreamEnd};
 
+mod ledger;
 mod stream;
 
 /// What the engine needs from a server; [`Client`] in the program, a script in unit tests.
@@ -66,7 +69,7 @@ pub(super) async fn follow<S: Source>(
         options,
         observer,
         retries: Retries::new(options.retry_budget),
-        seen: HashSet::new(),
+        ledger: Ledger::default(),
         last: None,
         claim: None,
         stream_step: String::new(),
@@ -100,8 +103,8 @@ struct Engine<'a, S> {
     options: &'a FollowOptions,
     observer: &'a mut dyn Observer,
     retries: Retries,
-    /// Identity of every event reported so far.
-    seen: HashSet<EventKey>,
+    /// What has been reported, to know a replay from news.
+    ledger: Ledger,
     /// The thread as GetThread last described it.
     last: Option<Thread>,
     /// The stream's terminal event, while it may still be the end.
@@ -241,7 +244,15 @@ impl<S: Source> Engine<'_, S> {
             .last
             .as_ref()
             .is_some_and(|t| t.status == ThreadStatus::Paused);
+        let was_waiting = self
+            .last
+            .as_ref()
+            .is_some_and(|t| matches!(t.status, ThreadStatus::Paused | ThreadStatus::Failed));
         let status = thread.status;
+        if was_waiting && matches!(status, ThreadStatus::Running | ThreadStatus::Pending) {
+            // Resumed: a step may run again, even one that completed.
+            self.ledger.resumed();
+        }
         self.observer.thread(&thread);
         self.last = Some(thread);
         if asking == Asking::InsteadOfStream && changed {
@@ -286,7 +297,7 @@ impl<S: Source> Engine<'_, S> {
 
     /// Reports an event unless it was reported before. Returns whether it was new.
     fn report(&mut self, event: &ThreadEvent) -> Result<bool, Stop> {
-        if !self.seen.insert(event.key()) {
+        if !self.ledger.admit(event) {
             return Ok(false);
         }
         if event.kind.terminal_status().is_none() && self.claim.is_some() {

@@ -102,15 +102,6 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// What makes an event itself, so a replayed copy is recognised whatever stream brought it:
-/// the kind, the step path, and the yield's sequence number or else the event's timestamp.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct EventKey {
-    kind: &'static str,
-    step_path: String,
-    order: i64,
-}
-
 impl EventKind {
     /// The kind as it appears in JSON (`stepStarted`).
     pub fn name(&self) -> &'static str {
@@ -164,19 +155,6 @@ impl ThreadEvent {
                 current_step_path: thread.current_step_path.clone(),
                 current_step_name: thread.current_step_name.clone(),
             }),
-        }
-    }
-
-    pub fn key(&self) -> EventKey {
-        let order = match &self.kind {
-            // `sequence` is a monotonic per-thread counter: the strongest identity a yield has.
-            EventKind::Yielded(y) => y.sequence,
-            _ => self.timestamp_ms,
-        };
-        EventKey {
-            kind: self.kind.name(),
-            step_path: self.kind.step_path().to_string(),
-            order,
         }
     }
 }
@@ -238,23 +216,5 @@ mod tests {
             serde_json::to_string(&unknown).unwrap(),
             r#"{"threadId":"thr_1","timestampMs":5,"event":"unknown"}"#
         );
-    }
-
-    #[test]
-    fn identity_ignores_the_stream_but_not_the_step_or_time() {
-        let started = |path: &str, ts| ThreadEvent {
-            thread_id: "t".into(),
-            timestamp_ms: ts,
-            kind: EventKind::StepStarted(StepStarted {
-                step_path: path.into(),
-                name: "n".into(),
-                primitive: "execute".into(),
-                tool: String::new(),
-            }),
-        };
-        assert_eq!(started("1", 10).key(), started("1", 10).key());
-        assert_ne!(started("1", 10).key(), started("2", 10).key());
-        // The same step run again after a resume is a new event.
-        assert_ne!(started("1", 10).key(), started("1", 99).key());
     }
 }

@@ -13,7 +13,7 @@ use serde::{Serialize, Serializer};
 
 mod result;
 
-pub use event::{EventKey, EventKind, ThreadEvent};
+pub use event::{EventKind, ThreadEvent};
 pub use result::{
     DataChunk, OutputMessage, OutputMeta, StepDetail, StepDiagnostics, StepMessage, StepSummary,
     ThreadResult, YieldedValue,

@@ -3,6 +3,7 @@
 //! messages this client cannot read, and the quirks a production service has. Each case drives
 //! the real binary against the dev server and one of its fault switches.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::support::{Run, TestEnv};
@@ -146,6 +147,113 @@ fn a_huge_error_is_cut_for_people_and_whole_in_json_and_yaml() {
         .success()
         .json();
     assert_eq!(step["error"].as_str().unwrap().len(), 1_000_000);
+}
+
+/// A server slow enough that a follow sees the thread run (demo/etl takes ~1.2 s).
+fn slow_env(faults: &str) -> TestEnv {
+    let faults = Faults::parse(faults).unwrap();
+    TestEnv::with(move |s| {
+        s.speed = 5.0;
+        s.faults = faults;
+    })
+}
+
+/// How many times each event was printed by `-o jsonl`: by kind and step path, a yield by its
+/// sequence.
+fn tally(run: &Run) -> BTreeMap<(String, String), usize> {
+    let mut tally = BTreeMap::new();
+    for v in run.jsonl() {
+        let kind = v["event"].as_str().unwrap().to_string();
+        let body = &v[&kind];
+        let what = match body["sequence"].as_i64() {
+            Some(n) => format!("#{n}"),
+            None => ["stepPath", "failedStepPath"]
+                .iter()
+                .find_map(|k| body[k].as_str())
+                .unwrap_or("")
+                .to_string(),
+        };
+        *tally.entry((kind, what)).or_insert(0) += 1;
+    }
+    tally
+}
+
+fn count(tally: &BTreeMap<(String, String), usize>, kind: &str, what: &str) -> usize {
+    tally
+        .get(&(kind.to_string(), what.to_string()))
+        .copied()
+        .unwrap_or(0)
+}
+
+// ---- 1. Event identity from meaning -----------------------------------------------------------
+
+#[test]
+fn replays_stamped_afresh_print_each_step_once() {
+    // Every stream ends after one live event, and every reconnect replays the thread with new
+    // timestamps: a pipeline counting steps must count each once.
+    let env = slow_env("watch-drop-after=1,watch-restamp");
+    let run = env.thread(["run", "demo/etl", "-o", "jsonl"]);
+    run.success();
+    let tally = tally(&run);
+    let steps = ["1", "1.0", "1.0.1", "1.0.2", "1.1", "2", "2.1", "3", "4"];
+    for path in steps {
+        assert_eq!(
+            count(&tally, "stepStarted", path),
+            1,
+            "{path}: {tally:?}\n{run}"
+        );
+        assert_eq!(count(&tally, "stepCompleted", path), 1, "{path}: {tally:?}");
+    }
+    for seq in 1..=4 {
+        assert_eq!(count(&tally, "yielded", &format!("#{seq}")), 1, "{tally:?}");
+    }
+    assert_eq!(count(&tally, "started", ""), 1, "{tally:?}");
+    assert_eq!(count(&tally, "completed", ""), 1, "{tally:?}");
+}
+
+#[test]
+fn a_step_retried_after_a_resume_is_printed_twice_and_its_replays_never() {
+    let env = slow_env("watch-drop-after=1,watch-restamp");
+    let failed = env.thread(["run", "demo/fail"]);
+    failed.code_is(1);
+    let id = failed.thread_id();
+    env.thread(["resume", &id, "--input", "{}"]).success();
+    let run = env.thread(["watch", &id, "-o", "jsonl"]);
+    run.success();
+    let tally = tally(&run);
+    assert_eq!(count(&tally, "stepStarted", "1"), 1, "{tally:?}\n{run}");
+    assert_eq!(count(&tally, "stepStarted", "2"), 2, "{tally:?}");
+    assert_eq!(count(&tally, "stepFailed", "2"), 1, "{tally:?}");
+    assert_eq!(count(&tally, "stepCompleted", "2"), 1, "{tally:?}");
+    assert_eq!(count(&tally, "stepCompleted", "3"), 1, "{tally:?}");
+    assert_eq!(count(&tally, "completed", ""), 1, "{tally:?}");
+}
+
+#[test]
+fn step_events_replayed_afresh_print_once_and_a_retried_step_follows_its_new_run() {
+    let env = slow_env("watch-drop-after=1,watch-restamp");
+    let id = env.create("demo/etl", &[]);
+    let run = env.thread(["watch", &id, "--step", "2", "-o", "jsonl"]);
+    run.success();
+    let kinds: Vec<String> = run
+        .jsonl()
+        .iter()
+        .map(|v| v["event"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "decision").count(),
+        1,
+        "{run}"
+    );
+    assert_eq!(kinds.iter().filter(|k| *k == "done").count(), 1, "{run}");
+
+    // A step in its second run: the first run's failure is history, not this run's end.
+    let failed = env.thread(["run", "demo/fail"]);
+    let id = failed.thread_id();
+    env.thread(["resume", &id, "--input", "{}"]).success();
+    env.thread(["watch", &id, "--step", "2", "-o", "jsonl"])
+        .success()
+        .stdout_has("\"event\":\"done\"");
 }
 
 #[allow(dead_code)]

@@ -27,6 +27,8 @@ enum Open {
         upto: usize,
         then: Then,
     },
+    /// Sends exactly these events, then `then`.
+    These(Vec<StepEvent>, Then),
 }
 
 #[derive(Clone)]
@@ -88,9 +90,14 @@ impl StepSource for Fake {
             .unwrap_or_else(|| self.default_open.clone());
         match open {
             Open::Fail(error) => Err(error),
-            Open::Events { upto, then } => {
+            Open::Events { .. } | Open::These(..) => {
+                let (events, then) = match open {
+                    Open::Events { upto, then } => (self.timeline[..upto].to_vec(), then),
+                    Open::These(events, then) => (events, then),
+                    Open::Fail(_) => unreachable!(),
+                };
                 let events: Vec<Result<StepEvent, CallError>> =
-                    self.timeline[..upto].iter().cloned().map(Ok).collect();
+                    events.into_iter().map(Ok).collect();
                 let head = tokio_stream::iter(events);
                 Ok(match then {
                     Then::End => Box::pin(head),
@@ -483,4 +490,51 @@ async fn a_replayed_failure_is_reported_once() {
     assert_eq!(outcome.status, StepStatus::Failed);
     assert_eq!(outcome.exit_status(), ExitStatus::ThreadFailed);
     assert_eq!(recorder.events, timeline);
+}
+
+// ---- Identity from meaning (issue 16) ------------------------------------------------------
+
+#[tokio::test(start_paused = true)]
+async fn a_replay_stamped_afresh_is_reported_once() {
+    // The reopened stream sends the snapshot and the decision again, every timestamp new.
+    let again: Vec<StepEvent> = decide()
+        .into_iter()
+        .map(|mut e| {
+            e.timestamp_ms += 1000;
+            e
+        })
+        .collect();
+    let fake = Fake::new(decide())
+        .opens(vec![
+            Open::These(decide()[..2].to_vec(), Then::End),
+            Open::These(again.clone(), Then::End),
+        ])
+        .statuses(vec![Ok(StepStatus::Running)]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
+    let mut expected = decide()[..2].to_vec();
+    expected.push(again[2].clone());
+    assert_eq!(recorder.events, expected);
+    assert_eq!(fake.watch_calls.get(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stream_without_its_snapshot_still_follows_the_step() {
+    // A server that streams from where the step is: no snapshot, the decision, then the stream
+    // ends; the reconnect repeats the decision (stamped afresh) and ends the step.
+    let timeline = decide();
+    let mut decision_again = timeline[1].clone();
+    decision_again.timestamp_ms = 999;
+    let fake = Fake::new(timeline.clone())
+        .opens(vec![
+            Open::These(vec![timeline[1].clone()], Then::End),
+            Open::These(vec![decision_again, timeline[2].clone()], Then::End),
+        ])
+        .statuses(vec![Ok(StepStatus::Running)]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().status, StepStatus::Completed);
+    let kinds: Vec<&str> = recorder.events.iter().map(|e| e.kind.name()).collect();
+    // The look after the first stream ended found the step running: a thin snapshot.
+    assert_eq!(kinds, ["decision", "snapshot", "done"]);
+    assert_eq!(recorder.events[0], timeline[1]);
 }

@@ -100,7 +100,10 @@ impl<S: Source> Engine<'_, S> {
         )
         .await;
         let mut reading = match opened {
-            Ok(stream) => Reading::new(stream),
+            Ok(stream) => {
+                self.ledger.new_stream();
+                Reading::new(stream)
+            }
             Err(error) => return self.failed_early(error, opening, FailedAt::Open),
         };
         loop {

@@ -28,6 +28,8 @@ enum Open {
         upto: usize,
         then: Then,
     },
+    /// Sends exactly these events, then `then`.
+    These(Vec<ThreadEvent>, Then),
 }
 
 #[derive(Clone)]
@@ -83,9 +85,14 @@ impl Source for Fake {
             .unwrap_or_else(|| self.default_open.clone());
         match open {
             Open::Fail(status) => Err(status),
-            Open::Events { upto, then } => {
+            Open::Events { .. } | Open::These(..) => {
+                let (events, then) = match open {
+                    Open::Events { upto, then } => (self.timeline[..upto].to_vec(), then),
+                    Open::These(events, then) => (events, then),
+                    Open::Fail(_) => unreachable!(),
+                };
                 let events: Vec<Result<ThreadEvent, CallError>> =
-                    self.timeline[..upto].iter().cloned().map(Ok).collect();
+                    events.into_iter().map(Ok).collect();
                 let head = tokio_stream::iter(events);
                 Ok(match then {
                     Then::End => Box::pin(head),
@@ -494,4 +501,330 @@ async fn the_streams_end_stands_when_get_thread_keeps_failing() {
     assert_eq!(outcome.end, End::Terminal);
     assert_eq!(outcome.thread.status, ThreadStatus::Completed);
     assert_eq!(recorder.events, hello(), "the end is not reported twice");
+}
+
+// ---- Identity from meaning (issue 16) ------------------------------------------------------
+
+/// The same events, stamped `delta` ms later (a replay rebuilt from the thread's state), a
+/// yield's own timestamp too.
+fn restamped(events: &[ThreadEvent], delta: i64) -> Vec<ThreadEvent> {
+    events
+        .iter()
+        .cloned()
+        .map(|mut e| {
+            e.timestamp_ms += delta;
+            if let EventKind::Yielded(y) = &mut e.kind {
+                y.timestamp_ms += delta;
+            }
+            e
+        })
+        .collect()
+}
+
+fn step_started(ts: i64, path: &str) -> ThreadEvent {
+    event(
+        ts,
+        EventKind::StepStarted(StepStarted {
+            step_path: path.into(),
+            name: format!("step{path}"),
+            primitive: "execute".into(),
+            tool: "t".into(),
+        }),
+    )
+}
+
+fn step_completed(ts: i64, path: &str) -> ThreadEvent {
+    event(
+        ts,
+        EventKind::StepCompleted(StepCompleted {
+            step_path: path.into(),
+            name: format!("step{path}"),
+            duration_ms: 5,
+        }),
+    )
+}
+
+fn step_failed(ts: i64, path: &str) -> ThreadEvent {
+    use crate::model::event::StepFailed;
+    event(
+        ts,
+        EventKind::StepFailed(StepFailed {
+            step_path: path.into(),
+            name: format!("step{path}"),
+            error: "boom".into(),
+        }),
+    )
+}
+
+fn thread_failed(ts: i64, path: &str) -> ThreadEvent {
+    use crate::model::event::ThreadFailed;
+    event(
+        ts,
+        EventKind::Failed(ThreadFailed {
+            error: "boom".into(),
+            failed_step_path: path.into(),
+            failed_step_name: format!("step{path}"),
+        }),
+    )
+}
+
+fn completed(ts: i64) -> ThreadEvent {
+    event(
+        ts,
+        EventKind::Completed(ThreadCompleted {
+            duration_ms: 11,
+            steps_executed: 2,
+        }),
+    )
+}
+
+fn yielded(ts: i64, sequence: i64) -> ThreadEvent {
+    event(
+        ts,
+        EventKind::Yielded(crate::model::YieldedValue {
+            step_path: "1".into(),
+            name: "step1".into(),
+            value_data: bytes::Bytes::from_static(b"{}"),
+            sequence,
+            timestamp_ms: ts,
+        }),
+    )
+}
+
+/// `(kind, step path)` of each event reported, for comparing by meaning.
+fn meanings(events: &[ThreadEvent]) -> Vec<(&'static str, String)> {
+    events
+        .iter()
+        .map(|e| (e.kind.name(), e.kind.step_path().to_string()))
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_replay_stamped_afresh_after_a_drop_is_dropped_by_meaning() {
+    let mut timeline = hello();
+    timeline.insert(3, yielded(5, 1));
+    let fake = Fake::new(timeline.clone())
+        .opens(vec![
+            Open::Events {
+                upto: 4,
+                then: Then::Break(fail(Code::Unavailable, "connection reset")),
+            },
+            // Everything again, every timestamp new.
+            Open::These(restamped(&timeline, 1000), Then::End),
+        ])
+        .gets(vec![
+            Ok(thread(ThreadStatus::Running, "2")),
+            Ok(thread(ThreadStatus::Completed, "2")),
+        ]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
+    assert_eq!(meanings(&recorder.events), meanings(&timeline));
+    // The first four as they came, the rest from the replay.
+    assert_eq!(recorder.events[..4], timeline[..4]);
+    assert_eq!(recorder.events[4..], restamped(&timeline, 1000)[4..]);
+}
+
+/// A thread whose step 2 failed, was resumed, ran again and completed.
+fn failed_resumed_completed() -> Vec<ThreadEvent> {
+    let mut timeline = hello()[..3].to_vec();
+    timeline.extend([
+        step_started(7, "2"),
+        step_failed(9, "2"),
+        thread_failed(9, "2"),
+        step_started(20, "2"),
+        step_completed(25, "2"),
+        completed(25),
+    ]);
+    timeline
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_step_run_again_after_its_failure_is_news_and_its_replay_is_not() {
+    let timeline = failed_resumed_completed();
+    let fake = Fake::new(timeline.clone())
+        .opens(vec![
+            // Up to the second start of step 2, then the connection drops.
+            Open::Events {
+                upto: 7,
+                then: Then::Break(fail(Code::Unavailable, "reset")),
+            },
+            // A replay of it all, stamped afresh, the old `failed` included.
+            Open::These(restamped(&timeline, 500), Then::End),
+        ])
+        .gets(vec![
+            // The `failed` is checked (the thread was resumed), then the drop.
+            Ok(thread(ThreadStatus::Running, "2")),
+            Ok(thread(ThreadStatus::Running, "2")),
+            Ok(thread(ThreadStatus::Completed, "2")),
+        ]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
+    assert_eq!(meanings(&recorder.events), meanings(&timeline));
+    assert_eq!(fake.watch_calls.get(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_second_failure_is_news_when_the_replay_leaves_the_first_out() {
+    // A server that replays from the thread's state sends only the latest `failed`.
+    let mut timeline = failed_resumed_completed();
+    timeline.truncate(7);
+    timeline.extend([step_failed(30, "2"), thread_failed(30, "2")]);
+    let mut replay = timeline.clone();
+    replay.remove(5); // the superseded `failed`
+    let fake = Fake::new(timeline.clone())
+        .opens(vec![
+            Open::Events {
+                upto: 7,
+                then: Then::Break(fail(Code::Unavailable, "reset")),
+            },
+            Open::These(restamped(&replay, 500), Then::End),
+        ])
+        .gets(vec![
+            Ok(thread(ThreadStatus::Running, "2")),
+            Ok(thread(ThreadStatus::Running, "2")),
+            Ok(thread(ThreadStatus::Failed, "2")),
+        ]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::ThreadFailed);
+    assert_eq!(meanings(&recorder.events), meanings(&timeline));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_completed_step_run_again_after_a_resume_is_news() {
+    // Live-only streams (no replay): step 1 runs, the thread pauses, is resumed, and step 1
+    // runs again (a server that re-runs a step on resume).
+    let first = vec![step_started(2, "1"), step_completed(7, "1")];
+    let again = vec![
+        step_started(20, "1"),
+        step_completed(25, "1"),
+        completed(25),
+    ];
+    let fake = Fake::new(hello())
+        .opens(vec![
+            Open::These(first.clone(), Then::End),
+            // An empty stream: GetThread, asked after it, sees the resume.
+            Open::These(Vec::new(), Then::End),
+            Open::These(again.clone(), Then::End),
+        ])
+        .gets(vec![
+            Ok(thread(ThreadStatus::Paused, "1")),
+            Ok(thread(ThreadStatus::Running, "1")),
+            Ok(thread(ThreadStatus::Completed, "1")),
+        ]);
+    let options = FollowOptions {
+        wait_paused: true,
+        ..options()
+    };
+    let (result, recorder) = follow_fake(&fake, &options).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
+    let mut expected = first;
+    expected.extend(again);
+    assert_eq!(recorder.events, expected);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stream_that_starts_mid_thread_is_judged_by_the_steps_state() {
+    // No `started`: the server streams from where the thread is. The reconnect repeats the
+    // current step's start, stamped afresh.
+    let fake = Fake::new(hello())
+        .opens(vec![
+            Open::These(
+                vec![step_started(7, "2")],
+                Then::Break(fail(Code::Unavailable, "reset")),
+            ),
+            Open::These(
+                vec![
+                    step_started(900, "2"),
+                    step_completed(901, "2"),
+                    completed(901),
+                ],
+                Then::End,
+            ),
+        ])
+        .gets(vec![
+            Ok(thread(ThreadStatus::Running, "2")),
+            Ok(thread(ThreadStatus::Completed, "2")),
+        ]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
+    assert_eq!(
+        recorder.events,
+        vec![
+            step_started(7, "2"),
+            step_completed(901, "2"),
+            completed(901)
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn out_of_order_step_events_are_each_reported_once() {
+    // Step 1's end before its start, step 2's start before step 1's end; the replay keeps the
+    // disorder and stamps it afresh.
+    let timeline = vec![
+        hello()[0].clone(),
+        step_completed(7, "1"),
+        step_started(7, "2"),
+        step_started(2, "1"),
+        step_completed(12, "2"),
+        completed(12),
+    ];
+    let fake = Fake::new(timeline.clone())
+        .opens(vec![
+            Open::Events {
+                upto: 4,
+                then: Then::End,
+            },
+            Open::These(restamped(&timeline, 100), Then::End),
+        ])
+        .gets(vec![
+            Ok(thread(ThreadStatus::Running, "2")),
+            Ok(thread(ThreadStatus::Completed, "2")),
+        ]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
+    assert_eq!(meanings(&recorder.events), meanings(&timeline));
+
+    // The same disorder in a stream that starts mid-thread.
+    let mid = timeline[1..].to_vec();
+    let fake = Fake::new(mid.clone())
+        .opens(vec![
+            Open::Events {
+                upto: 3,
+                then: Then::End,
+            },
+            Open::These(restamped(&mid[1..], 100), Then::End),
+        ])
+        .gets(vec![
+            Ok(thread(ThreadStatus::Running, "2")),
+            Ok(thread(ThreadStatus::Completed, "2")),
+        ]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
+    assert_eq!(meanings(&recorder.events), meanings(&mid));
+}
+
+#[tokio::test(start_paused = true)]
+async fn duplicate_events_in_one_stream_are_reported_once() {
+    let mut timeline = hello();
+    let twice = |i: usize| timeline[i].clone();
+    let doubled = vec![
+        twice(0),
+        twice(0),
+        twice(1),
+        twice(1),
+        twice(2),
+        twice(2),
+        yielded(3, 1),
+        yielded(3, 1),
+        twice(3),
+        twice(4),
+        twice(5),
+        twice(5),
+    ];
+    timeline.insert(3, yielded(3, 1));
+    let fake = Fake::new(doubled).gets(vec![Ok(thread(ThreadStatus::Completed, "2"))]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
+    assert_eq!(meanings(&recorder.events), meanings(&timeline));
 }
