@@ -290,6 +290,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         }
         'dodil;scriptum;thread;resume' {
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'With --watch: once the thread has ended, save its output and step files to DIR, and every value it yielded (also those before the resume) to yields.jsonl')
             [CompletionResult]::new('--follow-timeout', '--follow-timeout', [CompletionResultType]::ParameterName, 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)')
             [CompletionResult]::new('--retry-budget', '--retry-budget', [CompletionResultType]::ParameterName, 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
@@ -304,6 +305,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Then follow the thread to its end, as `thread watch` does')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)')
             [CompletionResult]::new('--wait-paused', '--wait-paused', [CompletionResultType]::ParameterName, 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4')
             [CompletionResult]::new('--insecure-allow-plaintext', '--insecure-allow-plaintext', [CompletionResultType]::ParameterName, 'Allow sending a token over plaintext http:// to a host that is not loopback')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors only) [env: RUST_LOG=error]')

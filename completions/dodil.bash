@@ -1656,13 +1656,17 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__resume)
-            opts="-o -q -v -h --input --watch --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --watch --save --force --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --save)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

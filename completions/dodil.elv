@@ -277,6 +277,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;thread;resume'= {
             cand --input 'New input for the waiting or failed step: inline JSON, @FILE, or @- for stdin'
+            cand --save 'With --watch: once the thread has ended, save its output and step files to DIR, and every value it yielded (also those before the resume) to yields.jsonl'
             cand --follow-timeout 'Stop following after DUR, e.g. 30m (exit 6; the thread goes on running)'
             cand --retry-budget 'How long to keep retrying while the server cannot be reached or keeps failing, before giving up with exit 6'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
@@ -291,6 +292,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --jq 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line'
             cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
             cand --watch 'Then follow the thread to its end, as `thread watch` does'
+            cand --force 'Let --save use a non-empty DIR, replacing dodil''s files in it (other files are left alone)'
             cand --wait-paused 'Keep following while the thread is paused for `thread resume`, instead of exiting with 4'
             cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
             cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'

@@ -288,6 +288,15 @@ pub struct ResumeArgs {
     #[arg(long)]
     pub watch: bool,
 
+    /// With --watch: once the thread has ended, save its output and step files to DIR, and every
+    /// value it yielded (also those before the resume) to yields.jsonl
+    #[arg(long, value_name = "DIR", requires = "watch")]
+    pub save: Option<PathBuf>,
+
+    /// Let --save use a non-empty DIR, replacing dodil's files in it (other files are left alone)
+    #[arg(long, requires = "save")]
+    pub force: bool,
+
     #[command(flatten)]
     pub follow: FollowArgs,
 }

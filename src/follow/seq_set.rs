@@ -42,12 +42,9 @@ impl SeqSet {
             .is_some_and(|(_, &end)| end >= n)
     }
 
+    /// How many numbers it holds.
     pub fn len(&self) -> u64 {
         self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 }
 

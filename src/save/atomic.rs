@@ -316,7 +316,7 @@ fn sync_dir(dir: &Path) {
 }
 
 /// A local write failure: the file is named, the download counts as incomplete (exit 7).
-fn write_error(name: &str, err: &std::io::Error) -> anyhow::Error {
+pub(crate) fn write_error(name: &str, err: &std::io::Error) -> anyhow::Error {
     CliError::new(
         ExitStatus::DownloadIncomplete,
         format!("cannot write {name}: {err}"),

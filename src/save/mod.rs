@@ -13,6 +13,7 @@
 //! - `step_files`: `steps/<path>/…`, committed once the step stream has validated.
 //! - [`summary`]: the `summary.json` a save writes last.
 //! - [`worker`]: the queue-fed thread behind the writer and the hasher.
+//! - [`yields`]: `yields.jsonl` from every yield a follow saw, merged with GetThreadResult's list.
 //!
 //! [`save_result`] writes `output.json`, `yields.jsonl`, `steps/<path>/…`, and `summary.json`
 //! last. A payload whose stream breaks the rules gets no file; the problem is recorded in
@@ -35,6 +36,7 @@ pub mod step_stream;
 pub mod summary;
 pub mod verify;
 pub mod worker;
+pub mod yields;
 
 use std::collections::BTreeMap;
 
@@ -43,10 +45,11 @@ use crate::model::{Thread, ThreadResult};
 
 use atomic::{AtomicFile, FileEntry};
 use download::{DownloadError, Downloader};
-use layout::{SaveDir, OUTPUT_FILE, SUMMARY_FILE, YIELDS_FILE};
+use layout::{SaveDir, OUTPUT_FILE, SUMMARY_FILE};
 use sink::ByteSink;
 use step_files::save_steps;
-use summary::{OutputInfo, Summary, SummaryParts};
+use summary::{OutputInfo, Summary, SummaryParts, YieldsInfo};
+use yields::{write_yields, YieldLog, YieldsSource};
 
 /// A payload that could not be saved, and the exit code it calls for.
 #[derive(Clone, Debug)]
@@ -116,15 +119,17 @@ fn write_small(dir: &SaveDir, rel: &str, bytes: &[u8]) -> anyhow::Result<FileEnt
 }
 
 /// Saves everything about a terminal thread into `dir`. `tee` also receives the output bytes
-/// (stdout, when the command prints the output too). Local failures (disk full, permission,
-/// Ctrl-C dropping this future) end the save at once with no partial file under a final name;
-/// a payload the server got wrong is recorded and the rest is still saved.
+/// (stdout, when the command prints the output too); `yields` holds what a follow saw. Local
+/// failures (disk full, permission, Ctrl-C dropping this future) end the save at once with no
+/// partial file under a final name; a payload the server got wrong is recorded and the rest is
+/// still saved.
 pub async fn save_result(
     downloader: Downloader<'_>,
     thread: &Thread,
     result: &ThreadResult,
     dir: &SaveDir,
     tee: Option<&mut dyn ByteSink>,
+    yields: Option<YieldLog>,
 ) -> anyhow::Result<(Saved, Summary)> {
     let mut saved = Saved::default();
 
@@ -132,25 +137,33 @@ pub async fn save_result(
     let output = save_output(downloader, result, dir, tee, &mut saved).await?;
 
     // yields.jsonl
-    let yields_file = if result.yielded_values.is_empty() {
-        None
-    } else {
-        let mut text = String::new();
-        for value in &result.yielded_values {
-            text.push_str(&serde_json::to_string(value)?);
-            text.push('\n');
-        }
-        let entry = write_small(dir, YIELDS_FILE, text.as_bytes())?;
-        let name = entry.path.clone();
+    let followed = yields.is_some();
+    let written = write_yields(dir, yields, result)?;
+    let yields_file = written.file.as_ref().map(|entry| entry.path.clone());
+    if let Some(entry) = written.file {
         saved.files.push(entry);
-        Some(name)
+    }
+    let count = yield_count(result).max(i64::try_from(written.saved).unwrap_or(i64::MAX));
+    let yields_info = YieldsInfo {
+        count,
+        saved: written.saved,
+        capped: yields_capped(result),
+        source: written.source,
+        complete: i64::try_from(written.saved).unwrap_or(i64::MAX) >= count,
+        file: yields_file,
     };
-    let yields_capped = yields_capped(result);
-    if yields_capped {
+    if !yields_info.complete {
+        let why = match (followed, written.source) {
+            (true, YieldsSource::Stream | YieldsSource::StreamAndResult) => {
+                "the follow did not see them all (it began late, or polled instead of streaming)"
+            }
+            (true, _) => "the follow saw none of them",
+            (false, _) => "the thread was not followed",
+        };
         downloader.reporter.on_warning(&format!(
-            "the server listed {} of {} yielded values (the API offers no call for the rest)",
+            "yields.jsonl has {} of the {count} values the thread yielded: {why}, and the server lists only {} (the API offers no call for the rest)",
+            yields_info.saved,
             result.yielded_values.len(),
-            result.total_yielded
         ));
     }
 
@@ -171,8 +184,7 @@ pub async fn save_result(
 
     let parts = SummaryParts {
         output,
-        yields_file,
-        yields_capped,
+        yields: yields_info,
         steps,
         step_dirs,
     };

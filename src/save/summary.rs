@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::model::{StepSummary, Thread, ThreadResult, ThreadStatus};
 
 use super::atomic::FileEntry;
-use super::{yield_count, Saved};
+use super::yields::YieldsSource;
+use super::Saved;
 
 /// `summary.json`.
 #[derive(Clone, Debug, Serialize)]
@@ -54,12 +55,17 @@ pub struct OutputInfo {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct YieldsInfo {
-    /// How many values the thread yielded (`total_yielded`, never fewer than listed).
+    /// How many values the thread yielded (`total_yielded`, never fewer than saved).
     pub count: i64,
     /// How many are in yields.jsonl.
-    pub saved: usize,
-    /// Whether the server capped the inline list (the API has no call for the rest).
+    pub saved: u64,
+    /// Whether the server capped GetThreadResult's inline list (the API has no call for the rest).
     pub capped: bool,
+    /// Where the list came from: `stream` (a follow saw every value), `result` (GetThreadResult's
+    /// list), `streamAndResult`, or `none`.
+    pub source: YieldsSource,
+    /// Whether yields.jsonl holds every value the thread yielded.
+    pub complete: bool,
     pub file: Option<String>,
 }
 
@@ -75,8 +81,7 @@ pub struct SummaryStep {
 /// What the save found out on the way, for the summary.
 pub(super) struct SummaryParts {
     pub output: Option<OutputInfo>,
-    pub yields_file: Option<String>,
-    pub yields_capped: bool,
+    pub yields: YieldsInfo,
     /// The step summaries (GetThreadResult's, else the step stream's).
     pub steps: Vec<StepSummary>,
     /// Step path → its directory in DIR, for the steps saved.
@@ -107,12 +112,7 @@ impl Summary {
             total_steps: thread.total_steps,
             output: parts.output,
             output_total_bytes: result.output_total_bytes,
-            yields: YieldsInfo {
-                count: yield_count(result),
-                saved: result.yielded_values.len(),
-                capped: parts.yields_capped,
-                file: parts.yields_file,
-            },
+            yields: parts.yields,
             steps: parts
                 .steps
                 .iter()

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::support::{Run, TestEnv};
+use crate::support::{Execute, Run, TestEnv};
 use dodil::devserver::Faults;
 use serde_json::Value;
 
@@ -254,6 +254,134 @@ fn step_events_replayed_afresh_print_once_and_a_retried_step_follows_its_new_run
     env.thread(["watch", &id, "--step", "2", "-o", "jsonl"])
         .success()
         .stdout_has("\"event\":\"done\"");
+}
+
+// ---- 2. Every yield kept ------------------------------------------------------------------
+
+/// The sequences in `DIR/yields.jsonl`, in file order.
+fn saved_sequences(dir: &std::path::Path) -> Vec<i64> {
+    std::fs::read_to_string(dir.join("yields.jsonl"))
+        .expect("yields.jsonl")
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["sequence"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect()
+}
+
+fn summary_yields(dir: &std::path::Path) -> Value {
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    summary["yields"].clone()
+}
+
+const MANY_YIELDS: &str = r#"{"steps": 3, "yields": 250}"#;
+
+#[test]
+fn run_save_keeps_every_yield_past_the_unary_cap_in_order_once() {
+    // Reconnects after every 5 live events, each replaying with new timestamps.
+    let env = slow_env("watch-drop-after=5,watch-restamp");
+    let dir = env.path("run");
+    env.thread_cmd(["run", "demo/big", "--input", MANY_YIELDS, "--save"])
+        .arg(&dir)
+        .run()
+        .success();
+    assert_eq!(saved_sequences(&dir), (1..=250).collect::<Vec<_>>());
+    let yields = summary_yields(&dir);
+    assert_eq!(yields["count"], 250);
+    assert_eq!(yields["saved"], 250);
+    assert_eq!(yields["capped"], true, "GetThreadResult listed only 100");
+    assert_eq!(yields["source"], "stream");
+    assert_eq!(yields["complete"], true);
+    env.scriptum(["verify"]).code_is(2);
+    env.scriptum_cmd(["verify"]).arg(&dir).run().success();
+}
+
+#[test]
+fn result_wait_save_keeps_every_yield_even_of_an_ended_thread() {
+    let env = TestEnv::start();
+    let id = env.finished("demo/big", &["--input", MANY_YIELDS]);
+
+    // Without a follow, the unary list is all there is: said so.
+    let dir = env.path("plain");
+    env.thread_cmd(["result", &id, "--save"])
+        .arg(&dir)
+        .run()
+        .success()
+        .stderr_has("yields.jsonl has 100 of the 250 values the thread yielded: the thread was not followed");
+    assert_eq!(saved_sequences(&dir), (1..=100).collect::<Vec<_>>());
+    let yields = summary_yields(&dir);
+    assert_eq!(
+        (yields["source"].as_str(), yields["complete"].as_bool()),
+        (Some("result"), Some(false))
+    );
+
+    // --wait follows first: the stream replays the thread from its start.
+    let dir = env.path("waited");
+    env.thread_cmd(["result", &id, "--wait", "--save"])
+        .arg(&dir)
+        .run()
+        .success()
+        .stderr_lacks("values the thread yielded");
+    assert_eq!(saved_sequences(&dir), (1..=250).collect::<Vec<_>>());
+    assert_eq!(summary_yields(&dir)["complete"], true);
+}
+
+#[test]
+fn a_follow_that_had_to_poll_knows_its_yields_are_incomplete() {
+    let env = slow_env("watch-unimplemented");
+    let dir = env.path("polled");
+    env.thread_cmd(["run", "demo/big", "--input", MANY_YIELDS, "--save"])
+        .arg(&dir)
+        .run()
+        .success()
+        .stderr_has("yields.jsonl has 100 of the 250 values the thread yielded: the follow saw none of them");
+    let yields = summary_yields(&dir);
+    assert_eq!(yields["source"], "result");
+    assert_eq!(yields["complete"], false);
+    assert_eq!(saved_sequences(&dir).len(), 100);
+}
+
+const YIELD_THEN_FAIL: &str = r#"name: t/yield-fail
+steps:
+  - path: "1"
+    name: produce
+    duration_ms: 20
+    yields: [PLACEHOLDER]
+  - path: "2"
+    name: flaky
+    duration_ms: 10
+    fail: "try again"
+  - path: "3"
+    name: produce_more
+    duration_ms: 20
+    yields: [PLACEHOLDER]
+"#;
+
+#[test]
+fn resume_watch_save_keeps_the_yields_from_before_and_after_the_resume() {
+    let values: Vec<String> = (0..60).map(|i| format!("{{i: {i}}}")).collect();
+    let yaml = YIELD_THEN_FAIL.replace("PLACEHOLDER", &values.join(", "));
+    let (env, _scripts) = env_with("watch-drop-after=7,watch-restamp", &[("y.yaml", &yaml)]);
+    let failed = env.thread(["run", "t/yield-fail"]);
+    failed.code_is(1);
+    let id = failed.thread_id();
+    // --save needs --watch.
+    env.thread(["resume", &id, "--save", "x"]).code_is(2);
+    let dir = env.path("resumed");
+    env.thread_cmd(["resume", &id, "--input", "{}", "--watch", "--save"])
+        .arg(&dir)
+        .run()
+        .success();
+    assert_eq!(saved_sequences(&dir), (1..=120).collect::<Vec<_>>());
+    let yields = summary_yields(&dir);
+    assert_eq!(
+        (yields["count"].as_i64(), yields["complete"].as_bool()),
+        (Some(120), Some(true))
+    );
+    assert!(dir.join("output.json").exists() && dir.join("steps/3/step.json").exists());
 }
 
 #[allow(dead_code)]

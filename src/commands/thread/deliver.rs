@@ -19,17 +19,18 @@ use crate::save::layout::SaveDir;
 use crate::save::memory::EMBED_LIMIT;
 use crate::save::sink::{too_large, MemorySink};
 use crate::save::summary::Summary;
+use crate::save::yields::YieldLog;
 use crate::save::{save_result, Saved};
 
 /// With --save, output larger than this is not also poured onto a terminal.
 const TERMINAL_ECHO_LIMIT: u64 = 1024 * 1024;
 
 /// What to do with a thread's result once it has ended.
-pub(crate) struct ResultPlan<'a> {
+pub(crate) struct ResultPlan {
     /// Whether the result goes to stdout.
     pub print: Print,
     /// `--save DIR`, if given.
-    pub save: Option<SaveTo<'a>>,
+    pub save: Option<SaveTo>,
     /// How much the stderr summary says.
     pub summary: SummaryScope,
 }
@@ -43,10 +44,21 @@ pub(crate) enum Print {
     Nothing,
 }
 
-/// `--save DIR [--force]`.
-pub(crate) struct SaveTo<'a> {
-    pub dir: &'a Path,
-    pub force: bool,
+/// `--save DIR`, prepared (before any follow, so the yields it keeps have somewhere to go).
+pub(crate) struct SaveTo {
+    pub dir: SaveDir,
+    /// Every yield a follow saw, when the command followed the thread.
+    pub yields: Option<YieldLog>,
+}
+
+impl SaveTo {
+    /// Prepares `--save DIR [--force]` (refused at once if DIR cannot be used); `follows`: the
+    /// command follows the thread first, keeping its yields.
+    pub fn prepare(dir: &Path, force: bool, follows: bool) -> anyhow::Result<SaveTo> {
+        let dir = SaveDir::prepare(dir, force)?;
+        let yields = follows.then(|| YieldLog::new(&dir));
+        Ok(SaveTo { dir, yields })
+    }
 }
 
 /// What `thread result` does once the thread has ended: print the output and/or save everything,
@@ -59,7 +71,7 @@ pub(crate) struct SaveTo<'a> {
 pub(crate) async fn deliver(
     ctx: &Context,
     thread_id: &str,
-    plan: ResultPlan<'_>,
+    plan: ResultPlan,
 ) -> anyhow::Result<ExitStatus> {
     let result = fetch_result(ctx, thread_id).await?;
     if result.status == ThreadStatus::Paused {
@@ -86,14 +98,14 @@ pub(crate) async fn deliver(
         return Ok(ExitStatus::for_thread(result.status));
     };
 
-    let dir = SaveDir::prepare(save.dir, save.force)?;
+    let SaveTo { dir, yields } = save;
     let thread = ctx.client().await?.get_thread(thread_id).await?;
     if ctx.output == OutputFormat::Table {
         print_result_summary(&ctx.printer, &result, plan.summary);
     }
     // Saving can take long: Ctrl-C drops the work (and with it every temporary file).
     let echo = EchoMode::choose(plan.print, ctx.output, ctx.printer.stdout_is_tty(), &result);
-    let work = save_and_echo(ctx, &thread, &result, &dir, echo);
+    let work = save_and_echo(ctx, &thread, &result, &dir, echo, yields);
     let (saved, summary) = crate::interrupt::race_with(work, || {
         CliError::new(ExitStatus::Interrupted, crate::interrupt::SAVE_INTERRUPTED).with_hint(
             format!(
@@ -173,6 +185,7 @@ async fn save_and_echo(
     result: &ThreadResult,
     dir: &SaveDir,
     echo: EchoMode,
+    yields: Option<YieldLog>,
 ) -> anyhow::Result<(Saved, Summary)> {
     let view = SaveView::new(&ctx.printer);
     let downloader = Downloader::new(ctx.client().await?, &ctx.settings, &view);
@@ -184,11 +197,11 @@ async fn save_and_echo(
     }
     let saved = if echo == EchoMode::Stream {
         let mut stdout = StdoutSink::echo(&ctx.printer);
-        let saved = save_result(downloader, thread, result, dir, Some(&mut stdout)).await?;
+        let saved = save_result(downloader, thread, result, dir, Some(&mut stdout), yields).await?;
         stdout.finish()?;
         saved
     } else {
-        save_result(downloader, thread, result, dir, None).await?
+        save_result(downloader, thread, result, dir, None, yields).await?
     };
     if echo == EchoMode::Pretty {
         print_output_bytes(&ctx.printer, &result.output_data)?;

@@ -5,24 +5,60 @@
 use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::follow::{self, End, FollowOptions, FollowOutcome, Observer};
-use crate::model::{Thread, ThreadEvent};
+use crate::model::{EventKind, Thread, ThreadEvent};
 use crate::output::print_document;
 use crate::output::progress::FollowDisplay;
+use crate::save::yields::YieldLog;
 
 /// Follows a thread with the live display (or plain lines, or jsonl) and prints the closing
-/// line. Errors (refused, unreachable, timeout) come back for `error::report` to print.
+/// line; `keep` keeps every yield seen, for `--save`. Errors (refused, unreachable, timeout)
+/// come back for `error::report` to print.
 pub(crate) async fn follow_and_report(
     ctx: &Context,
     thread_id: &str,
     options: &FollowOptions,
+    keep: Option<&mut YieldLog>,
 ) -> anyhow::Result<FollowOutcome> {
     let mut display = FollowDisplay::new(&ctx.printer, ctx.output, thread_id);
-    let result = follow::follow(ctx, thread_id, options, &mut display).await;
+    let result = match keep {
+        Some(yields) => {
+            let mut keeping = Keeping {
+                display: &mut display,
+                yields,
+            };
+            follow::follow(ctx, thread_id, options, &mut keeping).await
+        }
+        None => follow::follow(ctx, thread_id, options, &mut display).await,
+    };
     match &result {
         Ok(outcome) => display.finish(outcome),
         Err(_) => display.clear(),
     }
     result
+}
+
+/// The display, and every yield kept on the way.
+struct Keeping<'a> {
+    display: &'a mut FollowDisplay,
+    yields: &'a mut YieldLog,
+}
+
+impl Observer for Keeping<'_> {
+    fn event(&mut self, event: &ThreadEvent) -> anyhow::Result<()> {
+        if let EventKind::Yielded(value) = &event.kind {
+            self.yields.add(value)?;
+        }
+        self.display.event(event)
+    }
+    fn thread(&mut self, thread: &Thread) {
+        self.display.thread(thread);
+    }
+    fn notice(&mut self, message: &str) {
+        self.display.notice(message);
+    }
+    fn following_through_pause(&mut self, thread_id: &str) {
+        self.display.following_through_pause(thread_id);
+    }
 }
 
 /// A thread that has already ended, reported as a follow would close: nothing to follow.

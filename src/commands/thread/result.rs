@@ -12,19 +12,22 @@ use super::deliver::{deliver, Print, ResultPlan, SaveTo};
 use super::follow_flow::follow_and_report;
 
 pub async fn run(ctx: &Context, args: ResultArgs) -> anyhow::Result<ExitStatus> {
+    // A DIR we may not use is refused before following; the follow keeps every yield it sees.
+    let mut save = match &args.save {
+        Some(dir) => Some(SaveTo::prepare(dir, args.force, args.wait)?),
+        None => None,
+    };
     if args.wait {
-        let outcome =
-            follow_and_report(ctx, &args.thread_id, &FollowOptions::from(&args.follow)).await?;
+        let options = FollowOptions::from(&args.follow);
+        let keep = save.as_mut().and_then(|s| s.yields.as_mut());
+        let outcome = follow_and_report(ctx, &args.thread_id, &options, keep).await?;
         if outcome.end == End::Interrupted {
             return Ok(outcome.exit_status());
         }
     }
     let plan = ResultPlan {
         print: Print::Result,
-        save: args.save.as_deref().map(|dir| SaveTo {
-            dir,
-            force: args.force,
-        }),
+        save,
         summary: if args.wait {
             SummaryScope::AfterFollow
         } else {

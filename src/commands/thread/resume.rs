@@ -4,15 +4,22 @@ use crate::cli::{OutputFormat, ResumeArgs};
 use crate::client::CallErrorKind;
 use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
-use crate::follow::FollowOptions;
+use crate::follow::{End, FollowOptions};
 use crate::input;
+use crate::output::result::SummaryScope;
 use crate::output::{print_document, terminal_safe};
 
+use super::deliver::{deliver, Print, ResultPlan, SaveTo};
 use super::follow_flow::{follow_and_report, print_final};
 
 pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> {
     let input_override = match &args.input {
         Some(value) => Some(input::read_json_arg("--input", value)?),
+        None => None,
+    };
+    // A DIR we may not use is refused before the thread is resumed.
+    let mut save = match &args.save {
+        Some(dir) => Some(SaveTo::prepare(dir, args.force, true)?),
         None => None,
     };
     let client = ctx.client().await?;
@@ -40,8 +47,17 @@ pub async fn run(ctx: &Context, args: ResumeArgs) -> anyhow::Result<ExitStatus> 
     if args.watch {
         ctx.printer
             .status(&format!("resumed thread {id}: now {status}; following it"));
-        let outcome =
-            follow_and_report(ctx, &args.thread_id, &FollowOptions::from(&args.follow)).await?;
+        let options = FollowOptions::from(&args.follow);
+        let keep = save.as_mut().and_then(|s| s.yields.as_mut());
+        let outcome = follow_and_report(ctx, &args.thread_id, &options, keep).await?;
+        if outcome.end == End::Terminal && save.is_some() {
+            let plan = ResultPlan {
+                print: Print::Nothing,
+                save,
+                summary: SummaryScope::AfterFollow,
+            };
+            return deliver(ctx, &args.thread_id, plan).await;
+        }
         print_final(ctx, &outcome)?;
         return Ok(outcome.exit_status());
     }

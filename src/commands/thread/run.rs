@@ -7,7 +7,6 @@ use crate::error::ExitStatus;
 use crate::follow::{End, FollowOptions};
 use crate::output::result::SummaryScope;
 use crate::output::terminal_safe;
-use crate::save::layout::SaveDir;
 
 use super::deliver::{deliver, Print, ResultPlan, SaveTo};
 use super::follow_flow::{follow_and_report, print_final};
@@ -15,10 +14,12 @@ use super::new_thread::create_thread;
 
 pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
     let options = FollowOptions::from(&args.follow);
-    // A DIR we may not use is refused before a thread is created for nothing.
-    if let Some(dir) = &args.save {
-        SaveDir::prepare(dir, args.force)?;
-    }
+    // A DIR we may not use is refused before a thread is created for nothing; the follow keeps
+    // every yield it sees there.
+    let mut save = match &args.save {
+        Some(dir) => Some(SaveTo::prepare(dir, args.force, true)?),
+        None => None,
+    };
     let created = create_thread(ctx, &args.create).await?;
     let id = created.thread_id;
     // At once, so an interrupted run can be found again.
@@ -27,7 +28,8 @@ pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
         terminal_safe(&id),
         terminal_safe(&args.create.script)
     ));
-    let outcome = follow_and_report(ctx, &id, &options).await?;
+    let keep = save.as_mut().and_then(|s| s.yields.as_mut());
+    let outcome = follow_and_report(ctx, &id, &options, keep).await?;
 
     if outcome.end == End::Terminal && (args.result || args.save.is_some()) {
         // With --result, `-o json|yaml` prints the result document alone (it carries the status).
@@ -37,10 +39,7 @@ pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
             } else {
                 Print::Nothing
             },
-            save: args.save.as_deref().map(|dir| SaveTo {
-                dir,
-                force: args.force,
-            }),
+            save,
             summary: SummaryScope::AfterFollow,
         };
         return deliver(ctx, &id, plan).await;

@@ -23,7 +23,7 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<ExitStatus> {
     };
     let outcome = match thread.filter(|t| t.status.is_terminal()) {
         Some(thread) => report_ended(ctx, thread)?,
-        None => follow_and_report(ctx, &args.thread_id, &options).await?,
+        None => follow_and_report(ctx, &args.thread_id, &options, None).await?,
     };
     print_final(ctx, &outcome)?;
     Ok(outcome.exit_status())
