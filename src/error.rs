@@ -174,6 +174,15 @@ fn classify(call: &CallError) -> (ExitStatus, Option<&'static str>) {
             ExitStatus::ServerRefused,
             Some("this server does not offer that call yet"),
         ),
+        // The server answered, but not in a form this client can take: asking again gets the
+        // same answer, so this is no "cannot reach" (6). Within a download it is exit 7.
+        K::Undecodable | K::MessageTooLarge => (
+            ExitStatus::ServerRefused,
+            Some(
+                "the server's answer does not fit this client's dodil.scriptum.v1 (a newer or \
+                 faulty server); quote the request id, if any, when reporting it",
+            ),
+        ),
         _ if call.certificate_rejected() => (
             ExitStatus::Unreachable,
             Some(

@@ -82,6 +82,10 @@ pub enum CallErrorKind {
     PermissionDenied,
     /// An answer larger than this client accepts in one message.
     MessageTooLarge,
+    /// An answer this client cannot decode (a string field that is not UTF-8, a malformed
+    /// message): the server does not speak this client's `dodil.scriptum.v1`, or speaks it
+    /// wrong. Asking again gets the same answer.
+    Undecodable,
     /// The server is busy, down or slow (UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED,
     /// ABORTED): the same call later may succeed.
     Transient,
@@ -151,6 +155,32 @@ impl CallError {
         self
     }
 
+    /// An answer this client could not read (`kind` is [`CallErrorKind::MessageTooLarge`] or
+    /// [`CallErrorKind::Undecodable`]); `message` says what was wrong, in our words.
+    pub fn unreadable(method: &'static str, kind: CallErrorKind, message: String) -> CallError {
+        let code = match kind {
+            CallErrorKind::MessageTooLarge => Code::OutOfRange,
+            _ => Code::Internal,
+        };
+        CallError {
+            method,
+            kind,
+            code,
+            message,
+            causes: Vec::new(),
+            request_id: None,
+        }
+    }
+
+    /// The answer arrived but could not be read: too large, or undecodable. Asking again would
+    /// get the same answer.
+    pub fn is_unreadable(&self) -> bool {
+        matches!(
+            self.kind,
+            CallErrorKind::MessageTooLarge | CallErrorKind::Undecodable
+        )
+    }
+
     /// No answer in time: transient.
     pub fn deadline(method: &'static str, message: impl Into<String>) -> CallError {
         CallError::new(method, Code::DeadlineExceeded, message)
@@ -179,6 +209,7 @@ impl CallError {
     pub fn is_retryable_mid_stream(&self) -> bool {
         self.is_retryable()
             || (!matches!(self.kind, CallErrorKind::Proxy(_))
+                && !self.is_unreadable()
                 && matches!(self.code, Code::Unknown | Code::Internal | Code::Cancelled))
     }
 
@@ -190,8 +221,12 @@ impl CallError {
                 .any(|text| text.to_ascii_lowercase().contains("certificate"))
     }
 
-    /// `message (CODE)`: the failure without the method, for notices and `-v` lines.
+    /// `message (CODE)`: the failure without the method, for notices and `-v` lines. An answer
+    /// this client could not read has no code of the server's to show: the message says it all.
     pub fn status_text(&self) -> String {
+        if self.is_unreadable() {
+            return self.message.clone();
+        }
         if self.message.is_empty() {
             self.code.name().to_string()
         } else {
@@ -209,6 +244,7 @@ fn classify(code: Code, message: &str) -> CallErrorKind {
         Code::Unauthenticated => K::Unauthenticated,
         Code::PermissionDenied => K::PermissionDenied,
         Code::OutOfRange if message.contains("too large") => K::MessageTooLarge,
+        Code::Internal if message.starts_with(DECODE_FAILED) => K::Undecodable,
         Code::Unavailable | Code::ResourceExhausted | Code::DeadlineExceeded | Code::Aborted => {
             K::Transient
         }
@@ -217,6 +253,61 @@ fn classify(code: Code, message: &str) -> CallErrorKind {
         }
         _ => K::Refused,
     }
+}
+
+/// How prost's decode errors begin (tonic reports them as INTERNAL).
+pub(super) const DECODE_FAILED: &str = "failed to decode Protobuf message";
+
+/// An answer tonic could not take, said in our words: a message over `limit` bytes, or one
+/// prost could not decode. `None` for any other failure.
+pub(super) fn unreadable(method: &'static str, code: Code, message: &str) -> Option<CallError> {
+    if code == Code::OutOfRange && message.contains("decoded message length too large") {
+        // tonic: "Error, decoded message length too large: found N bytes, the limit is: M bytes"
+        let numbers: Vec<i64> = message
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let text = match numbers.as_slice() {
+            [found, limit, ..] => format!(
+                "the server sent a message too large for this client ({}; the limit is {})",
+                crate::output::size(*found),
+                crate::output::size(*limit)
+            ),
+            _ => "the server sent a message too large for this client".to_string(),
+        };
+        return Some(CallError::unreadable(
+            method,
+            CallErrorKind::MessageTooLarge,
+            text,
+        ));
+    }
+    let detail = message.strip_prefix(DECODE_FAILED)?;
+    if code != Code::Internal {
+        return None;
+    }
+    // prost: "failed to decode Protobuf message: Inner.field: Outer.field: description", the
+    // field that failed first.
+    let parts: Vec<&str> = detail.trim_start_matches(':').trim().split(": ").collect();
+    let is_field = |p: &&&str| p.contains('.') && !p.contains(char::is_whitespace);
+    let fields = parts.iter().take_while(is_field).count();
+    let description = parts[fields..].join(": ");
+    let field = parts[..fields].first().copied();
+    let what = if description.contains("not UTF-8") {
+        "invalid UTF-8 in a string field".to_string()
+    } else {
+        format!("malformed: {description}")
+    };
+    let text = match field {
+        Some(field) => {
+            format!("the server sent a message this client cannot decode ({what}: {field})")
+        }
+        None => format!("the server sent a message this client cannot decode ({what})"),
+    };
+    Some(CallError::unreadable(
+        method,
+        CallErrorKind::Undecodable,
+        text,
+    ))
 }
 
 /// tonic reports a reset connection as UNKNOWN or INTERNAL with words like these.
@@ -274,6 +365,45 @@ mod tests {
             CallErrorKind::MessageTooLarge
         );
         assert_eq!(kind(Code::OutOfRange, "page 9"), CallErrorKind::Refused);
+    }
+
+    #[test]
+    fn answers_that_cannot_be_read_are_said_in_our_words() {
+        let err = unreadable(
+            "GetThread",
+            Code::Internal,
+            "failed to decode Protobuf message: Thread.thread_id: invalid string value: data is not UTF-8 encoded",
+        )
+        .unwrap();
+        assert_eq!(err.kind, CallErrorKind::Undecodable);
+        assert_eq!(
+            err.to_string(),
+            "GetThread: the server sent a message this client cannot decode (invalid UTF-8 in a string field: Thread.thread_id)"
+        );
+        assert!(!err.is_retryable() && !err.is_retryable_mid_stream());
+        let err = unreadable(
+            "WatchThread",
+            Code::Internal,
+            "failed to decode Protobuf message: invalid wire type value: 7",
+        )
+        .unwrap();
+        assert_eq!(
+            err.status_text(),
+            "the server sent a message this client cannot decode (malformed: invalid wire type value: 7)"
+        );
+        let err = unreadable(
+            "StreamThreadResult",
+            Code::OutOfRange,
+            "Error, decoded message length too large: found 41943085 bytes, the limit is: 33554432 bytes",
+        )
+        .unwrap();
+        assert_eq!(err.kind, CallErrorKind::MessageTooLarge);
+        assert_eq!(
+            err.status_text(),
+            "the server sent a message too large for this client (40.0 MiB; the limit is 32.0 MiB)"
+        );
+        assert!(unreadable("GetThread", Code::Internal, "oops").is_none());
+        assert!(unreadable("GetThread", Code::NotFound, DECODE_FAILED).is_none());
     }
 
     #[test]

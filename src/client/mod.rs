@@ -283,6 +283,10 @@ fn call_error(method: &'static str, status: tonic::Status) -> CallError {
     if status.code() == tonic::Code::Cancelled && status.message().contains("Timeout expired") {
         return CallError::deadline(method, "no answer before the call's deadline");
     }
+    let code = Code::from_i32(status.code() as i32);
+    if let Some(err) = error::unreadable(method, code, status.message()) {
+        return err.with_request_id(request_id(status.metadata()));
+    }
     let mut causes = Vec::new();
     let mut proxy = None;
     let mut cause = std::error::Error::source(&status);

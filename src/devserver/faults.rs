@@ -79,6 +79,12 @@ pub struct Faults {
     /// `artifact-size-smaller`: ListArtifacts announces every artifact 1000 bytes smaller (not
     /// below 0) than its download delivers, so the body runs past the announced size.
     pub artifact_size_smaller: bool,
+    /// `bad-utf8=METHOD`: METHOD's answers (or `*`: every method's) carry a string field that is
+    /// not UTF-8 (each thread id's first byte is 0xFF). Repeatable.
+    pub bad_utf8: Vec<String>,
+    /// `undecodable=METHOD`: the first message of METHOD's answers (or `*`: every method's) is not
+    /// valid protobuf. Repeatable.
+    pub undecodable: Vec<String>,
     /// `output-break=K[:N]`: the first N (default 1) StreamThreadResult streams this server
     /// answers end with UNAVAILABLE right after chunk K, as a dropped connection would (a
     /// stream with no chunk K counts as one of the N, and is sent whole).
@@ -137,6 +143,8 @@ impl Faults {
             "artifact-size-mismatch" => self.artifact_size_mismatch = flag()?,
             "artifact-size-smaller" => self.artifact_size_smaller = flag()?,
             "output-break" => self.output_break = Some(parse_break(value.unwrap_or(""))?),
+            "bad-utf8" => self.bad_utf8.push(parse_method(name, value)?),
+            "undecodable" => self.undecodable.push(parse_method(name, value)?),
             "only-org" => match value.map(str::trim).filter(|v| !v.is_empty()) {
                 Some(org) => self.only_org = Some(org.to_string()),
                 None => bail!("fault `only-org` needs an organization name, e.g. only-org=acme"),
@@ -147,7 +155,7 @@ impl Faults {
                  chunk-skip=K, chunk-repeat=K, chunk-reorder=K, chunk-short=K, chunk-no-final, \
                  chunk-extra, meta-total-mismatch, result-total-mismatch, bad-enums, \
                  hostile-names, huge-message, artifact-size-mismatch, artifact-size-smaller, \
-                 output-break=K[:N], only-org=NAME"
+                 output-break=K[:N], bad-utf8=METHOD, undecodable=METHOD, only-org=NAME"
             ),
         }
         Ok(())
@@ -177,6 +185,8 @@ impl Faults {
             artifact_size_mismatch,
             artifact_size_smaller,
             output_break,
+            bad_utf8,
+            undecodable,
             only_org,
         } = other;
         self.watch_drop_after = watch_drop_after.or(self.watch_drop_after);
@@ -200,6 +210,8 @@ impl Faults {
         self.artifact_size_mismatch |= artifact_size_mismatch;
         self.artifact_size_smaller |= artifact_size_smaller;
         self.output_break = output_break.or(self.output_break);
+        self.bad_utf8.extend(bad_utf8);
+        self.undecodable.extend(undecodable);
         self.only_org = only_org.or(self.only_org.take());
     }
 
@@ -222,6 +234,18 @@ fn parse_break(v: &str) -> anyhow::Result<(u32, u32)> {
         (Ok(k), Ok(n)) => Ok((k, n)),
         _ => bail!("fault `output-break` takes K or K:N (whole numbers), got {v:?}"),
     }
+}
+
+/// The `METHOD` (an RPC name, or `*`) of `bad-utf8` and `undecodable`.
+fn parse_method(fault: &str, value: Option<&str>) -> anyhow::Result<String> {
+    let m = value.map(str::trim).unwrap_or_default();
+    if m != "*" && !METHODS.contains(&m) {
+        bail!(
+            "fault `{fault}` needs METHOD: * or one of {} (got {m:?})",
+            METHODS.join(", ")
+        );
+    }
+    Ok(m.to_string())
 }
 
 pub fn parse_unavailable(v: &str) -> anyhow::Result<(String, u32)> {
@@ -291,6 +315,12 @@ impl fmt::Display for Faults {
         }
         if let Some((k, n)) = self.output_break {
             items.push(format!("output-break={k}:{n}"));
+        }
+        for m in &self.bad_utf8 {
+            items.push(format!("bad-utf8={m}"));
+        }
+        for m in &self.undecodable {
+            items.push(format!("undecodable={m}"));
         }
         if let Some(org) = &self.only_org {
             items.push(format!("only-org={org}"));
@@ -363,7 +393,8 @@ mod tests {
         assert!(f.bad_enums);
         assert_eq!(Faults::parse(&f.to_string()).unwrap(), f);
         let every = Faults::parse(
-            "artifact-size-mismatch,artifact-size-smaller,output-break=3,only-org=acme,chunk-extra",
+            "artifact-size-mismatch,artifact-size-smaller,output-break=3,only-org=acme,chunk-extra,\
+             bad-utf8=GetThread,undecodable=*,watch-restamp",
         )
         .unwrap();
         assert_eq!(every.output_break, Some((3, 1)));
@@ -382,6 +413,7 @@ mod tests {
             ("chunk-skip=x", "not a whole number"),
             ("unavailable=Foo:1", "unknown method"),
             ("bad-enums=7", "takes no value"),
+            ("bad-utf8=Nope", "needs METHOD"),
         ] {
             let e = Faults::parse(spec).unwrap_err().to_string();
             assert!(e.contains(needle), "{spec}: {e}");

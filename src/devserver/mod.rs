@@ -15,6 +15,7 @@ mod artifacts;
 mod convert;
 pub mod data;
 pub mod faults;
+mod mangle;
 mod scripts;
 mod service;
 mod store;
@@ -281,6 +282,8 @@ impl DevServer {
         let svc = ScriptumServiceServer::new(service::Service(Arc::new(shared)))
             .max_decoding_message_size(16 * 1024 * 1024)
             .max_encoding_message_size(usize::MAX);
+        // `bad-utf8` and `undecodable` break the bytes of answers on their way out.
+        let svc = mangle::Mangle::new(svc, &config.faults);
         let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener).map(|s| {
             s.inspect(|s| {
                 let _ = s.set_nodelay(true);

@@ -81,6 +81,7 @@ pub(super) async fn follow<S: StepSource>(
         decided: false,
         unknown: HashSet::new(),
         status: None,
+        poll_instead: false,
     };
     let end = guarded(engine.run(), options).await?;
     Ok(StepOutcome {
@@ -102,6 +103,8 @@ struct StepEngine<'a, S> {
     unknown: HashSet<i64>,
     /// The last status reported (by a snapshot, an end event or a look).
     status: Option<StepStatus>,
+    /// The stream sent an event this client cannot read: poll the status from now on.
+    poll_instead: bool,
 }
 
 impl<S: StepSource> StepEngine<'_, S> {
@@ -132,6 +135,9 @@ impl<S: StepSource> StepEngine<'_, S> {
             };
             if let Look::Over(end) = look {
                 return Ok(end);
+            }
+            if self.poll_instead {
+                return self.poll().await;
             }
             sleep(self.retries.capped(reopen.next())).await;
         }
@@ -166,6 +172,14 @@ impl<S: StepSource> StepEngine<'_, S> {
                     if self.status == Some(StepStatus::Paused) && !self.options.wait_paused {
                         return Ok(Look::Over(End::Paused));
                     }
+                }
+                Err(error) if error.is_unreadable() => {
+                    // Every stream opened again would replay it: poll the step's status instead.
+                    self.observer.notice(&format!(
+                        "{error}; polling the step's status instead (its events are not shown from here on)"
+                    ));
+                    self.poll_instead = true;
+                    return self.look().await;
                 }
                 Err(error) if error.is_retryable() => {
                     self.observer.notice(&format!(

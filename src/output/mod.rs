@@ -24,7 +24,7 @@ pub mod thread;
 
 pub use format::{age, duration_ms, local_time, size};
 pub use printer::{ColorChoice, Printer, Verbosity};
-pub use sanitize::{shell_word, terminal_bytes, terminal_safe};
+pub use sanitize::{shell_word, terminal_bytes, terminal_message, terminal_safe};
 pub use table::{kv_table, print_table, table};
 
 use serde::Serialize;

@@ -470,6 +470,8 @@ impl Observer for FollowDisplay {
         self.last_line = Instant::now();
         match &self.style {
             Style::Live { bar, .. } => {
+                // A notice may quote the server (a broken stream's status message).
+                let message = super::terminal_message(message);
                 bar.println(format!("{}: {message}", self.paint("note", "33")))
             }
             Style::Plain => self.printer.warn(message),

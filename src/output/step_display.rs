@@ -155,10 +155,12 @@ impl StepObserver for StepDisplay<'_> {
     }
 
     fn notice(&mut self, message: &str) {
+        // A notice may quote the server (a broken stream's status message).
+        let message = super::terminal_message(message);
         self.printer.status(&format!(
             "{} {}",
             clock(0),
-            self.printer.paint_stderr(message, "2")
+            self.printer.paint_stderr(&message, "2")
         ));
     }
 }

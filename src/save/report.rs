@@ -20,6 +20,14 @@ impl Stream {
             Stream::Steps => "steps",
         }
     }
+
+    /// What it carries, as problems name it: `thread output`, `step results`.
+    pub fn payload(self) -> &'static str {
+        match self {
+            Stream::Output => "thread output",
+            Stream::Steps => "step results",
+        }
+    }
 }
 
 /// How a stream's download ended.

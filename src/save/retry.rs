@@ -1,7 +1,8 @@
 //! The one retry rule both result streams follow. A stream is opened and read to its end; when
 //! it breaks mid-way with an error worth retrying, it is opened once more from the start and read
 //! again; a second break, or a failure to open it again, leaves the payload incomplete (exit 7).
-//! A refusal before the first message is an ordinary call error (exit 5/6).
+//! A refusal before the first message is an ordinary call error (exit 5/6). A message this client
+//! cannot read (undecodable, or over its size limit) is never retried: the payload is incomplete.
 //!
 //! What the messages mean, and how a second attempt avoids delivering a byte twice, is each
 //! stream's [`StreamReader`]'s business (`output_stream`, `step_stream`).
@@ -120,6 +121,15 @@ async fn attempts<R: StreamReader>(
                     return Ok(attempt);
                 }
                 Err(err) => {
+                    if err.is_unreadable() {
+                        // A message this client cannot read: another attempt would get the same
+                        // one. The payload cannot be had (exit 7), whatever came before.
+                        let what = format!("{}: {err}", R::STREAM.payload());
+                        return Err(DownloadError::Incomplete(match broke {
+                            Some(first) => format!("{first}; the retry broke too: {what}"),
+                            None => what,
+                        }));
+                    }
                     if messages == 0 && attempt == 1 && !err.is_retryable_mid_stream() {
                         return Err(DownloadError::Call(err));
                     }

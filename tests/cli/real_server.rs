@@ -384,6 +384,107 @@ fn resume_watch_save_keeps_the_yields_from_before_and_after_the_resume() {
     assert!(dir.join("output.json").exists() && dir.join("steps/3/step.json").exists());
 }
 
+// ---- 4. Messages this client cannot read -------------------------------------------------------
+
+/// The `error:` lines of a run: exactly one is expected.
+#[track_caller]
+fn the_error_line(run: &Run) -> String {
+    let errors: Vec<&str> = run
+        .stderr_lines()
+        .into_iter()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{run}");
+    assert!(!run.stderr.contains("panicked"), "{run}");
+    errors[0].to_string()
+}
+
+#[test]
+fn an_answer_this_client_cannot_decode_is_one_line_naming_the_rpc_and_exit_5() {
+    let (env, _s) = env_with("bad-utf8=GetThread,undecodable=ListThreads", &[]);
+    let id = env.create("demo/hello", &[]);
+    let get = env.thread(["get", &id]);
+    get.code_is(5);
+    assert!(
+        the_error_line(&get).starts_with(
+            "error: GetThread: the server sent a message this client cannot decode \
+             (invalid UTF-8 in a string field: Thread.thread_id) (request id req_"
+        ),
+        "{get}"
+    );
+    get.stderr_has("hint: the server's answer does not fit this client's dodil.scriptum.v1");
+    let list = env.thread(["list", "-o", "json"]);
+    list.code_is(5);
+    assert!(list.stdout.is_empty(), "{list}");
+    assert!(
+        the_error_line(&list).starts_with(
+            "error: ListThreads: the server sent a message this client cannot decode \
+             (malformed: invalid wire type value: 7)"
+        ),
+        "{list}"
+    );
+}
+
+#[test]
+fn a_payload_this_client_cannot_decode_is_not_saved_and_exit_7() {
+    // Step results undecodable: the output is saved, the steps are not.
+    let (env, _s) = env_with("bad-utf8=StreamStepResult", &[]);
+    let id = env.finished("demo/hello", &[]);
+    let dir = env.path("steps");
+    let run = env.thread_cmd(["result", &id, "--save"]).arg(&dir).run();
+    run.code_is(7);
+    assert!(
+        the_error_line(&run).starts_with(
+            "error: step results: StreamStepResult: the server sent a message this client cannot decode (invalid UTF-8"
+        ),
+        "{run}"
+    );
+    assert!(dir.join("output.json").exists() && !dir.join("steps").exists());
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["complete"], false);
+    assert!(summary["errors"][0]
+        .as_str()
+        .unwrap()
+        .contains("StreamStepResult"));
+
+    // The streamed output undecodable: no output.json.
+    let (env, _s) = env_with("undecodable=StreamThreadResult", &[]);
+    let id = env.finished("demo/big", &["--input", r#"{"bytes": 5000000}"#]);
+    let dir = env.path("output");
+    let run = env.thread_cmd(["result", &id, "--save"]).arg(&dir).run();
+    run.code_is(7);
+    assert!(the_error_line(&run).contains("thread output: StreamThreadResult: the server sent a message this client cannot decode"), "{run}");
+    assert!(!dir.join("output.json").exists());
+
+    // The result itself undecodable: nothing can be saved, and nothing is.
+    let (env, _s) = env_with("bad-utf8=GetThreadResult", &[]);
+    let id = env.finished("demo/hello", &[]);
+    let dir = env.path("nothing");
+    let run = env.thread_cmd(["result", &id, "--save"]).arg(&dir).run();
+    run.code_is(5);
+    the_error_line(&run);
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "DIR stays empty"
+    );
+}
+
+#[test]
+fn a_watch_event_this_client_cannot_decode_gives_way_to_polling() {
+    let (env, _s) = env_with("bad-utf8=WatchThread,undecodable=WatchStep", &[]);
+    let run = env.thread(["run", "demo/hello"]);
+    run.success().stderr_has(
+        "warning: WatchThread: the server sent a message this client cannot decode \
+         (invalid UTF-8 in a string field: ThreadEvent.thread_id); following by polling GetThread instead",
+    );
+    let id = env.create("demo/etl", &[]);
+    env.thread(["watch", &id, "--step", "2"])
+        .success()
+        .stderr_has("WatchStep: the server sent a message this client cannot decode (malformed: invalid wire type value: 7); polling the step's status instead");
+}
+
 #[allow(dead_code)]
 fn kinds(run: &Run) -> Vec<String> {
     run.jsonl()

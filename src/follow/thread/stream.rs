@@ -195,6 +195,9 @@ impl<S: Source> Engine<'_, S> {
         reading: &Reading,
         opening: Opening,
     ) -> Result<StreamEnd, Stop> {
+        if error.is_unreadable() {
+            return Ok(self.unreadable(&error));
+        }
         if !reading.delivered {
             return self.failed_early(error, opening, FailedAt::FirstEvent);
         }
@@ -213,6 +216,16 @@ impl<S: Source> Engine<'_, S> {
         Ok(reading.dropped())
     }
 
+    /// The stream sent an event this client cannot read. Every stream opened again would replay
+    /// it, so GetThread is polled instead, for good: the follow reaches the thread's end all the
+    /// same, and the line says which events it can no longer show.
+    fn unreadable(&mut self, error: &CallError) -> StreamEnd {
+        self.observer.notice(&format!(
+            "{error}; following by polling GetThread instead (its events are not shown from here on)"
+        ));
+        StreamEnd::Unsupported
+    }
+
     /// The stream could not be opened, or broke before its first event.
     fn failed_early(
         &mut self,
@@ -220,6 +233,9 @@ impl<S: Source> Engine<'_, S> {
         opening: Opening,
         at: FailedAt,
     ) -> Result<StreamEnd, Stop> {
+        if error.is_unreadable() {
+            return Ok(self.unreadable(&error));
+        }
         if error.kind == CallErrorKind::Unimplemented {
             self.observer
                 .notice("this server does not stream events (WatchThread is UNIMPLEMENTED); polling GetThread instead");
