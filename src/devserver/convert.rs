@@ -107,6 +107,25 @@ pub fn summaries(v: &ThreadView, s: &Snapshot, now: i64, enums: Enums) -> Vec<pr
         .collect()
 }
 
+/// `steps-bad-parents`: every third step names the next one as its parent (the last names the
+/// first: a cycle through them), every third one after it a parent that does not exist, and the
+/// rest themselves.
+pub fn bad_parents(steps: &mut [proto::StepSummary]) {
+    let paths: Vec<String> = steps.iter().map(|s| s.step_path.clone()).collect();
+    // Steps 0, 3, 6 … each name the next of them; the last names step 0.
+    let cycle: Vec<usize> = (0..paths.len()).step_by(3).collect();
+    for (i, step) in steps.iter_mut().enumerate() {
+        step.parent_path = match i % 3 {
+            0 => {
+                let k = i / 3;
+                paths[cycle[(k + 1) % cycle.len()]].clone()
+            }
+            1 => format!("{}.missing", paths[i]),
+            _ => paths[i].clone(),
+        };
+    }
+}
+
 fn empty() -> Data {
     Data::Inline(Bytes::new())
 }

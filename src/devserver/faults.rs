@@ -33,6 +33,17 @@ pub struct Faults {
     pub watch_no_terminal: bool,
     /// `watch-unimplemented`: WatchThread and WatchStep answer UNIMPLEMENTED.
     pub watch_unimplemented: bool,
+    /// `watch-terminal-only`: watch streams send nothing but the end (WatchThread's terminal event,
+    /// WatchStep's `done`/`step_failed`), when it comes.
+    pub watch_terminal_only: bool,
+    /// `watch-silent`: watch streams open and send nothing, ever, staying open while the thread
+    /// runs and ends.
+    pub watch_silent: bool,
+    /// `watch-linger`: a watch stream stays open (and silent) after its end event instead of
+    /// ending.
+    pub watch_linger: bool,
+    /// `watch-duplicate-terminal`: watch streams send their end event twice.
+    pub watch_duplicate_terminal: bool,
     /// `watch-restamp`: watch streams stamp each event with the time it is sent (a yield's own
     /// `timestamp_ms` too), so a replay carries new timestamps, as a server that rebuilds its
     /// replay from the thread's state does.
@@ -44,6 +55,15 @@ pub struct Faults {
     pub latency_ms: u64,
     /// `page-repeat`: ListThreads hands back the page token it was given instead of the next one.
     pub page_repeat: bool,
+    /// `page-short`: ListThreads pages hold at most half of what was asked (rounded up), with a
+    /// next token as long as threads remain.
+    pub page_short: bool,
+    /// `page-empty=N`: the first N ListThreads calls answer an empty page that still carries a
+    /// next token (a fresh one each time, for the same place in the list).
+    pub page_empty: Option<u32>,
+    /// `steps-bad-parents`: step summaries' `parent_path`s form cycles, name missing parents, or
+    /// the step itself.
+    pub steps_bad_parents: bool,
     /// `chunk-skip=K`: result streams never send chunk K.
     pub chunk_skip: Option<u32>,
     /// `chunk-repeat=K`: result streams send chunk K twice.
@@ -58,6 +78,14 @@ pub struct Faults {
     pub chunk_extra: bool,
     /// `meta-total-mismatch`: StreamThreadResult's meta `total_bytes` is 1000 more than sent.
     pub meta_total_mismatch: bool,
+    /// `meta-missing`: result streams send no meta message.
+    pub meta_missing: bool,
+    /// `meta-late`: result streams send their meta message after the first data message.
+    pub meta_late: bool,
+    /// `meta-chunks-unknown`: StreamThreadResult's meta says `total_chunks` 0 (unknown).
+    pub meta_chunks_unknown: bool,
+    /// `chunk-delay-ms=MS`: result streams wait MS before each data message (a slow stream).
+    pub chunk_delay_ms: u64,
     /// `result-total-mismatch`: GetThreadResult's `output_total_bytes` is 1000 more than the
     /// stream delivers.
     pub result_total_mismatch: bool,
@@ -124,6 +152,17 @@ impl Faults {
             "watch-no-terminal" => self.watch_no_terminal = flag()?,
             "watch-unimplemented" => self.watch_unimplemented = flag()?,
             "watch-restamp" => self.watch_restamp = flag()?,
+            "watch-terminal-only" => self.watch_terminal_only = flag()?,
+            "watch-silent" => self.watch_silent = flag()?,
+            "watch-linger" => self.watch_linger = flag()?,
+            "watch-duplicate-terminal" => self.watch_duplicate_terminal = flag()?,
+            "page-short" => self.page_short = flag()?,
+            "page-empty" => self.page_empty = Some(num("N")?),
+            "steps-bad-parents" => self.steps_bad_parents = flag()?,
+            "meta-missing" => self.meta_missing = flag()?,
+            "meta-late" => self.meta_late = flag()?,
+            "meta-chunks-unknown" => self.meta_chunks_unknown = flag()?,
+            "chunk-delay-ms" => self.chunk_delay_ms = u64::from(num("MS")?),
             "unavailable" => self
                 .unavailable
                 .push(parse_unavailable(value.unwrap_or(""))?),
@@ -151,11 +190,14 @@ impl Faults {
             },
             _ => bail!(
                 "unknown fault `{name}`; known: watch-drop-after=N, watch-no-terminal, \
-                 watch-unimplemented, watch-restamp, unavailable=METHOD:N, latency-ms=MS, page-repeat, \
-                 chunk-skip=K, chunk-repeat=K, chunk-reorder=K, chunk-short=K, chunk-no-final, \
-                 chunk-extra, meta-total-mismatch, result-total-mismatch, bad-enums, \
-                 hostile-names, huge-message, artifact-size-mismatch, artifact-size-smaller, \
-                 output-break=K[:N], bad-utf8=METHOD, undecodable=METHOD, only-org=NAME"
+                 watch-unimplemented, watch-restamp, watch-terminal-only, watch-silent, \
+                 watch-linger, watch-duplicate-terminal, unavailable=METHOD:N, latency-ms=MS, \
+                 page-repeat, page-short, page-empty=N, steps-bad-parents, chunk-skip=K, \
+                 chunk-repeat=K, chunk-reorder=K, chunk-short=K, chunk-no-final, chunk-extra, \
+                 chunk-delay-ms=MS, meta-total-mismatch, meta-missing, meta-late, \
+                 meta-chunks-unknown, result-total-mismatch, bad-enums, hostile-names, \
+                 huge-message, artifact-size-mismatch, artifact-size-smaller, output-break=K[:N], \
+                 bad-utf8=METHOD, undecodable=METHOD, only-org=NAME"
             ),
         }
         Ok(())
@@ -168,9 +210,16 @@ impl Faults {
             watch_no_terminal,
             watch_unimplemented,
             watch_restamp,
+            watch_terminal_only,
+            watch_silent,
+            watch_linger,
+            watch_duplicate_terminal,
             unavailable,
             latency_ms,
             page_repeat,
+            page_short,
+            page_empty,
+            steps_bad_parents,
             chunk_skip,
             chunk_repeat,
             chunk_reorder,
@@ -178,6 +227,10 @@ impl Faults {
             chunk_no_final,
             chunk_extra,
             meta_total_mismatch,
+            meta_missing,
+            meta_late,
+            meta_chunks_unknown,
+            chunk_delay_ms,
             result_total_mismatch,
             bad_enums,
             hostile_names,
@@ -193,6 +246,17 @@ impl Faults {
         self.watch_no_terminal |= watch_no_terminal;
         self.watch_unimplemented |= watch_unimplemented;
         self.watch_restamp |= watch_restamp;
+        self.watch_terminal_only |= watch_terminal_only;
+        self.watch_silent |= watch_silent;
+        self.watch_linger |= watch_linger;
+        self.watch_duplicate_terminal |= watch_duplicate_terminal;
+        self.page_short |= page_short;
+        self.page_empty = page_empty.or(self.page_empty);
+        self.steps_bad_parents |= steps_bad_parents;
+        self.meta_missing |= meta_missing;
+        self.meta_late |= meta_late;
+        self.meta_chunks_unknown |= meta_chunks_unknown;
+        self.chunk_delay_ms = self.chunk_delay_ms.max(chunk_delay_ms);
         self.unavailable.extend(unavailable);
         self.latency_ms = self.latency_ms.max(latency_ms);
         self.page_repeat |= page_repeat;
@@ -285,6 +349,15 @@ impl fmt::Display for Faults {
         on(self.watch_no_terminal, "watch-no-terminal");
         on(self.watch_unimplemented, "watch-unimplemented");
         on(self.watch_restamp, "watch-restamp");
+        on(self.watch_terminal_only, "watch-terminal-only");
+        on(self.watch_silent, "watch-silent");
+        on(self.watch_linger, "watch-linger");
+        on(self.watch_duplicate_terminal, "watch-duplicate-terminal");
+        on(self.page_short, "page-short");
+        on(self.steps_bad_parents, "steps-bad-parents");
+        on(self.meta_missing, "meta-missing");
+        on(self.meta_late, "meta-late");
+        on(self.meta_chunks_unknown, "meta-chunks-unknown");
         on(self.page_repeat, "page-repeat");
         on(self.chunk_no_final, "chunk-no-final");
         on(self.chunk_extra, "chunk-extra");
@@ -297,6 +370,7 @@ impl fmt::Display for Faults {
         on(self.artifact_size_smaller, "artifact-size-smaller");
         let opt = [
             ("watch-drop-after", self.watch_drop_after),
+            ("page-empty", self.page_empty),
             ("chunk-skip", self.chunk_skip),
             ("chunk-repeat", self.chunk_repeat),
             ("chunk-reorder", self.chunk_reorder),
@@ -309,6 +383,9 @@ impl fmt::Display for Faults {
         }
         if self.latency_ms > 0 {
             items.push(format!("latency-ms={}", self.latency_ms));
+        }
+        if self.chunk_delay_ms > 0 {
+            items.push(format!("chunk-delay-ms={}", self.chunk_delay_ms));
         }
         for (m, n) in &self.unavailable {
             items.push(format!("unavailable={m}:{n}"));
@@ -394,7 +471,9 @@ mod tests {
         assert_eq!(Faults::parse(&f.to_string()).unwrap(), f);
         let every = Faults::parse(
             "artifact-size-mismatch,artifact-size-smaller,output-break=3,only-org=acme,chunk-extra,\
-             bad-utf8=GetThread,undecodable=*,watch-restamp",
+             bad-utf8=GetThread,undecodable=*,watch-restamp,watch-terminal-only,watch-silent,\
+             watch-linger,watch-duplicate-terminal,page-short,page-empty=3,steps-bad-parents,\
+             meta-missing,meta-late,meta-chunks-unknown,chunk-delay-ms=20",
         )
         .unwrap();
         assert_eq!(every.output_break, Some((3, 1)));

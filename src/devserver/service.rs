@@ -19,6 +19,9 @@ use super::store::{new_thread_id, Store, ThreadMeta, ThreadView};
 use super::timeline::{Record, RecordKind, Status as TStatus};
 use crate::proto::{self, scriptum_service_server::ScriptumService};
 
+/// The place `page-empty` gives to an empty first page's token: the start of the list.
+const EMPTY_PAGE_START: &str = "pt0";
+
 /// GetThreadResult's output cap.
 pub const RESULT_CAP: u64 = 4 * 1024 * 1024;
 /// Per-step cap of `input_data`/`output_data` in StepDetail (GetThreadResult and
@@ -48,6 +51,8 @@ pub struct Shared {
     calls: HashMap<&'static str, AtomicU32>,
     /// StreamThreadResult streams broken so far by `output-break`.
     pub output_breaks: AtomicU32,
+    /// ListThreads calls so far, for `page-empty`.
+    pub empty_pages: AtomicU32,
 }
 
 impl Shared {
@@ -75,6 +80,7 @@ impl Shared {
             shutdown,
             calls: METHODS.iter().map(|m| (*m, AtomicU32::new(0))).collect(),
             output_breaks: AtomicU32::new(0),
+            empty_pages: AtomicU32::new(0),
         }
     }
 }
@@ -320,15 +326,36 @@ impl Service {
     }
 
     fn list(&self, r: proto::ListThreadsRequest) -> Result<proto::ListThreadsResponse, Status> {
+        let f = &self.0.faults;
         let size = match r.page_size {
             n if n <= 0 => PAGE_DEFAULT,
             n => (n as usize).min(PAGE_MAX),
         };
-        let before = if r.page_token.is_empty() {
+        // `page-short`: half of what was asked, rounded up.
+        let size = if f.page_short { size.div_ceil(2) } else { size };
+        // A token `page-empty` made: the place it names, and a count that makes it new.
+        let token = r
+            .page_token
+            .split_once('~')
+            .map_or(r.page_token.as_str(), |(t, _)| t);
+        let token = if token == EMPTY_PAGE_START { "" } else { token };
+        let empties = self.0.empty_pages.fetch_add(1, Ordering::SeqCst);
+        if f.page_empty.is_some_and(|n| empties < n) {
+            let place = if token.is_empty() {
+                EMPTY_PAGE_START
+            } else {
+                token
+            };
+            return Ok(proto::ListThreadsResponse {
+                threads: Vec::new(),
+                next_page_token: format!("{place}~e{empties}"),
+            });
+        }
+        let before = if token.is_empty() {
             None
         } else {
             let bad = || Status::invalid_argument("invalid page_token");
-            let (i, id) = decode_token(&r.page_token).ok_or_else(bad)?;
+            let (i, id) = decode_token(token).ok_or_else(bad)?;
             match self.0.store.at(i) {
                 Some(v) if v.meta.id == id => Some(i),
                 _ => return Err(bad()),
@@ -498,7 +525,11 @@ impl Service {
             steps: if metadata_only || output_only {
                 Vec::new()
             } else {
-                convert::summaries(&v, &s, now, e)
+                let mut steps = convert::summaries(&v, &s, now, e);
+                if f.steps_bad_parents {
+                    convert::bad_parents(&mut steps);
+                }
+                steps
             },
             output_total_bytes: total as i64 + if f.result_total_mismatch { 1000 } else { 0 },
             output_truncated: total > cap,

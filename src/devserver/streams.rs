@@ -61,6 +61,9 @@ impl Service {
         let f = self.0.faults.clone();
         let mut changes = self.0.store.subscribe();
         let mut shutdown = self.0.shutdown.clone();
+        if f.watch_silent {
+            return hold(&mut shutdown, &tx).await;
+        }
         let mut sent = 0usize;
         let mut drop_after = DropAfter::new(f.watch_drop_after);
         loop {
@@ -79,12 +82,18 @@ impl Service {
                 if e.is_terminal() && f.watch_no_terminal {
                     return;
                 }
+                if f.watch_terminal_only && !e.is_terminal() {
+                    continue;
+                }
                 if let Some(mut pe) = convert::thread_event(&v, e) {
                     if f.watch_restamp {
                         restamp_thread_event(&mut pe);
                     }
-                    if tx.send(Ok(pe)).await.is_err() {
-                        return;
+                    let twice = (e.is_terminal() && f.watch_duplicate_terminal).then(|| pe.clone());
+                    for pe in std::iter::once(pe).chain(twice) {
+                        if tx.send(Ok(pe)).await.is_err() {
+                            return;
+                        }
                     }
                     drop_after.count_live();
                 }
@@ -99,6 +108,9 @@ impl Service {
                     }
                 }
                 if e.is_terminal() {
+                    if f.watch_linger {
+                        hold(&mut shutdown, &tx).await;
+                    }
                     return;
                 }
                 if drop_after.due() {
@@ -146,7 +158,10 @@ impl Service {
                 sample_output: st.output.as_ref().unwrap_or(&empty).head(SAMPLE_BYTES),
             })),
         };
-        if tx.send(Ok(snap)).await.is_err() {
+        if f.watch_silent {
+            return hold(&mut shutdown, &tx).await;
+        }
+        if !f.watch_terminal_only && tx.send(Ok(snap)).await.is_err() {
             return;
         }
         // After the snapshot, the current run's events only: those of an earlier run (a failure
@@ -183,15 +198,24 @@ impl Service {
                 if end && f.watch_no_terminal {
                     return;
                 }
+                if f.watch_terminal_only && !end {
+                    continue;
+                }
                 if let Some(proto::step_event::Event::Done(d)) = &mut pe.event {
                     let s = v.snapshot(ev.ts);
                     d.output_bytes = s.steps[step].output.as_ref().map_or(0, |o| o.len() as i64);
                 }
-                if tx.send(Ok(pe)).await.is_err() {
-                    return;
+                let twice = (end && f.watch_duplicate_terminal).then(|| pe.clone());
+                for pe in std::iter::once(pe).chain(twice) {
+                    if tx.send(Ok(pe)).await.is_err() {
+                        return;
+                    }
                 }
                 drop_after.count_live();
                 if end {
+                    if f.watch_linger {
+                        hold(&mut shutdown, &tx).await;
+                    }
                     return;
                 }
                 if drop_after.due() {
@@ -231,18 +255,25 @@ impl Service {
                 proto::ThreadOutputMeta {
                     status: self.enums().thread(s.status),
                     total_bytes: total as i64 + if f.meta_total_mismatch { 1000 } else { 0 },
-                    total_chunks: n as i32,
+                    total_chunks: if f.meta_chunks_unknown { 0 } else { n as i32 },
                 },
             )),
         };
-        if tx.send(Ok(meta)).await.is_err() {
-            return;
+        // `meta-missing`: never sent; `meta-late`: after the first chunk.
+        let mut meta = (!f.meta_missing).then_some(meta);
+        if !f.meta_late {
+            if let Some(meta) = meta.take() {
+                if tx.send(Ok(meta)).await.is_err() {
+                    return;
+                }
+            }
         }
         let break_after = f.output_break.and_then(|(k, times)| {
             let nth = self.0.output_breaks.fetch_add(1, Ordering::SeqCst);
             (nth < times).then_some(k)
         });
         for op in chunk_plan(n as u32, f) {
+            slow(f.chunk_delay_ms).await;
             let data = chunk_bytes(&output, op, chunk);
             let msg = proto::ThreadOutputChunk {
                 thread_id: id.clone(),
@@ -257,6 +288,11 @@ impl Service {
             };
             if tx.send(Ok(msg)).await.is_err() {
                 return;
+            }
+            if let Some(meta) = meta.take() {
+                if tx.send(Ok(meta)).await.is_err() {
+                    return;
+                }
             }
             if break_after == Some(op.index) {
                 let status = Status::unavailable("dev-server fault: output-break");
@@ -287,20 +323,36 @@ impl Service {
             thread_id: id.clone(),
             chunk: Some(c),
         };
+        let mut summaries: Vec<proto::StepSummary> = selected
+            .iter()
+            .map(|&i| convert::summary(&v, &s, i, now, e))
+            .collect();
+        if f.steps_bad_parents {
+            super::convert::bad_parents(&mut summaries);
+        }
         let meta = proto::StepResultMeta {
             total_steps: selected.len() as i32,
-            steps: selected
-                .iter()
-                .map(|&i| convert::summary(&v, &s, i, now, e))
-                .collect(),
+            steps: summaries,
         };
-        if tx.send(Ok(msg(Chunk::Meta(meta)))).await.is_err() {
-            return;
+        // `meta-missing`: never sent; `meta-late`: after the first step.
+        let mut meta = (!f.meta_missing).then_some(meta);
+        if !f.meta_late {
+            if let Some(meta) = meta.take() {
+                if tx.send(Ok(msg(Chunk::Meta(meta)))).await.is_err() {
+                    return;
+                }
+            }
         }
         for &i in &selected {
+            slow(f.chunk_delay_ms).await;
             let detail = convert::detail(&v, &s, i, now, STEP_CAP, e);
             if tx.send(Ok(msg(Chunk::Step(detail)))).await.is_err() {
                 return;
+            }
+            if let Some(meta) = meta.take() {
+                if tx.send(Ok(msg(Chunk::Meta(meta)))).await.is_err() {
+                    return;
+                }
             }
             let st = &s.steps[i];
             for (field, data) in [("input", &st.input), ("output", &st.output)] {
@@ -311,6 +363,7 @@ impl Service {
                 let total = data.len();
                 let n = total.div_ceil(chunk).max(1);
                 for op in chunk_plan(n as u32, f) {
+                    slow(f.chunk_delay_ms).await;
                     let c = proto::StepDataChunk {
                         step_path: v.plan.steps[i].path.clone(),
                         field: field.to_string(),
@@ -325,6 +378,25 @@ impl Service {
                 }
             }
         }
+    }
+}
+
+/// Keeps a stream open, sending nothing, until the client goes away or the server stops
+/// (`watch-silent`, `watch-linger`).
+async fn hold<T: Send>(shutdown: &mut watch::Receiver<bool>, closed: &mpsc::Sender<T>) {
+    if *shutdown.borrow() {
+        return;
+    }
+    tokio::select! {
+        _ = shutdown.changed() => {}
+        _ = closed.closed() => {}
+    }
+}
+
+/// `chunk-delay-ms`: a slow stream.
+async fn slow(ms: u64) {
+    if ms > 0 {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
     }
 }
 

@@ -1,11 +1,16 @@
 //! Strict validation of the chunked result streams, with no I/O: each message is accepted (and
 //! its bytes handed back to be written) or refused with a [`ChunkError`] that says what was wrong.
 //!
-//! The rules, for the thread output and for every step field alike: a meta message first and only
-//! once; `chunk_index` consecutive from 0 with none missing, repeated or out of order; `is_final`
-//! exactly once and on the last chunk; every chunk's `total_bytes` equal to the announced total, and
-//! the bytes received equal to it. Step data must belong to a step the stream announced, for a
-//! field it knows (`input` or `output`).
+//! The rules, for the thread output and for every step field alike: at most one meta message,
+//! agreeing with the chunks; `chunk_index` consecutive from 0 with none missing, repeated or out
+//! of order; `is_final` exactly once and on the last chunk; every chunk's `total_bytes` equal to
+//! the announced total (GetThreadResult's, the meta's, the first chunk's), and the bytes received
+//! equal to it. Step data must belong to a step the stream announced, for a field it knows
+//! (`input` or `output`).
+//!
+//! The reference sends the meta first. A stream without one, or with one after the first chunk,
+//! is taken all the same: each chunk carries the total, and GetThreadResult announced it already;
+//! a late meta must agree with what came before it. `total_chunks` 0 means unknown.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -155,36 +160,41 @@ impl OutputAssembler {
                     )));
                 }
                 let total = meta.total_bytes as u64;
-                if let Some(expected) = self.expected_total {
-                    if expected != total {
-                        return Err(breach(format!(
-                            "{OUTPUT}: the stream announces {total} bytes but GetThreadResult said {expected}"
-                        )));
+                match &self.sequence {
+                    // Late: after chunks, which announced their total already.
+                    Some(sequence) => {
+                        if sequence.total != total {
+                            return Err(breach(format!(
+                                "{OUTPUT}: the meta message, after chunk {}, announces {total} bytes but the chunks {}",
+                                sequence.next_index - 1,
+                                sequence.total
+                            )));
+                        }
+                    }
+                    None => {
+                        self.check_expected(total, "the stream announces")?;
+                        self.sequence = Some(Sequence::new(total));
                     }
                 }
                 self.meta = Some(meta);
-                self.sequence = Some(Sequence::new(total));
+                self.check_chunk_count()?;
                 Ok(None)
             }
             OutputMessage::Chunk(chunk) => {
-                let (Some(meta), Some(sequence)) = (&self.meta, &mut self.sequence) else {
-                    return Err(breach(format!(
-                        "{OUTPUT}: chunk {} arrived before the meta message",
-                        chunk.chunk_index
-                    )));
-                };
-                sequence.accept(OUTPUT, &chunk)?;
-                if meta.total_chunks > 0 {
-                    let count = sequence.next_index;
-                    if count > meta.total_chunks
-                        || (sequence.finished && count != meta.total_chunks)
-                    {
+                if self.sequence.is_none() {
+                    // No meta (yet): the chunk says the total.
+                    if chunk.total_bytes < 0 {
                         return Err(breach(format!(
-                            "{OUTPUT}: {count} chunks arrived but the meta message announced {}",
-                            meta.total_chunks
+                            "{OUTPUT}: chunk {} announces a negative size ({})",
+                            chunk.chunk_index, chunk.total_bytes
                         )));
                     }
+                    self.check_expected(chunk.total_bytes as u64, "the chunks announce")?;
+                    self.sequence = Some(Sequence::new(chunk.total_bytes as u64));
                 }
+                let sequence = self.sequence.as_mut().expect("made above");
+                sequence.accept(OUTPUT, &chunk)?;
+                self.check_chunk_count()?;
                 Ok(Some(chunk.data))
             }
             OutputMessage::Empty => Err(breach(format!(
@@ -193,12 +203,39 @@ impl OutputAssembler {
         }
     }
 
+    /// The size announced by the stream agrees with GetThreadResult's.
+    fn check_expected(&self, total: u64, what: &str) -> Result<(), ChunkError> {
+        match self.expected_total {
+            Some(expected) if expected != total => Err(breach(format!(
+                "{OUTPUT}: {what} {total} bytes but GetThreadResult said {expected}"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// The chunks so far agree with the meta's `total_chunks` (0: unknown).
+    fn check_chunk_count(&self) -> Result<(), ChunkError> {
+        let (Some(meta), Some(sequence)) = (&self.meta, &self.sequence) else {
+            return Ok(());
+        };
+        let count = sequence.next_index;
+        if meta.total_chunks > 0
+            && (count > meta.total_chunks || (sequence.finished && count != meta.total_chunks))
+        {
+            return Err(breach(format!(
+                "{OUTPUT}: {count} chunks arrived but the meta message announced {}",
+                meta.total_chunks
+            )));
+        }
+        Ok(())
+    }
+
     /// Called when the server ends the stream: the output's size when it is complete, or an
     /// error saying what is missing.
     pub fn finish(&self) -> Result<u64, ChunkError> {
         let Some(sequence) = &self.sequence else {
             return Err(breach(format!(
-                "{OUTPUT}: the stream ended before its meta message"
+                "{OUTPUT}: the stream ended before any meta message or chunk"
             )));
         };
         // An empty output may come as a meta message alone.
@@ -292,12 +329,6 @@ impl StepAssembler {
                 Ok(StepAction::Meta { steps })
             }
             StepMessage::Step(detail) => {
-                if !self.meta_seen {
-                    return Err(breach(format!(
-                        "step results: step {:?} arrived before the meta message",
-                        detail.step_path
-                    )));
-                }
                 if let Some(only) = &self.only {
                     if &detail.step_path != only {
                         return Err(breach(format!(
@@ -332,11 +363,6 @@ impl StepAssembler {
                 field,
                 chunk,
             } => {
-                if !self.meta_seen {
-                    return Err(breach(
-                        "step results: a data chunk arrived before the meta message",
-                    ));
-                }
                 let Some(step) = self.steps.get(&step_path) else {
                     return Err(breach(format!(
                         "step results: a data chunk for step {step_path:?}, which the stream did not announce"
@@ -387,11 +413,7 @@ impl StepAssembler {
 
     /// Called when the server ends the stream.
     pub fn finish(&self) -> Result<(), ChunkError> {
-        if !self.meta_seen {
-            return Err(breach(
-                "step results: the stream ended before its meta message",
-            ));
-        }
+        // Without a meta message nothing was listed: the steps sent are all there is to check.
         for ((path, field), sequence) in &self.sequences {
             sequence.check_finished(&format!("step {path:?} {}", field.name()))?;
         }
@@ -481,6 +503,15 @@ mod tests {
             run(vec![meta(0, 0), out(b"", 0, 0, true)], None).unwrap(),
             b""
         );
+        // No meta, or a late one: the chunks say the total. 0 chunks announced: unknown.
+        let chunks = || vec![out(b"abc", 6, 0, false), out(b"def", 6, 1, true)];
+        assert_eq!(run(chunks(), Some(6)).unwrap(), b"abcdef");
+        let mut late = chunks();
+        late.insert(1, meta(6, 2));
+        assert_eq!(run(late, Some(6)).unwrap(), b"abcdef");
+        let mut unknown = chunks();
+        unknown.insert(0, meta(6, 0));
+        assert_eq!(run(unknown, Some(6)).unwrap(), b"abcdef");
     }
 
     fn error_of(messages: Vec<OutputMessage>, expected: Option<u64>) -> String {
@@ -489,8 +520,21 @@ mod tests {
 
     #[test]
     fn each_fault_is_named() {
-        let e = error_of(vec![out(b"ab", 2, 0, true)], None);
-        assert!(e.contains("before the meta"), "{e}");
+        let e = error_of(vec![out(b"ab", 2, 0, true)], Some(3));
+        assert!(
+            e.contains("the chunks announce 2 bytes but GetThreadResult said 3"),
+            "{e}"
+        );
+        let e = error_of(vec![out(b"ab", 4, 0, false), meta(5, 0)], None);
+        assert!(
+            e.contains("the meta message, after chunk 0, announces 5 bytes"),
+            "{e}"
+        );
+        let e = error_of(
+            vec![out(b"ab", 4, 0, false), meta(4, 1), out(b"cd", 4, 1, true)],
+            None,
+        );
+        assert!(e.contains("announced 1"), "{e}");
         let e = error_of(vec![meta(4, 0), out(b"ab", 4, 1, false)], None);
         assert!(e.contains("missing or out of order"), "{e}");
         let e = error_of(
@@ -518,7 +562,7 @@ mod tests {
         let e = error_of(vec![meta(2, 0), meta(2, 0)], None);
         assert!(e.contains("second meta"), "{e}");
         let e = error_of(vec![], None);
-        assert!(e.contains("before its meta"), "{e}");
+        assert!(e.contains("before any meta message or chunk"), "{e}");
         let e = error_of(vec![meta(2, 0), OutputMessage::Empty], None);
         assert!(e.contains("neither"), "{e}");
     }
@@ -606,8 +650,13 @@ mod tests {
         assert!(e.0.contains("twice"), "{e}");
         let e = steps(vec![smeta(&[]), detail("2", false, 0)], Some("1")).unwrap_err();
         assert!(e.0.contains("only step"), "{e}");
-        let e = steps(vec![detail("1", false, 0)], None).unwrap_err();
-        assert!(e.0.contains("before the meta"), "{e}");
+        // No meta message, or a late one: what was sent is checked all the same.
+        assert_eq!(steps(vec![detail("1", false, 0)], None), Ok(()));
+        let e = steps(vec![detail("1", false, 0), smeta(&["1", "2"])], None).unwrap_err();
+        assert!(
+            e.0.contains("\"2\" is listed in the meta message but was never sent"),
+            "{e}"
+        );
         let e = steps(
             vec![
                 smeta(&["1"]),

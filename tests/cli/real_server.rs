@@ -485,10 +485,333 @@ fn a_watch_event_this_client_cannot_decode_gives_way_to_polling() {
         .stderr_has("WatchStep: the server sent a message this client cannot decode (malformed: invalid wire type value: 7); polling the step's status instead");
 }
 
-#[allow(dead_code)]
-fn kinds(run: &Run) -> Vec<String> {
-    run.jsonl()
+// ---- 5. Quirks a production service has ---------------------------------------------------
+
+/// `run demo/hello -o jsonl` under `faults`: the events printed, by kind.
+fn hello_kinds(faults: &str) -> (Run, Vec<String>) {
+    let (env, _s) = env_with(faults, &[]);
+    let started = std::time::Instant::now();
+    let run = env.thread(["run", "demo/hello", "-o", "jsonl"]);
+    // Generous: the point is that the command ends by itself, not how fast.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{run}"
+    );
+    let kinds = run
+        .jsonl()
         .iter()
-        .map(|v: &Value| v["event"].as_str().unwrap().to_string())
-        .collect()
+        .map(|v| v["event"].as_str().unwrap().to_string())
+        .collect();
+    (run, kinds)
+}
+
+#[test]
+fn a_stream_that_only_ever_sends_the_terminal_event() {
+    let (run, kinds) = hello_kinds("watch-terminal-only");
+    run.success();
+    assert_eq!(kinds, ["completed"], "{run}");
+}
+
+#[test]
+fn a_stream_that_stays_open_and_silent_while_the_thread_ends() {
+    // GetThread, asked when the stream has been quiet a while, finds the end.
+    let (run, kinds) = hello_kinds("watch-silent");
+    run.success();
+    assert_eq!(kinds, ["progress"], "{run}");
+    assert_eq!(
+        run.jsonl()[0]["progress"]["status"],
+        "THREAD_STATUS_COMPLETED"
+    );
+}
+
+#[test]
+fn a_stream_that_stays_open_after_its_terminal_event_and_sends_it_twice() {
+    // The follow ends at the first terminal event, confirmed by GetThread: it does not wait for
+    // the stream to end, and the second copy is never printed.
+    let (run, kinds) = hello_kinds("watch-linger,watch-duplicate-terminal");
+    run.success();
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "completed").count(),
+        1,
+        "{run}"
+    );
+    assert_eq!(kinds.first().map(String::as_str), Some("started"));
+    // Also when replays come stamped afresh after every drop: the end is told once (by the
+    // stream, or by GetThread when it found the end first, as a `progress` event).
+    let (run, kinds) = hello_kinds("watch-duplicate-terminal,watch-drop-after=1,watch-restamp");
+    run.success();
+    let ends = kinds
+        .iter()
+        .filter(|k| *k == "completed" || *k == "progress")
+        .count();
+    assert_eq!(ends, 1, "{run}");
+
+    // WatchStep: the same three.
+    let (env, _s) = env_with("watch-linger,watch-duplicate-terminal", &[]);
+    let id = env.finished("demo/etl", &[]);
+    let run = env.thread(["watch", &id, "--step", "2", "-o", "jsonl"]);
+    run.success();
+    assert_eq!(run.stdout.matches("\"event\":\"done\"").count(), 1, "{run}");
+    let (env, _s) = env_with("watch-terminal-only", &[]);
+    let id = env.finished("demo/etl", &[]);
+    env.thread(["watch", &id, "--step", "2", "-o", "jsonl"])
+        .success()
+        .stdout_has("\"event\":\"done\"");
+    let (env, _s) = env_with("watch-silent", &[]);
+    let id = env.finished("demo/etl", &[]);
+    env.thread(["watch", &id, "--step", "2", "-o", "jsonl"])
+        .success()
+        .stdout_has("STEP_STATUS_COMPLETED");
+}
+
+const SLOW: &str = r#"name: t/slow
+steps:
+  - {path: "1", name: first, duration_ms: 700}
+  - {path: "2", name: second, duration_ms: 700}
+  - {path: "3", name: third, duration_ms: 700}
+"#;
+
+#[test]
+fn a_server_restarted_mid_watch_is_followed_to_the_end() {
+    use dodil::devserver::{DevServer, ServerConfig};
+    use std::io::BufRead;
+    let data = tempfile::tempdir().unwrap();
+    let scripts = tempfile::tempdir().unwrap();
+    std::fs::write(scripts.path().join("slow.yaml"), SLOW).unwrap();
+    let config = ServerConfig {
+        speed: 1.0,
+        data_dir: Some(data.path().to_path_buf()),
+        scripts_dir: Some(scripts.path().to_path_buf()),
+        ..ServerConfig::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime
+        .block_on(DevServer::start(([127, 0, 0, 1], 0).into(), config.clone()))
+        .unwrap();
+    let addr = server.addr();
+    let env = TestEnv::offline();
+    let endpoint = server.url();
+    let created = env
+        .bare_cmd()
+        .env("DODIL_ENDPOINT", &endpoint)
+        .args(["scriptum", "thread", "create", "t/slow"])
+        .run();
+    let id = created.success().stdout.trim().to_string();
+    let mut watch = env
+        .bare_cmd()
+        .env("DODIL_ENDPOINT", &endpoint)
+        .args(["scriptum", "thread", "watch", &id, "-o", "jsonl"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = watch.stdout.take().unwrap();
+    let (send, lines) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let _ = send.send(line);
+        }
+    });
+    // Once the watch has seen step 1 start, the server goes away and comes back on its port.
+    let mut seen = Vec::new();
+    loop {
+        let line = lines
+            .recv_timeout(crate::support::WAIT_LIMIT)
+            .expect("the watch prints step 1's start");
+        let first = line.contains("stepStarted");
+        seen.push(line);
+        if first {
+            break;
+        }
+    }
+    runtime.block_on(server.shutdown());
+    let server = runtime
+        .block_on(DevServer::start(addr, config))
+        .expect("the server starts again on its port");
+    let status = crate::support::wait_bounded(&mut watch, crate::support::WAIT_LIMIT);
+    reader.join().unwrap();
+    seen.extend(lines.try_iter());
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut watch.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}\n{seen:#?}");
+    let kinds: Vec<(String, String)> = seen
+        .iter()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let kind = v["event"].as_str().unwrap().to_string();
+            let path = v[&kind]["stepPath"].as_str().unwrap_or("").to_string();
+            (kind, path)
+        })
+        .collect();
+    for path in ["1", "2", "3"] {
+        for kind in ["stepStarted", "stepCompleted"] {
+            let n = kinds.iter().filter(|(k, p)| k == kind && p == path).count();
+            assert_eq!(n, 1, "{kind} {path}: {kinds:?}\n{stderr}");
+        }
+    }
+    assert_eq!(kinds.last().unwrap().0, "completed", "{kinds:?}");
+    runtime.block_on(server.shutdown());
+}
+
+#[test]
+fn step_trees_whose_parents_form_cycles_or_are_missing_lose_and_repeat_no_step() {
+    let (env, _s) = env_with("steps-bad-parents", &[]);
+    let id = env.finished("demo/etl", &[]);
+    let json = env.thread(["steps", &id, "-o", "json"]).success().json();
+    let paths: Vec<String> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stepPath"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths.len(), 10);
+    let tree = env.thread(["steps", &id]);
+    tree.success();
+    let rows: Vec<&str> = tree.stdout_lines()[1..].to_vec();
+    assert_eq!(rows.len(), paths.len(), "{tree}");
+    for path in &paths {
+        let n = rows
+            .iter()
+            .filter(|r| r.split_whitespace().next() == Some(path.as_str()))
+            .count();
+        assert_eq!(n, 1, "{path}\n{tree}");
+    }
+    // --save lays the steps out by path, whatever their parents say.
+    let dir = env.path("saved");
+    env.thread_cmd(["result", &id, "--save"])
+        .arg(&dir)
+        .run()
+        .success();
+    for path in &paths {
+        assert!(
+            dir.join("steps").join(path).join("step.json").exists(),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn thousands_of_steps_are_followed_listed_and_saved_each_once() {
+    let env = TestEnv::with(|s| s.speed = 10_000.0);
+    let input = r#"{"steps": 3000}"#;
+    let run = env.thread(["run", "demo/big", "--input", input, "-o", "jsonl"]);
+    run.success();
+    let tally = tally(&run);
+    let started = tally.keys().filter(|(k, _)| k == "stepStarted").count();
+    assert_eq!(started, 3000);
+    assert!(
+        tally.values().all(|n| *n == 1),
+        "{:?}",
+        tally.iter().find(|(_, n)| **n > 1)
+    );
+    let id = run.thread_id();
+    let tree = env.thread(["steps", &id]);
+    assert_eq!(tree.success().stdout_lines().len(), 3001);
+    assert_eq!(
+        tree.stdout_lines()[3000].split_whitespace().next(),
+        Some("3000")
+    );
+}
+
+const SCRIPTS: &str = r#"name: t/scripts
+steps:
+  - {path: "1", name: "plain ascii", primitive: execute, duration_ms: 5}
+  - {path: "2", name: "日本語のステップ", primitive: decide, duration_ms: 5}
+  - {path: "3", name: "rocket 🚀 launch", primitive: ask_no, duration_ms: 5}
+  - {path: "4", name: "שלום עולם", primitive: execute, duration_ms: 5}
+  - {path: "5", name: "e\u0301te\u0301 combined", primitive: execute, duration_ms: 5}
+  - {path: "6", name: "👨‍👩‍👧 family", primitive: execute, duration_ms: 5}
+  - {path: "7", name: "Ελληνικά и кириллица", primitive: execute, duration_ms: 5}
+"#;
+
+#[test]
+fn names_in_any_script_line_up_in_tables() {
+    use unicode_width::UnicodeWidthStr;
+    let (env, _s) = env_with("", &[("scripts.yaml", SCRIPTS)]);
+    let id = env.finished("t/scripts", &[]);
+    let tree = env.thread(["steps", &id]);
+    tree.success();
+    let lines = tree.stdout_lines();
+    // Where each column starts on screen, from the header (ASCII).
+    let header = lines[0];
+    let column = |name: &str| header.find(name).unwrap();
+    let columns = [
+        (column("PRIMITIVE"), &["execute", "decide", "ask_no"][..]),
+        (column("STATUS"), &["completed"][..]),
+    ];
+    for line in &lines[1..] {
+        for (start, values) in columns {
+            let at = values
+                .iter()
+                .filter_map(|v| line.find(&format!("  {v}")).map(|i| i + 2))
+                .min()
+                .unwrap_or_else(|| panic!("{line:?}"));
+            assert_eq!(line[..at].width(), start, "{line:?}\n{}", tree.stdout);
+        }
+    }
+    assert!(
+        tree.stdout.contains("👨\u{200d}👩\u{200d}👧 family"),
+        "{}",
+        tree.stdout
+    );
+}
+
+#[test]
+fn list_pages_shorter_than_asked_and_empty_pages_with_a_token_are_followed() {
+    let (env, _s) = env_with("page-short,page-empty=3", &[]);
+    for _ in 0..7 {
+        env.create("demo/hello", &[]);
+    }
+    let all = env.thread(["list", "--all", "--page-size", "4", "-o", "jsonl"]);
+    assert_eq!(all.success().jsonl().len(), 7, "{all}");
+    let four = env.thread(["list", "--limit", "4", "-o", "jsonl"]);
+    assert_eq!(four.success().jsonl().len(), 4, "{four}");
+
+    // A server that never stops sending empty pages with new tokens: the list ends, said so.
+    let (env, _s) = env_with("page-empty=100000", &[]);
+    env.create("demo/hello", &[]);
+    env.thread(["list", "--all", "-o", "jsonl"]).success().stderr_has(
+        "warning: the server sent 100 empty pages in a row; stopping after 0 threads (the list may be incomplete)",
+    );
+}
+
+#[test]
+fn result_streams_without_meta_first_unknown_chunk_counts_or_slow_are_saved_whole() {
+    for faults in [
+        "meta-missing",
+        "meta-late",
+        "meta-chunks-unknown",
+        "meta-missing,meta-chunks-unknown",
+        "chunk-delay-ms=150",
+    ] {
+        let (env, _s) = env_with(faults, &[]);
+        let id = env.finished("demo/etl", &[]);
+        let dir = env.path("saved");
+        // 1 MiB chunks: a slow stream is several slow messages.
+        env.thread_cmd(["result", &id, "--save"])
+            .arg(&dir)
+            .env("DODIL_RESULT_CHUNK_BYTES", "1048576")
+            .run()
+            .success();
+        let summary: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(summary["complete"], true, "{faults}");
+        assert_eq!(summary["output"]["bytes"], 4_500_000, "{faults}");
+        env.scriptum_cmd(["verify"]).arg(&dir).run().success();
+    }
+    // A late meta that disagrees is still refused (exit 7, no output.json).
+    let (env, _s) = env_with("meta-late,meta-total-mismatch", &[]);
+    let id = env.finished("demo/etl", &[]);
+    let dir = env.path("saved");
+    env.thread_cmd(["result", &id, "--save"])
+        .arg(&dir)
+        .run()
+        .code_is(7)
+        .stderr_has("the meta message, after chunk 0, announces");
+    assert!(!dir.join("output.json").exists());
 }
