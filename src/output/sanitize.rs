@@ -223,11 +223,8 @@ impl TerminalStream {
 fn hold_back(data: &[u8]) -> usize {
     let mut keep = unfinished_tail(data);
     let mut end = data.len() - keep;
-    loop {
-        // U+200C and U+200D are both E2 80 8C / E2 80 8D.
-        let Some(start) = end.checked_sub(3) else {
-            break;
-        };
+    // U+200C and U+200D are E2 80 8C and E2 80 8D.
+    while let Some(start) = end.checked_sub(3) {
         if !matches!(&data[start..end], [0xE2, 0x80, 0x8C | 0x8D]) {
             break;
         }
