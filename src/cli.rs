@@ -63,8 +63,8 @@ pub struct GlobalArgs {
     )]
     pub org_id: Option<String>,
 
-    /// File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never
-    /// taken as a command-line value)
+    /// File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with
+    /// `dodil auth login`; a token is never taken as a command-line value)
     #[arg(long, global = true, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
 
@@ -132,6 +132,10 @@ pub enum Command {
     #[command(subcommand)]
     Scriptum(ScriptumCommand),
 
+    /// Sign in: keep a token in the platform's keyring, check it, forget it
+    #[command(subcommand)]
+    Auth(AuthCommand),
+
     /// Print a shell completion script
     #[command(after_help = "Examples:
   dodil completions bash > ~/.local/share/bash-completion/completions/dodil
@@ -144,6 +148,60 @@ pub enum Command {
   dodil man | man -l -
   dodil man --dir ~/.local/share/man/man1 && man dodil-scriptum-thread-run")]
     Man(ManArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Read a token from stdin and keep it for this profile and endpoint in the platform's
+    /// keyring (a file of mode 0600 where none answers)
+    #[command(
+        after_help = "The token is read from stdin, never from the command line (other users can read it \
+there): --with-token reads one line; without it, a terminal prompts without echo. It is kept for \
+the profile and endpoint host given (--profile, --endpoint, or their defaults), and sent only \
+there. DODIL_TOKEN and --token-file still come first.
+
+Examples:
+  dodil auth login
+  dodil auth login --with-token < ~/dodil-token.txt
+  pass show dodil/staging | dodil --profile staging auth login --with-token"
+    )]
+    Login(LoginArgs),
+
+    /// Say where the token comes from and whether the server accepts it (never the token)
+    #[command(
+        after_help = "Exit codes: 0 the server accepts the token (or needs none), 5 it rejects it, \
+6 it cannot be reached.
+
+Examples:
+  dodil auth status
+  dodil --profile staging auth status -o json"
+    )]
+    Status,
+
+    /// Forget the token stored for this profile and endpoint (keyring entry and file)
+    #[command(after_help = "Examples:
+  dodil auth logout
+  dodil --profile staging auth logout")]
+    Logout,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Read the token from stdin, one line (without it, stdin is read too when it is not a
+    /// terminal)
+    #[arg(long)]
+    pub with_token: bool,
+
+    // Anything else: a token typed as an argument, refused without repeating it (clap's own
+    // error would quote it). No doc comment: zsh's completion would show it.
+    #[arg(
+        hide = true,
+        num_args = 0..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    pub refused: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use tokio::sync::OnceCell;
 
 use crate::cli::{ColorWhen, GlobalArgs, OutputFormat};
 use crate::client::Client;
-use crate::config::{self, Endpoint, Settings};
+use crate::config::{self, Endpoint, Settings, TokenLookup};
 use crate::devserver::{self, DevServer};
 use crate::output::{ColorChoice, Printer, Verbosity};
 
@@ -18,8 +18,12 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(global: &GlobalArgs, printer: Printer) -> anyhow::Result<Context> {
-        let settings = config::resolve(global, &printer)?;
+    pub fn new(
+        global: &GlobalArgs,
+        printer: Printer,
+        lookup: TokenLookup,
+    ) -> anyhow::Result<Context> {
+        let settings = config::resolve(global, &printer, lookup)?;
         Ok(Context {
             printer,
             output: global.output,

@@ -160,8 +160,8 @@ fn classify(call: &CallError) -> (ExitStatus, Option<&'static str>) {
         K::Unauthenticated => (
             ExitStatus::ServerRefused,
             Some(
-                "supply a token with --token-file PATH or the DODIL_TOKEN environment variable \
-                 (or a profile's token_file in the config file)",
+                "sign in with `dodil auth login`, or give a token with --token-file PATH or the \
+                 DODIL_TOKEN environment variable",
             ),
         ),
         K::PermissionDenied => (

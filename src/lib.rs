@@ -8,6 +8,7 @@ pub(crate) mod client;
 pub(crate) mod commands;
 pub(crate) mod config;
 pub(crate) mod context;
+pub(crate) mod credentials;
 pub mod devserver;
 pub(crate) mod error;
 pub(crate) mod follow;
@@ -40,6 +41,15 @@ use crate::error::ExitStatus;
 pub fn main() -> ExitCode {
     let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(err) if is_unknown_auth_command(&err) => {
+            // clap would quote the word, which may be a token pasted after `dodil auth`.
+            output::Printer::new(output::Verbosity::Normal, output::ColorChoice::Auto).error(
+                "`dodil auth` has login, status and logout (what was given is not repeated: it \
+                 may be a token)",
+                Some("a token is read from stdin: dodil auth login --with-token < FILE"),
+            );
+            return ExitStatus::Usage.into();
+        }
         Err(err) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
             let _ = err.print();
@@ -56,8 +66,8 @@ pub fn main() -> ExitCode {
     let printer = context::printer_for(&cli.global).with_jq(jq);
     // Settings (config file, token, endpoint) only for the commands that call the service: a
     // broken config must not break `completions`, `man` or `dev-server`.
-    let ctx =
-        commands::needs_service(&cli.command).then(|| Context::new(&cli.global, printer.clone()));
+    let ctx = commands::settings_for(&cli.command)
+        .map(|lookup| Context::new(&cli.global, printer.clone(), lookup));
     let runtime = match runtime_for(&cli.command, ctx.as_ref()).enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -83,6 +93,20 @@ pub fn main() -> ExitCode {
             None => ExitStatus::Success.into(),
         },
     }
+}
+
+/// Whether clap refused the word after `auth` as an unknown subcommand.
+fn is_unknown_auth_command(err: &clap::Error) -> bool {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::InvalidSubcommand {
+        return false;
+    }
+    let Some(ContextValue::String(word)) = err.get(ContextKind::InvalidSubcommand) else {
+        return false;
+    };
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    args.windows(2)
+        .any(|pair| pair[0] == "auth" && pair[1] == word.as_str())
 }
 
 /// `--jq`, checked before anything runs; it implies `-o json` (and works with `-o jsonl`).

@@ -81,10 +81,10 @@ impl Client {
         let auth = Auth::new(settings)?;
         printer.verbose(&format!(
             "endpoint {url}; {}; org {}; org id {}; {}",
-            if settings.token.is_some() {
-                "bearer token <redacted>"
-            } else {
-                "no token"
+            match (&settings.token, &settings.token_source) {
+                (None, _) => "no token".to_string(),
+                (Some(_), source) =>
+                    format!("bearer token <redacted> from {}", source_words(source)),
             },
             settings.org.as_deref().unwrap_or("-"),
             settings.org_id.as_deref().unwrap_or("-"),
@@ -303,6 +303,19 @@ fn call_error(method: &'static str, status: tonic::Status) -> CallError {
     match proxy {
         Some(trouble) => error.through_proxy(trouble),
         None => error,
+    }
+}
+
+/// Where the token came from, in a few words for the `-v` endpoint line.
+fn source_words(source: &crate::config::TokenSource) -> &'static str {
+    use crate::config::TokenSource as S;
+    match source {
+        S::Environment => "DODIL_TOKEN",
+        S::TokenFile(_) => "--token-file",
+        S::Keyring => "the keyring",
+        S::StoredFile(_) => "the stored token file",
+        S::Profile { .. } => "the profile's token_file",
+        S::None => "nowhere",
     }
 }
 
