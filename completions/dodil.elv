@@ -22,7 +22,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -39,6 +39,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand scriptum 'Scripts and their threads on Dodil Scriptum'
+            cand auth 'Sign in: keep a token in the platform''s keyring, check it, forget it'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write one page per command into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -48,7 +49,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -72,7 +73,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -108,7 +109,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -137,7 +138,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -164,7 +165,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -185,7 +186,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -209,7 +210,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -233,7 +234,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -258,7 +259,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -283,7 +284,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -306,7 +307,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -327,7 +328,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -432,7 +433,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -491,12 +492,111 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;help;help'= {
         }
+        &'dodil;auth'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --jq 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand --quiet 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand login 'Read a token from stdin and keep it for this profile and endpoint in the platform''s keyring (a file of mode 0600 where none answers)'
+            cand status 'Say where the token comes from and whether the server accepts it (never the token)'
+            cand logout 'Forget the token stored for this profile and endpoint (keyring entry and file)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dodil;auth;login'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --jq 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --with-token 'Read the token from stdin, one line (without it, stdin is read too when it is not a terminal)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand --quiet 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;auth;status'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --jq 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand --quiet 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;auth;logout'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --jq 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand --quiet 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;auth;help'= {
+            cand login 'Read a token from stdin and keep it for this profile and endpoint in the platform''s keyring (a file of mode 0600 where none answers)'
+            cand status 'Say where the token comes from and whether the server accepts it (never the token)'
+            cand logout 'Forget the token stored for this profile and endpoint (keyring entry and file)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dodil;auth;help;login'= {
+        }
+        &'dodil;auth;help;status'= {
+        }
+        &'dodil;auth;help;logout'= {
+        }
+        &'dodil;auth;help;help'= {
+        }
         &'dodil;completions'= {
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -517,7 +617,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -534,6 +634,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;help'= {
             cand scriptum 'Scripts and their threads on Dodil Scriptum'
+            cand auth 'Sign in: keep a token in the platform''s keyring, check it, forget it'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write one page per command into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -578,6 +679,17 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;help;scriptum;dev-server'= {
         }
         &'dodil;help;scriptum;verify'= {
+        }
+        &'dodil;help;auth'= {
+            cand login 'Read a token from stdin and keep it for this profile and endpoint in the platform''s keyring (a file of mode 0600 where none answers)'
+            cand status 'Say where the token comes from and whether the server accepts it (never the token)'
+            cand logout 'Forget the token stored for this profile and endpoint (keyring entry and file)'
+        }
+        &'dodil;help;auth;login'= {
+        }
+        &'dodil;help;auth;status'= {
+        }
+        &'dodil;help;auth;logout'= {
         }
         &'dodil;help;completions'= {
         }

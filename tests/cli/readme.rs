@@ -35,6 +35,7 @@ fn walk(cmd: &clap::Command, name: &str, out: &mut String) {
         }
         let positionals: Vec<String> = sub
             .get_positionals()
+            .filter(|a| !a.is_hide_set())
             .map(|a| {
                 format!(
                     "<{}>",
