@@ -42,6 +42,10 @@ pub struct FollowOptions {
     pub handle_ctrl_c: bool,
     /// How long opening a stream may take before it counts as a transient failure.
     pub open_timeout: Duration,
+    /// A terminal event that the first, unbroken stream follows with its clean end is final
+    /// without GetThread's word (one round trip less). For a thread just created, whose history
+    /// holds no earlier end, and a caller that needs no GetThread document afterwards.
+    pub trust_clean_end: bool,
 }
 
 impl FollowOptions {
@@ -62,6 +66,7 @@ impl Default for FollowOptions {
             retry_budget: DEFAULT_RETRY_BUDGET,
             handle_ctrl_c: true,
             open_timeout: OPEN_TIMEOUT,
+            trust_clean_end: false,
         }
     }
 }

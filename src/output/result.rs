@@ -44,7 +44,10 @@ pub fn print_result_summary(printer: &Printer, result: &ThreadResult, scope: Sum
     } else {
         "no output".to_string()
     });
-    parts.push(plural(crate::save::yield_count(result), "yield"));
+    parts.push(plural(
+        crate::save::yield_count(result, result.yielded_values.len()),
+        "yield",
+    ));
     let line = parts.join(" · ");
     if scope == SummaryScope::AfterFollow {
         printer.status(&format!("result: {line}"));
@@ -58,14 +61,19 @@ pub fn print_result_summary(printer: &Printer, result: &ThreadResult, scope: Sum
             .rev()
             .find(|s| s.status == StepStatus::Failed);
         if let Some(step) = failed {
-            printer.status(&format!(
-                "failed step: {} {}",
-                terminal_safe(&step.step_path),
-                terminal_safe(&step.name)
-            ));
-            printer.hint(&suggest::step(&result.thread_id, &step.step_path).to_string());
+            print_failed_step(printer, &result.thread_id, &step.step_path, &step.name);
         }
     }
+}
+
+/// The failed step of a failed thread, and the command that shows it.
+pub fn print_failed_step(printer: &Printer, thread_id: &str, step_path: &str, name: &str) {
+    printer.status(&format!(
+        "failed step: {} {}",
+        terminal_safe(step_path),
+        terminal_safe(name)
+    ));
+    printer.hint(&suggest::step(thread_id, step_path).to_string());
 }
 
 /// Output already in memory: pretty JSON on a terminal (control characters escaped), the exact

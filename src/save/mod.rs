@@ -126,17 +126,31 @@ pub async fn save_result(
     dir: &SaveDir,
     tee: Option<&mut dyn ByteSink>,
 ) -> anyhow::Result<(Saved, Summary)> {
-    let mut saved = Saved::default();
-
-    // output.json
-    let output = save_output(downloader, result, dir, tee, &mut saved).await?;
+    // The output, the step files and (when the answer in hand lacks them) the yielded values are
+    // independent: asked for at once on the one connection, they cost one round trip, not three.
+    let has_steps = !result.steps.is_empty() || result.steps_executed > 0;
+    let mut output_part = Saved::default();
+    let mut steps_part = Saved::default();
+    // A local failure in one (a full disk) ends the others at once, their temporaries removed.
+    let (output, steps_done, yielded) = tokio::try_join!(
+        save_output(downloader, result, dir, tee, &mut output_part),
+        async {
+            if has_steps {
+                save_steps(downloader, &result.thread_id, None, dir, &mut steps_part).await
+            } else {
+                Ok(None)
+            }
+        },
+        yielded_values(downloader, result),
+    )?;
+    let mut saved = output_part;
 
     // yields.jsonl
-    let yields_file = if result.yielded_values.is_empty() {
+    let yields_file = if yielded.is_empty() {
         None
     } else {
         let mut text = String::new();
-        for value in &result.yielded_values {
+        for value in yielded.iter() {
             text.push_str(&serde_json::to_string(value)?);
             text.push('\n');
         }
@@ -145,33 +159,32 @@ pub async fn save_result(
         saved.files.push(entry);
         Some(name)
     };
-    let yields_capped = yields_capped(result);
+    let yields_capped = yields_capped(result, yielded.len());
     if yields_capped {
         downloader.reporter.on_warning(&format!(
             "the server listed {} of {} yielded values (the API offers no call for the rest)",
-            result.yielded_values.len(),
-            result.total_yielded
+            yielded.len(),
+            yield_count(result, yielded.len())
         ));
     }
 
     // steps/<path>/{step,input,output}.json
+    saved.files.append(&mut steps_part.files);
+    saved.problems.append(&mut steps_part.problems);
     let mut step_dirs: BTreeMap<String, String> = BTreeMap::new();
     let mut steps = result.steps.clone();
-    let has_steps = !result.steps.is_empty() || result.steps_executed > 0;
-    if has_steps {
-        let done = save_steps(downloader, &result.thread_id, None, dir, &mut saved).await?;
-        if let Some(done) = done {
-            step_dirs = done.dirs;
-            // A metadata-only answer has no summaries: the stream's meta does.
-            if steps.is_empty() {
-                steps = done.summaries;
-            }
+    if let Some(done) = steps_done {
+        step_dirs = done.dirs;
+        // A metadata-only answer has no summaries: the stream's meta does.
+        if steps.is_empty() {
+            steps = done.summaries;
         }
     }
 
     let parts = SummaryParts {
         output,
         yields_file,
+        yields_saved: yielded.len(),
         yields_capped,
         steps,
         step_dirs,
@@ -184,17 +197,33 @@ pub async fn save_result(
     Ok((saved, summary))
 }
 
+/// The yielded values to save: those `result` lists, or, when it lists none though the thread
+/// yielded (a metadata-only answer), those of a full GetThreadResult.
+async fn yielded_values<'r>(
+    downloader: Downloader<'_>,
+    result: &'r ThreadResult,
+) -> anyhow::Result<std::borrow::Cow<'r, [crate::model::YieldedValue]>> {
+    if !result.yielded_values.is_empty() || result.total_yielded <= 0 {
+        return Ok(std::borrow::Cow::Borrowed(&result.yielded_values));
+    }
+    let full = downloader
+        .client
+        .get_thread_result(&result.thread_id, &crate::client::ResultQuery::default())
+        .await?;
+    Ok(std::borrow::Cow::Owned(full.yielded_values))
+}
+
 /// How many values the thread yielded: `total_yielded`, but never fewer than were listed (a
 /// negative or short count from the server is not believed).
-pub fn yield_count(result: &ThreadResult) -> i64 {
-    let listed = i64::try_from(result.yielded_values.len()).unwrap_or(i64::MAX);
+pub fn yield_count(result: &ThreadResult, listed: usize) -> i64 {
+    let listed = i64::try_from(listed).unwrap_or(i64::MAX);
     i64::from(result.total_yielded).max(listed)
 }
 
 /// Whether the server listed fewer yielded values than the thread yielded. Compared as `i64`:
 /// a negative `total_yielded` is not a huge one.
-fn yields_capped(result: &ThreadResult) -> bool {
-    let listed = i64::try_from(result.yielded_values.len()).unwrap_or(i64::MAX);
+fn yields_capped(result: &ThreadResult, listed: usize) -> bool {
+    let listed = i64::try_from(listed).unwrap_or(i64::MAX);
     result.yields_truncated || i64::from(result.total_yielded) > listed
 }
 
@@ -255,7 +284,8 @@ async fn save_output(
         OUTPUT_FILE.into(),
         false,
     )?;
-    let downloaded = match tee {
+    let mut tee = tee;
+    let downloaded = match tee.as_deref_mut() {
         Some(tee) => {
             let mut both = sink::Tee(&mut file, tee);
             downloader
@@ -279,6 +309,24 @@ async fn save_output(
                 saved.output_file(file.commit(Some(done.sha256))?, true),
             ))
         }
+        // A server without StreamThreadResult: the unary answer holds a small output whole.
+        Err(DownloadError::Call(err))
+            if err.kind == crate::client::CallErrorKind::Unimplemented
+                && total <= UNARY_OUTPUT_CAP =>
+        {
+            drop(file);
+            let full = downloader
+                .client
+                .get_thread_result(&result.thread_id, &crate::client::ResultQuery::default())
+                .await?;
+            if full.output_truncated {
+                saved
+                    .problems
+                    .push(Problem::from_download(DownloadError::Call(err))?);
+                return Ok(None);
+            }
+            Box::pin(save_output(downloader, &full, dir, tee, saved)).await
+        }
         // Dropping `file` removes its temporary file: no output.json.
         Err(err) => {
             saved.problems.push(Problem::from_download(err)?);
@@ -286,6 +334,9 @@ async fn save_output(
         }
     }
 }
+
+/// The most output a unary GetThreadResult carries whole (the reference's ~4 MB).
+const UNARY_OUTPUT_CAP: u64 = 4 * 1024 * 1024;
 
 /// `thread steps --detail --save DIR`: the step files alone (all steps, or `only`), or the
 /// problem that kept them from being written.
@@ -316,12 +367,12 @@ mod tests {
     #[test]
     fn negative_yield_count_is_not_a_huge_one() {
         // `total_yielded as usize` read -1 as 18446744073709551615: a false "capped".
-        assert!(!yields_capped(&result(-1, 0)));
-        assert!(!yields_capped(&result(-5, 2)));
-        assert_eq!(yield_count(&result(-1, 2)), 2);
-        assert!(yields_capped(&result(3, 2)));
-        assert!(!yields_capped(&result(2, 2)));
-        assert_eq!(yield_count(&result(i32::MAX, 1)), i64::from(i32::MAX));
+        assert!(!yields_capped(&result(-1, 0), 0));
+        assert!(!yields_capped(&result(-5, 2), 2));
+        assert_eq!(yield_count(&result(-1, 2), 2), 2);
+        assert!(yields_capped(&result(3, 2), 2));
+        assert!(!yields_capped(&result(2, 2), 2));
+        assert_eq!(yield_count(&result(i32::MAX, 1), 1), i64::from(i32::MAX));
     }
 
     #[test]

@@ -76,6 +76,8 @@ pub struct SummaryStep {
 pub(super) struct SummaryParts {
     pub output: Option<OutputInfo>,
     pub yields_file: Option<String>,
+    /// How many yielded values were saved (the answer in hand may list none: metadata only).
+    pub yields_saved: usize,
     pub yields_capped: bool,
     /// The step summaries (GetThreadResult's, else the step stream's).
     pub steps: Vec<StepSummary>,
@@ -108,8 +110,8 @@ impl Summary {
             output: parts.output,
             output_total_bytes: result.output_total_bytes,
             yields: YieldsInfo {
-                count: yield_count(result),
-                saved: result.yielded_values.len(),
+                count: yield_count(result, parts.yields_saved),
+                saved: parts.yields_saved,
                 capped: parts.yields_capped,
                 file: parts.yields_file,
             },

@@ -594,7 +594,7 @@ fn saving_to_a_full_disk_names_the_file_and_leaves_no_partial_file() {
     assert!(
         !left
             .iter()
-            .any(|p| p.ends_with("output.json") || p.contains(".part")),
+            .any(|p| p.ends_with("out/output.json") || p.contains(".part")),
         "no output.json, whole or partial: {left:?}"
     );
 }

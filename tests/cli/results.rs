@@ -106,11 +106,16 @@ fn small_output_comes_from_the_unary_call_alone() {
         "{run}"
     );
 
+    // A save asks for the metadata alone and streams the output, however small: the unary
+    // answer's copy of it would be a second download of the same bytes.
     let dir = env.path("hello");
-    let run = env.thread_cmd(["result", &id, "--save"]).arg(&dir).run();
+    let run = env
+        .thread_cmd(["result", "-v", &id, "--save"])
+        .arg(&dir)
+        .run();
     run.success().stderr_has("saved ").stderr_has("output.json");
     let summary = verify_saved(&dir);
-    assert_eq!(summary["output"]["streamed"], false);
+    assert_eq!(summary["output"]["streamed"], true);
     assert_eq!(
         std::fs::read(dir.join("output.json")).unwrap(),
         br#"{"message":"hello, world","steps":2}"#

@@ -10,7 +10,9 @@ use crate::client::{CallErrorKind, ResultQuery};
 use crate::context::Context;
 use crate::error::{CliError, ExitStatus};
 use crate::model::{Thread, ThreadResult, ThreadStatus};
-use crate::output::result::{print_output_bytes, print_result_summary, SummaryScope};
+use crate::output::result::{
+    print_failed_step, print_output_bytes, print_result_summary, SummaryScope,
+};
 use crate::output::save_view::{print_saved_files, Listing, SaveView};
 use crate::output::stdout_sink::StdoutSink;
 use crate::output::{print_document, size, terminal_safe};
@@ -61,7 +63,13 @@ pub(crate) async fn deliver(
     thread_id: &str,
     plan: ResultPlan<'_>,
 ) -> anyhow::Result<ExitStatus> {
-    let result = fetch_result(ctx, thread_id).await?;
+    let (result, thread) = match plan.save {
+        Some(_) => {
+            let (result, thread) = fetch_for_save(ctx, thread_id).await?;
+            (result, Some(thread))
+        }
+        None => (fetch_result(ctx, thread_id).await?, None),
+    };
     if result.status == ThreadStatus::Paused {
         ctx.printer.status(&format!(
             "thread {} is paused, waiting for `thread resume {}`: it has no final result yet",
@@ -87,9 +95,22 @@ pub(crate) async fn deliver(
     };
 
     let dir = SaveDir::prepare(save.dir, save.force)?;
-    let thread = ctx.client().await?.get_thread(thread_id).await?;
+    let thread = thread.expect("fetched for the save");
     if ctx.output == OutputFormat::Table {
         print_result_summary(&ctx.printer, &result, plan.summary);
+        // The metadata-only answer names no steps; GetThread names where the thread failed.
+        let failed_here = result.status == ThreadStatus::Failed && result.steps.is_empty();
+        if failed_here
+            && plan.summary == SummaryScope::Whole
+            && !thread.current_step_path.is_empty()
+        {
+            print_failed_step(
+                &ctx.printer,
+                thread_id,
+                &thread.current_step_path,
+                &thread.current_step_name,
+            );
+        }
     }
     // Saving can take long: Ctrl-C drops the work (and with it every temporary file).
     let echo = EchoMode::choose(plan.print, ctx.output, ctx.printer.stdout_is_tty(), &result);
@@ -136,6 +157,25 @@ async fn fetch_result(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadRe
     }
 }
 
+/// What a save starts from: the result's metadata and the thread, asked for at once (one round
+/// trip). Metadata only, since the output is streamed anyway: the unary answer would carry up
+/// to its first 4 MiB for nothing.
+async fn fetch_for_save(ctx: &Context, thread_id: &str) -> anyhow::Result<(ThreadResult, Thread)> {
+    let client = ctx.client().await?;
+    let query = ResultQuery {
+        metadata_only: true,
+        ..ResultQuery::default()
+    };
+    let (result, thread) = tokio::join!(
+        client.get_thread_result(thread_id, &query),
+        client.get_thread(thread_id)
+    );
+    let (mut result, thread) = (result?, thread?);
+    result.output_data = bytes::Bytes::new();
+    result.output_truncated = result.output_total_bytes > 0;
+    Ok((result, thread))
+}
+
 /// How the output reaches stdout while it is saved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum EchoMode {
@@ -144,7 +184,8 @@ enum EchoMode {
     /// The same bytes as they are saved, in one pass (stdout piped, or a terminal and the output
     /// no larger than [`TERMINAL_ECHO_LIMIT`]).
     Stream,
-    /// Pretty JSON once saved: a terminal, and the output came whole in GetThreadResult.
+    /// Pretty JSON once saved, read back from output.json: a terminal, and the output no larger
+    /// than [`TERMINAL_ECHO_LIMIT`].
     Pretty,
     /// Not printed, and said so: a terminal, and the output larger than [`TERMINAL_ECHO_LIMIT`].
     TooLargeForTerminal,
@@ -156,12 +197,10 @@ impl EchoMode {
             EchoMode::Off
         } else if !stdout_tty {
             EchoMode::Stream
-        } else if !result.output_truncated {
-            EchoMode::Pretty
         } else if result.output_total_bytes.max(0) as u64 > TERMINAL_ECHO_LIMIT {
             EchoMode::TooLargeForTerminal
         } else {
-            EchoMode::Stream
+            EchoMode::Pretty
         }
     }
 }
@@ -191,7 +230,11 @@ async fn save_and_echo(
         save_result(downloader, thread, result, dir, None).await?
     };
     if echo == EchoMode::Pretty {
-        print_output_bytes(&ctx.printer, &result.output_data)?;
+        if let Some(output) = &saved.1.output {
+            // At most TERMINAL_ECHO_LIMIT, as saved and verified a moment ago.
+            let bytes = std::fs::read(dir.root().join(&output.file))?;
+            print_output_bytes(&ctx.printer, &bytes)?;
+        }
     }
     Ok(saved)
 }
