@@ -149,7 +149,8 @@ fn proxy(client: TcpStream, target: SocketAddr, link: Link) {
     };
     // SYN, SYN-ACK, then the client's first bytes ride with its ACK: they reach the server 1.5 RTT
     // after connect(); the server's first answer reaches the client half an RTT later still.
-    let to_server = thread::spawn(move || carry(client_rd, server, link, accepted + link.delay * 3));
+    let to_server =
+        thread::spawn(move || carry(client_rd, server, link, accepted + link.delay * 3));
     carry(server_rd, client, link, accepted + link.delay * 4);
     let _ = to_server.join();
 }
@@ -284,7 +285,9 @@ fn usage() -> ! {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let number = |name: &str| -> f64 {
-        flag(&args, name).and_then(|v| v.parse().ok()).unwrap_or_else(|| usage())
+        flag(&args, name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| usage())
     };
     let link = Link {
         delay: Duration::from_secs_f64(number("--delay-ms") / 1000.0),
@@ -292,8 +295,9 @@ fn main() {
     };
     match args.first().map(String::as_str) {
         Some("serve") => {
-            let target: SocketAddr =
-                flag(&args, "--target").and_then(|t| t.parse().ok()).unwrap_or_else(|| usage());
+            let target: SocketAddr = flag(&args, "--target")
+                .and_then(|t| t.parse().ok())
+                .unwrap_or_else(|| usage());
             let listen = flag(&args, "--listen").unwrap_or_else(|| "127.0.0.1:0".into());
             let listener = TcpListener::bind(&listen).expect("bind the emulator");
             println!("listening on {}", listener.local_addr().expect("address"));
