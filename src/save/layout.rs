@@ -84,6 +84,8 @@ impl SaveDir {
         }
         let root = fs::canonicalize(dir).map_err(|err| local("cannot use", err))?;
         let save = SaveDir { root, shown };
+        // What a killed save of ours left (`.dodil-*.part`) is ours to clear, not the user's.
+        remove_temp_files(&save.root).map_err(|err| local("cannot clear old files in", err))?;
         let non_empty = fs::read_dir(&save.root)
             .map_err(|err| local("cannot read", err))?
             .next()
@@ -245,6 +247,7 @@ mod tests {
         fs::write(dir.join(".dodil-abc.part"), "half").unwrap();
         let err = SaveDir::prepare(&dir, false).unwrap_err();
         assert_eq!(err.status, ExitStatus::Usage);
+        assert!(!dir.join(".dodil-abc.part").exists(), "ours, cleared");
         SaveDir::prepare(&dir, true).unwrap();
         let left: Vec<_> = fs::read_dir(&dir)
             .unwrap()
@@ -264,6 +267,19 @@ mod tests {
         std::os::unix::fs::symlink(&outside, save.root().join("steps/1")).unwrap();
         assert!(save.step_dir("1").is_err());
         assert!(save.step_dir("2").is_ok());
+    }
+
+    #[test]
+    fn a_dir_holding_only_our_leftovers_counts_as_empty() {
+        let base = tempfile::tempdir().unwrap();
+        let dir = base.path().join("out");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join(".dodil-XyZ123.part"), "half of a killed save").unwrap();
+        SaveDir::prepare(&dir, false).unwrap();
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
+        // Not ours: a name that merely looks alike is the user's.
+        fs::write(dir.join(".dodil-notes"), "mine").unwrap();
+        assert!(SaveDir::prepare(&dir, false).is_err());
     }
 
     proptest! {
