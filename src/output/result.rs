@@ -68,9 +68,70 @@ pub fn print_result_summary(printer: &Printer, result: &ThreadResult, scope: Sum
     }
 }
 
+/// On a terminal, an output larger than this (a screenful or two) is not poured out: a preview
+/// is shown, then what was left out and how to get it ([`print_output_preview`]).
+pub const FLOOD_LIMIT: u64 = 64 * 1024;
+/// A preview's lines at most, and the characters of each.
+const PREVIEW_LINES: usize = 20;
+const PREVIEW_LINE_CHARS: usize = 200;
+
+/// Whether an output of `total` bytes goes to stdout whole: always when piped or redirected (the
+/// exact bytes), on a terminal only up to [`FLOOD_LIMIT`].
+pub fn printed_whole(printer: &Printer, total: u64) -> bool {
+    !printer.stdout_is_tty() || total <= FLOOD_LIMIT
+}
+
+/// The start of an output too large for a terminal: its first lines (pretty JSON when `head` is
+/// the whole document), each cut short, then on stderr what was left out and how to get it all.
+/// `head` is what GetThreadResult carried (the start of the output, or nothing).
+pub fn print_output_preview(
+    printer: &Printer,
+    thread_id: &str,
+    head: &[u8],
+    total: u64,
+) -> anyhow::Result<()> {
+    let whole = head.len() as u64 == total;
+    let pretty = whole
+        .then(|| serde_json::from_slice::<serde_json::Value>(head).ok())
+        .flatten()
+        .and_then(|value| serde_json::to_string_pretty(&value).ok());
+    let text = match &pretty {
+        Some(text) => text.as_str().into(),
+        // The bytes as they are (a cut may fall inside a character: shown as U+FFFD).
+        None => {
+            String::from_utf8_lossy(&head[..head.len().min(PREVIEW_LINES * PREVIEW_LINE_CHARS * 4)])
+        }
+    };
+    let mut lines = 0;
+    for line in text.lines().take(PREVIEW_LINES) {
+        let cut = line.chars().count() > PREVIEW_LINE_CHARS;
+        let shown: String = line.chars().take(PREVIEW_LINE_CHARS).collect();
+        let safe = String::from_utf8_lossy(&terminal_bytes(shown.as_bytes())).into_owned();
+        printer.data_line(&if cut { format!("{safe}…") } else { safe })?;
+        lines += 1;
+    }
+    let shown = if lines == 0 {
+        "not shown".to_string()
+    } else {
+        format!("the first {} shown", plural(lines as i64, "line"))
+    };
+    printer.status(&format!(
+        "the output is {}, too much for a terminal: {shown}",
+        size(total as i64)
+    ));
+    printer.hint(&format!(
+        "all of it: {} (or --save DIR)",
+        suggest::result_to_file(thread_id)
+    ));
+    Ok(())
+}
+
 /// Output already in memory: pretty JSON on a terminal (control characters escaped), the exact
-/// bytes otherwise.
-pub fn print_output_bytes(printer: &Printer, data: &[u8]) -> anyhow::Result<()> {
+/// bytes otherwise. On a terminal an output over [`FLOOD_LIMIT`] is previewed instead.
+pub fn print_output_bytes(printer: &Printer, thread_id: &str, data: &[u8]) -> anyhow::Result<()> {
+    if !printed_whole(printer, data.len() as u64) {
+        return print_output_preview(printer, thread_id, data, data.len() as u64);
+    }
     if data.is_empty() {
         return Ok(());
     }

@@ -142,8 +142,8 @@ fn output_just_over_the_cap_is_streamed_whole_and_stdout_matches_the_file() {
     // The bytes are the JSON string demo/big promises.
     let value: Value = serde_json::from_slice(&file).unwrap();
     assert!(value.is_string());
-    // The save's own stdout carries the same bytes too.
-    assert!(saved.stdout_bytes == file, "the save's stdout differs");
+    // cli-contract.md: with --save, stdout carries nothing in table mode.
+    assert!(saved.stdout_bytes.is_empty(), "{saved}");
 }
 
 #[test]
@@ -214,10 +214,15 @@ fn every_chunk_fault_is_exit_7_with_no_output_file() {
 #[test]
 fn a_stream_broken_mid_way_is_retried_once_and_every_byte_arrives_once() {
     // 256 KiB chunks, broken after chunk 6: 1.75 MiB delivered (and hashed off-thread) first.
+    // `run --result --save`: the output is saved and echoed to stdout (piped) in one pass.
     let env = TestEnv::with(|s| s.faults = Faults::parse("output-break=6").unwrap());
-    let id = big(&env, CAP + 300_000);
     let dir = env.path("retried");
-    let run = save_in_chunks(&env, &id, &dir, "262144");
+    let input = format!(r#"{{"bytes": {}, "steps": 2}}"#, CAP + 300_000);
+    let run = env
+        .thread_cmd(["run", "demo/big", "--input", &input, "--result", "--save"])
+        .arg(&dir)
+        .env("DODIL_RESULT_CHUNK_BYTES", "262144")
+        .run();
     run.success().stderr_has("retrying once from the start");
     let file = std::fs::read(dir.join("output.json")).unwrap();
     assert_eq!(file.len() as u64, CAP + 300_000);
@@ -452,7 +457,7 @@ fn steps_tree_one_step_and_unknown_path() {
         .success()
         .stdout_has("warehouse.load")
         .stdout_has("in all (shown cut short)")
-        .stderr_has("--detail --save");
+        .stderr_has("--step 3 --save DIR");
 
     env.thread(["steps", &id, "--step", "1.7"])
         .code_is(5)
@@ -584,4 +589,83 @@ fn oversized_messages_are_refused_clearly() {
     let summary = verify_saved(&dir);
     assert_eq!(summary["complete"], false);
     assert_eq!(summary["steps"].as_array().unwrap().len(), 2);
+}
+
+/// The README's way: the debug build, `--endpoint embedded` (the server inside the command) and
+/// a multi-GB save. Ctrl-C stops it at once, by the command's own hand (not the listener's last
+/// resort after its grace period), says how to fetch the result again, leaves no temporary file,
+/// and the same DIR takes the next save (a stale temporary of ours in it is cleared, not called
+/// the user's).
+#[cfg(unix)]
+#[test]
+fn sigint_during_an_embedded_save_stops_at_once_and_leaves_the_dir_clean() {
+    let env = TestEnv::offline();
+    let dir = env.path("big");
+    let embedded = |cmd: &mut std::process::Command| {
+        cmd.env("DODIL_ENDPOINT", "embedded")
+            .env("DODIL_DEVSERVER_EPHEMERAL", "1")
+            .env("DODIL_DEVSERVER_SPEED", "100");
+    };
+    let mut cmd = env.bare_cmd();
+    embedded(&mut cmd);
+    let mut child = cmd
+        .args([
+            "scriptum", "thread", "run", "demo/big", "--result", "--save",
+        ])
+        .arg(&dir)
+        .args(["--input", r#"{"bytes": 8000000000, "steps": 1}"#])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut err, &mut text);
+        text
+    });
+    // The output's temporary file, once bytes are in it (not the writability probe, empty).
+    let deadline = Instant::now() + WAIT_LIMIT;
+    let part = loop {
+        let found = std::fs::read_dir(&dir).ok().and_then(|entries| {
+            entries.flatten().find(|e| {
+                e.file_name().to_string_lossy().starts_with(".dodil-")
+                    && e.metadata().is_ok_and(|m| m.len() > 0)
+            })
+        });
+        if let Some(entry) = found {
+            break entry.path();
+        }
+        assert!(Instant::now() < deadline, "no temporary file appeared");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let pressed = Instant::now();
+    interrupt(&child);
+    let status = wait_bounded(&mut child, WAIT_LIMIT);
+    let took = pressed.elapsed();
+    let err = reader.join().unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    // Within the bound, and by the command itself: the last resort would say "did not stop".
+    assert!(took < Duration::from_secs(3), "took {took:?}: {err}");
+    assert!(err.contains("the save was stopped"), "{err}");
+    assert!(!err.contains("did not stop"), "{err}");
+    assert!(
+        err.contains("save it again with: dodil scriptum thread result"),
+        "{err}"
+    );
+    assert!(!part.exists(), "{} left behind", part.display());
+    assert_no_temp_files(&dir);
+    eprintln!("stopped {took:?} after SIGINT");
+
+    // What a killed save leaves: ours to clear.
+    std::fs::write(dir.join(".dodil-Ab12Cd.part"), b"half").unwrap();
+    let mut again = env.bare_cmd();
+    embedded(&mut again);
+    again
+        .args(["scriptum", "thread", "run", "demo/hello", "--save"])
+        .arg(&dir)
+        .run()
+        .success();
+    assert!(dir.join("summary.json").exists());
+    assert_no_temp_files(&dir);
 }

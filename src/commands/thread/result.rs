@@ -20,7 +20,13 @@ pub async fn run(ctx: &Context, args: ResultArgs) -> anyhow::Result<ExitStatus> 
         }
     }
     let plan = ResultPlan {
-        print: Print::Result,
+        // With --save the output goes to files only (cli-contract.md: stdout stays empty in table
+        // mode); without, to stdout.
+        print: if args.save.is_some() {
+            Print::Nothing
+        } else {
+            Print::Result
+        },
         save: args.save.as_deref().map(|dir| SaveTo {
             dir,
             force: args.force,

@@ -42,7 +42,7 @@ async fn save(
         CliError::new(ExitStatus::Interrupted, crate::interrupt::SAVE_INTERRUPTED)
     })
     .await?;
-    print_saved_files(&ctx.printer, dir, &saved.files, Listing::StepFiles);
+    print_saved_files(&ctx.printer, dir, &saved.files, Listing::Files);
     // A step save meets one problem at most: the stream that broke.
     match saved.problems.into_iter().next() {
         Some(problem) => Err(CliError::new(problem.status, problem.message).into()),
