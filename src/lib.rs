@@ -80,7 +80,7 @@ pub fn main() -> ExitCode {
                 printer.error(&report.message, report.hint.as_deref());
                 report.status.into()
             }
-            None => ExitStatus::Success.into(),
+            None => error::quiet_status(&err).into(),
         },
     }
 }

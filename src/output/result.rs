@@ -5,6 +5,7 @@
 use crate::model::{StepStatus, ThreadResult, ThreadStatus};
 use crate::save::sink::ByteSink;
 
+use super::progress::StepCounts;
 use super::stdout_sink::StdoutSink;
 
 use super::thread::status_sgr;
@@ -37,7 +38,13 @@ pub fn print_result_summary(printer: &Printer, result: &ThreadResult, scope: Sum
             terminal_safe(&result.thread_id),
             duration_ms(result.duration_ms)
         ));
-        parts.push(plural(result.steps_executed.into(), "step"));
+        // Counted as a follow's closing line counts them, from the summaries when there are
+        // any (the server's steps_executed counts the completed ones only).
+        parts.push(if result.steps.is_empty() {
+            format!("{} run", plural(result.steps_executed.into(), "step"))
+        } else {
+            StepCounts::of(&result.steps).to_string()
+        });
     }
     parts.push(if result.output_total_bytes > 0 {
         format!("output {}", size(result.output_total_bytes))
@@ -63,7 +70,10 @@ pub fn print_result_summary(printer: &Printer, result: &ThreadResult, scope: Sum
                 terminal_safe(&step.step_path),
                 terminal_safe(&step.name)
             ));
-            printer.hint(&suggest::step(&result.thread_id, &step.step_path).to_string());
+            printer.hint(&format!(
+                "what failed, in detail: {}",
+                suggest::step(&result.thread_id, &step.step_path)
+            ));
         }
     }
 }

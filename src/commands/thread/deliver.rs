@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::cli::OutputFormat;
 use crate::client::{CallErrorKind, ResultQuery};
 use crate::context::Context;
-use crate::error::{CliError, ExitStatus};
+use crate::error::{is_closed_pipe, CliError, ExitStatus};
 use crate::model::{Thread, ThreadResult, ThreadStatus};
 use crate::output::result::{
     print_output_bytes, print_output_preview, print_result_summary, printed_whole, SummaryScope,
@@ -78,11 +78,16 @@ pub(crate) async fn deliver(
     let Some(save) = plan.save else {
         if plan.print == Print::Result {
             // Streaming can take long: Ctrl-C stops it (exit 130), also after a follow.
-            crate::interrupt::race(
+            let printed = crate::interrupt::race(
                 print_output(ctx, &result, plan.summary),
                 "the output on stdout is incomplete",
             )
-            .await?;
+            .await;
+            // A reader that stopped reading (`| head`) changes nothing about the thread's code.
+            match printed {
+                Err(err) if is_closed_pipe(&err) => {}
+                other => other?,
+            }
         }
         return Ok(ExitStatus::for_thread(result.status));
     };
@@ -109,7 +114,10 @@ pub(crate) async fn deliver(
     .await?;
     if ctx.output != OutputFormat::Table {
         // With --save, -o json|yaml print the summary document (what summary.json holds).
-        print_document(&ctx.printer, ctx.output, &summary)?;
+        match print_document(&ctx.printer, ctx.output, &summary) {
+            Err(err) if is_closed_pipe(&err) => {}
+            other => other?,
+        }
     }
     report_saved(ctx, &dir, &saved, &summary)
 }
