@@ -23,9 +23,13 @@ use tokio::sync::watch;
 
 use crate::error::{CliError, ExitStatus};
 
-/// What an interrupted save says: its unfinished files are gone with the dropped work.
-pub const SAVE_INTERRUPTED: &str =
-    "interrupted: the save was stopped and its unfinished files removed";
+/// What an interrupted save into `dir` says: its unfinished files are gone with the dropped work.
+pub fn save_interrupted(dir: &Path) -> String {
+    format!(
+        "interrupted: the save into {} was stopped and its unfinished files removed",
+        crate::output::terminal_safe(&dir.display().to_string())
+    )
+}
 
 /// How long Ctrl-C waits for the work to stop by itself before the process is ended.
 const GRACE: Duration = Duration::from_secs(3);

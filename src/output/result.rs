@@ -81,9 +81,9 @@ pub fn print_result_summary(printer: &Printer, result: &ThreadResult, scope: Sum
 /// On a terminal, an output larger than this (a screenful or two) is not poured out: a preview
 /// is shown, then what was left out and how to get it ([`print_output_preview`]).
 pub const FLOOD_LIMIT: u64 = 64 * 1024;
-/// A preview's lines at most, and the characters of each.
-const PREVIEW_LINES: usize = 20;
-const PREVIEW_LINE_CHARS: usize = 200;
+/// A preview's rows at most, and the characters of each at most (fewer on a narrow terminal).
+const PREVIEW_ROWS: usize = 20;
+const PREVIEW_ROW_CHARS: usize = 200;
 
 /// Whether an output of `total` bytes goes to stdout whole: always when piped or redirected (the
 /// exact bytes), on a terminal only up to [`FLOOD_LIMIT`].
@@ -91,9 +91,10 @@ pub fn printed_whole(printer: &Printer, total: u64) -> bool {
     !printer.stdout_is_tty() || total <= FLOOD_LIMIT
 }
 
-/// The start of an output too large for a terminal: its first lines (pretty JSON when `head` is
-/// the whole document), each cut short, then on stderr what was left out and how to get it all.
-/// `head` is what GetThreadResult carried (the start of the output, or nothing).
+/// The start of an output too large for a terminal: its first rows (pretty JSON when `head` is
+/// the whole document; a long line folded at the terminal's width), the last one ending in `…`,
+/// then on stderr what was left out and how to get it all. `head` is what GetThreadResult
+/// carried (the start of the output, or nothing).
 pub fn print_output_preview(
     printer: &Printer,
     thread_id: &str,
@@ -105,35 +106,59 @@ pub fn print_output_preview(
         .then(|| serde_json::from_slice::<serde_json::Value>(head).ok())
         .flatten()
         .and_then(|value| serde_json::to_string_pretty(&value).ok());
+    let budget = PREVIEW_ROWS * PREVIEW_ROW_CHARS * 4;
     let text = match &pretty {
         Some(text) => text.as_str().into(),
         // The bytes as they are (a cut may fall inside a character: shown as U+FFFD).
-        None => {
-            String::from_utf8_lossy(&head[..head.len().min(PREVIEW_LINES * PREVIEW_LINE_CHARS * 4)])
-        }
+        None => String::from_utf8_lossy(&head[..head.len().min(budget)]),
     };
-    let mut lines = 0;
-    for line in text.lines().take(PREVIEW_LINES) {
-        let cut = line.chars().count() > PREVIEW_LINE_CHARS;
-        let shown: String = line.chars().take(PREVIEW_LINE_CHARS).collect();
-        let safe = String::from_utf8_lossy(&terminal_bytes(shown.as_bytes())).into_owned();
-        printer.data_line(&if cut { format!("{safe}…") } else { safe })?;
-        lines += 1;
+    let width = PREVIEW_ROW_CHARS.min(super::term::stdout_width().saturating_sub(1).max(20));
+    let rows = preview_rows(&text, width, PREVIEW_ROWS);
+    for row in &rows {
+        printer.data_line(&String::from_utf8_lossy(&terminal_bytes(row.as_bytes())))?;
     }
-    let shown = if lines == 0 {
-        "not shown".to_string()
+    let shown = if rows.is_empty() {
+        "it is not shown here"
     } else {
-        format!("the first {} shown", plural(lines as i64, "line"))
+        "only its start is shown above"
     };
     printer.status(&format!(
-        "the output is {}, too much for a terminal: {shown}",
-        size(total as i64)
+        "the output is {}: {shown} (a terminal is given at most {})",
+        size(total as i64),
+        size(FLOOD_LIMIT as i64)
     ));
     printer.hint(&format!(
         "all of it: {} (or --save DIR)",
         suggest::result_to_file(thread_id)
     ));
     Ok(())
+}
+
+/// At most `limit` rows of `text`, each at most `width` characters (longer lines folded), the
+/// last ending in `…` when there is more.
+fn preview_rows(text: &str, width: usize, limit: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        let mut pieces = chars
+            .chunks(width.max(1))
+            .map(|c| c.iter().collect::<String>());
+        let first = pieces.next().unwrap_or_default();
+        for piece in std::iter::once(first).chain(pieces) {
+            if rows.len() == limit {
+                if let Some(last) = rows.last_mut() {
+                    let last: &mut String = last;
+                    if last.chars().count() >= width {
+                        last.pop();
+                    }
+                    last.push('…');
+                }
+                return rows;
+            }
+            rows.push(piece);
+        }
+    }
+    rows
 }
 
 /// Output already in memory: pretty JSON on a terminal (control characters escaped), the exact
@@ -169,4 +194,18 @@ pub fn print_output_bytes(printer: &Printer, thread_id: &str, data: &[u8]) -> an
 /// `1 step`, `3 steps`.
 fn plural(n: i64, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_preview_folds_long_lines_and_stops_at_its_rows() {
+        let rows = preview_rows(&"x".repeat(25), 10, 5);
+        assert_eq!(rows, ["x".repeat(10), "x".repeat(10), "x".repeat(5)]);
+        let rows = preview_rows(&"abcdefghij\n".repeat(10), 4, 3);
+        assert_eq!(rows, ["abcd", "efgh", "ij…"]);
+        assert!(preview_rows("", 10, 3).is_empty());
+    }
 }

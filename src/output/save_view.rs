@@ -11,7 +11,7 @@ use crate::save::atomic::FileEntry;
 use crate::save::layout::{SaveDir, SUMMARY_FILE};
 use crate::save::report::{SaveReporter, Stream, StreamEnd};
 
-use super::{size, terminal_safe, Printer, Verbosity};
+use super::{duration_ms, size, terminal_safe, Printer, Verbosity};
 
 /// Downloads at least this large get a progress bar (when stderr is a terminal).
 const BAR_AFTER_BYTES: u64 = 32 * 1024 * 1024;
@@ -47,10 +47,9 @@ impl SaveReporter for SaveView {
         if !(big && self.printer.progress_enabled()) {
             return;
         }
-        let bar = indicatif::ProgressBar::new(total.unwrap_or(0));
-        // Sizes as every other line writes them (`size`); a bar of fixed width, so the line
-        // never reaches the last column (where a `^C` echoed by the terminal would wrap it and
-        // leave a stale copy behind).
+        // Drawn through `term`, so a `^C` or a resize leaves no stale copy; sizes and times as
+        // every other line writes them.
+        let bar = indicatif::ProgressBar::with_draw_target(total, super::term::stderr_target());
         let sized = |f: fn(&ProgressState) -> u64| {
             move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
                 let _ = w.write_str(&size(f(state) as i64));
@@ -58,13 +57,19 @@ impl SaveReporter for SaveView {
         };
         bar.set_style(
             indicatif::ProgressStyle::with_template(&format!(
-                "{{spinner}} {} {{done}} of {{all}} · {{rate}}/s {{bar:30}} {{eta}} left",
+                "{{spinner}} {} {{done}} of {{all}} · {{rate}}/s {{bar:30}} {{left}} left",
                 stream.name()
             ))
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .with_key("done", sized(|s| s.pos()))
             .with_key("all", sized(|s| s.len().unwrap_or(0)))
-            .with_key("rate", sized(|s| s.per_sec() as u64)),
+            .with_key("rate", sized(|s| s.per_sec() as u64))
+            .with_key(
+                "left",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&duration_ms(state.eta().as_millis() as i64));
+                },
+            ),
         );
         *self.bar.borrow_mut() = Some(bar);
     }

@@ -41,6 +41,14 @@ pub fn width() -> usize {
     }
 }
 
+/// Stdout's width in columns, when it is a terminal (80 when it cannot be asked).
+pub fn stdout_width() -> usize {
+    match Term::stdout().size_checked() {
+        Some((_, cols)) if cols > 0 => cols as usize,
+        _ => 80,
+    }
+}
+
 /// `line` cut to fit the terminal with [`MARGIN`] columns to spare, ending in `…` when cut.
 /// `line` holds no colour codes (each character is one column, as for our own text).
 pub fn fit(line: &str, width: usize) -> String {

@@ -647,7 +647,10 @@ fn sigint_during_an_embedded_save_stops_at_once_and_leaves_the_dir_clean() {
     assert_eq!(status.code(), Some(130), "{err}");
     // Within the bound, and by the command itself: the last resort would say "did not stop".
     assert!(took < Duration::from_secs(3), "took {took:?}: {err}");
-    assert!(err.contains("the save was stopped"), "{err}");
+    assert!(
+        err.contains("was stopped and its unfinished files removed"),
+        "{err}"
+    );
     assert!(!err.contains("did not stop"), "{err}");
     assert!(
         err.contains("save it again with: dodil scriptum thread result"),

@@ -108,8 +108,11 @@ pub(crate) async fn deliver(
     let echo = EchoMode::choose(plan.print, ctx.output, ctx.printer.stdout_is_tty());
     let work = save_and_echo(ctx, &thread, &result, &dir, echo);
     let (saved, summary) = crate::interrupt::race_with(work, || {
-        CliError::new(ExitStatus::Interrupted, crate::interrupt::SAVE_INTERRUPTED)
-            .with_hint(again())
+        CliError::new(
+            ExitStatus::Interrupted,
+            crate::interrupt::save_interrupted(dir.shown()),
+        )
+        .with_hint(again())
     })
     .await?;
     if ctx.output != OutputFormat::Table {

@@ -28,13 +28,12 @@ pub(super) fn close(
     let paint = |text: &str, sgr: &str| printer.paint_stderr(text, sgr);
     match (outcome.end, thread.status) {
         (End::Interrupted, status) => {
-            let known = match status {
-                ThreadStatus::Unspecified => String::new(),
-                status => format!(" ({status})"),
+            let (known, goes_on) = match status {
+                ThreadStatus::Unspecified => (String::new(), "it goes on running on the server"),
+                ThreadStatus::Paused => (" (paused)".into(), "it waits on the server"),
+                status => (format!(" ({status})"), "it goes on running on the server"),
             };
-            printer.status(&format!(
-                "stopped following thread {id}{known}; it goes on running on the server"
-            ));
+            printer.status(&format!("stopped following thread {id}{known}; {goes_on}"));
             printer.hint(&format!(
                 "follow it again with: {}",
                 suggest::watch(&thread.thread_id)

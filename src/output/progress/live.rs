@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
 use super::book::{indent, Book};
-use crate::output::{duration_ms, suggest, term, terminal_safe};
+use crate::output::{duration_ms, term, terminal_safe};
 
 const TICK: Duration = Duration::from_millis(100);
 const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -58,13 +58,22 @@ fn render(book: &Book, now: Instant, width: usize) -> String {
     let since = |at: Instant| duration_ms(now.saturating_duration_since(at).as_millis() as i64);
     let tick = now.saturating_duration_since(book.since).as_millis() / TICK.as_millis();
     let frame = FRAMES[tick as usize % FRAMES.len()];
+    let paused = book.paused_at.is_some();
+    let last = book.running.len().saturating_sub(1);
     let mut lines: Vec<String> = book
         .running
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(n, r)| {
+            // A paused thread waits at its innermost step.
+            let state = if paused && n == last {
+                "waiting"
+            } else {
+                "running"
+            };
             term::fit(
                 &format!(
-                    "{}{frame} {}{} · running for {}",
+                    "{}{frame} {}{} · {state} for {}",
                     indent(&r.path),
                     r.label,
                     book.choice(&r.path),
@@ -82,8 +91,8 @@ fn render(book: &Book, now: Instant, width: usize) -> String {
     };
     let overall = match (&book.paused_at, book.running_since) {
         (Some(at), _) => format!(
-            "⏸ thread {id}{script} paused at {at}, waiting for `{}` · following for {}",
-            suggest::resume(&book.thread_id),
+            "⏸ thread {id}{script} paused at {at} · {} · following for {}",
+            book.counts,
             since(book.since)
         ),
         (None, Some(started)) => format!(
