@@ -508,6 +508,15 @@ fn steps_detail_save_writes_one_step() {
         .map(String::from)
         .collect()
     );
+    // --save implies --detail: the same files, and nothing on stdout.
+    let implied = env.path("implied");
+    let run = env
+        .thread_cmd(["steps", &id, "--step", "3", "--save"])
+        .arg(&implied)
+        .run();
+    run.success();
+    assert!(run.stdout.is_empty(), "{run}");
+    assert_eq!(tree(&implied), files);
 }
 
 #[test]
@@ -671,4 +680,35 @@ fn sigint_during_an_embedded_save_stops_at_once_and_leaves_the_dir_clean() {
         .success();
     assert!(dir.join("summary.json").exists());
     assert_no_temp_files(&dir);
+}
+
+/// On a terminal (a pty from util-linux `script`), a 4.3 MiB output is not poured out: its
+/// start, then its size and how to get it whole. (Piped, the exact bytes: the tests above.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_output_on_a_terminal_is_previewed_not_dumped() {
+    let env = TestEnv::start();
+    let id = env.finished("demo/etl", &[]);
+    let line = format!("{} scriptum thread result {id}", crate::support::DODIL);
+    let out = env
+        .program("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("COLUMNS", "120")
+        .output()
+        .expect("util-linux script");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        out.stdout.len() < 64 * 1024,
+        "{} bytes reached the terminal",
+        out.stdout.len()
+    );
+    assert!(
+        text.contains("the output is 4.3 MiB: only its start is shown above"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("dodil scriptum thread result {id} > output.json")),
+        "{text}"
+    );
 }
