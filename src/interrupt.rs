@@ -1,6 +1,7 @@
 //! Ctrl-C, once for the whole process.
 //!
-//! The first call of [`ctrl_c`] installs the one listener. From then on SIGINT no longer ends the
+//! The first call of [`ctrl_c`] (or [`arm`], which a save calls before its first file) installs
+//! the one listener. From then on SIGINT no longer ends the
 //! process by itself (tokio cannot give the default back), so every long operation that may come
 //! later races its work against [`ctrl_c`]: the follow (`follow::policy::guarded`), a save, the output
 //! streamed to stdout. Dropping the work removes its unfinished files; the command exits 130.
@@ -93,6 +94,13 @@ pub async fn ctrl_c() {
         }
     }
     std::future::pending().await
+}
+
+/// Installs the listener now, if it is not yet: from here on a Ctrl-C is the command's to
+/// handle (before a save creates its first file, say), never the default that ends the process
+/// with files half written.
+pub fn arm() {
+    PRESSED.get_or_init(install);
 }
 
 /// Runs `work` unless Ctrl-C comes first (or came already): then exit 130, saying what was

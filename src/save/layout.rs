@@ -66,6 +66,8 @@ impl SaveDir {
     /// only our own files (and the leftovers of an interrupted save). Problems here are local:
     /// exit 2, before anything is downloaded.
     pub fn prepare(dir: &Path, force: bool) -> Result<SaveDir, CliError> {
+        // Files of ours are about to appear: a Ctrl-C from now on must clean them up.
+        crate::interrupt::arm();
         let shown = dir.to_path_buf();
         let show = shown.display().to_string();
         let local = |what: &str, err: io::Error| CliError::usage(format!("{what} {show}: {err}"));

@@ -84,6 +84,15 @@ fn verify_saved(dir: &Path) -> Value {
     summary
 }
 
+/// The output's temporary file in `dir`, once bytes are in it (not the empty probe of whether
+/// DIR is writable).
+fn temp_file_with_data(dir: &Path) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(dir).ok()?.flatten().find_map(|e| {
+        let ours = e.file_name().to_string_lossy().starts_with(".dodil-");
+        (ours && e.metadata().is_ok_and(|m| m.len() > 0)).then(|| e.path())
+    })
+}
+
 fn assert_no_temp_files(dir: &Path) {
     let temps: Vec<String> = tree(dir)
         .into_iter()
@@ -561,7 +570,7 @@ fn sigint_during_a_save_leaves_no_partial_file() {
     // Wait (bounded) for the output's temporary file to appear, then interrupt.
     let deadline = Instant::now() + WAIT_LIMIT;
     loop {
-        if tree(&dir).iter().any(|p| p.contains(".dodil-")) {
+        if temp_file_with_data(&dir).is_some() {
             break;
         }
         assert!(Instant::now() < deadline, "no temp file appeared");
@@ -633,17 +642,10 @@ fn sigint_during_an_embedded_save_stops_at_once_and_leaves_the_dir_clean() {
         let _ = std::io::Read::read_to_string(&mut err, &mut text);
         text
     });
-    // The output's temporary file, once bytes are in it (not the writability probe, empty).
     let deadline = Instant::now() + WAIT_LIMIT;
     let part = loop {
-        let found = std::fs::read_dir(&dir).ok().and_then(|entries| {
-            entries.flatten().find(|e| {
-                e.file_name().to_string_lossy().starts_with(".dodil-")
-                    && e.metadata().is_ok_and(|m| m.len() > 0)
-            })
-        });
-        if let Some(entry) = found {
-            break entry.path();
+        if let Some(part) = temp_file_with_data(&dir) {
+            break part;
         }
         assert!(Instant::now() < deadline, "no temporary file appeared");
         std::thread::sleep(Duration::from_millis(10));
