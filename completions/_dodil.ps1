@@ -266,7 +266,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
         }
         'dodil;scriptum;thread;steps' {
             [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'One step, by path (e.g. 1.2.0): its detail, diagnostics, input and output')
-            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write steps/<path>/{step,input,output}.json into DIR (created if missing); implies --detail')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (`staging` and `production` are built in)')
             [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]')

@@ -254,7 +254,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;thread;steps'= {
             cand --step 'One step, by path (e.g. 1.2.0): its detail, diagnostics, input and output'
-            cand --save 'With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)'
+            cand --save 'Write steps/<path>/{step,input,output}.json into DIR (created if missing); implies --detail'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'

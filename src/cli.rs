@@ -308,7 +308,7 @@ Exit codes as for `thread run`: 0 completed, 1 failed, 3 cancelled, 4 paused, 6 
   dodil scriptum thread steps thr_abc123
   dodil scriptum thread steps thr_abc123 --step 1.2.0
   dodil scriptum thread steps thr_abc123 --detail -o json
-  dodil scriptum thread steps thr_abc123 --detail --save ./out/steps")]
+  dodil scriptum thread steps thr_abc123 --save ./out/steps")]
     Steps(StepsArgs),
 
     /// Resume a paused thread (or retry a failed one), optionally with a new input for its step
@@ -529,8 +529,8 @@ pub struct StepsArgs {
     #[arg(long)]
     pub detail: bool,
 
-    /// With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)
-    #[arg(long, value_name = "DIR", requires = "detail")]
+    /// Write steps/<path>/{step,input,output}.json into DIR (created if missing); implies --detail
+    #[arg(long, value_name = "DIR")]
     pub save: Option<PathBuf>,
 
     /// Let --save use a non-empty DIR, replacing dodil's files in it (other files are left alone)

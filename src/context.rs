@@ -6,7 +6,7 @@ use tokio::sync::OnceCell;
 use crate::cli::{ColorWhen, GlobalArgs, OutputFormat};
 use crate::client::Client;
 use crate::config::{self, Endpoint, Settings, TokenLookup};
-use crate::devserver::{self, DevServer};
+use crate::devserver::{self, Embedded};
 use crate::output::{ColorChoice, Printer, Verbosity};
 
 pub struct Context {
@@ -14,7 +14,7 @@ pub struct Context {
     pub output: OutputFormat,
     pub settings: Settings,
     client: OnceCell<Client>,
-    embedded: std::sync::Mutex<Option<DevServer>>,
+    embedded: std::sync::Mutex<Option<Embedded>>,
 }
 
 impl Context {
@@ -44,8 +44,8 @@ impl Context {
             Endpoint::Embedded => {
                 // The same gRPC path as a remote server: a real listener on loopback.
                 let settings = devserver::ServerConfig::from_env()?;
-                let server = DevServer::start(([127, 0, 0, 1], 0).into(), settings).await?;
-                let url = server.url();
+                let server = Embedded::start(settings)?;
+                let url = server.url().to_string();
                 self.printer
                     .verbose(&format!("embedded dev server listening on {url}"));
                 *self.embedded.lock().expect("embedded server lock") = Some(server);

@@ -22,6 +22,9 @@ pub enum ExitStatus {
     Unreachable = 6,
     DownloadIncomplete = 7,
     Interrupted = 130,
+    /// Stdout was closed before the thread ended: nothing is claimed about it (the code a shell
+    /// reports for SIGPIPE).
+    StdoutClosed = 141,
 }
 
 impl ExitStatus {
@@ -90,6 +93,34 @@ impl fmt::Display for ClosedPipe {
 }
 
 impl std::error::Error for ClosedPipe {}
+
+/// Whether `err` is (or was caused by) a closed stdout.
+pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.is::<ClosedPipe>())
+}
+
+/// Attached to a [`ClosedPipe`] that came while a thread was still being followed: the command
+/// ends quietly with exit 141 instead of 0, since the thread's outcome is not known. (Once it
+/// is, a closed stdout leaves the thread's own exit code.)
+#[derive(Debug)]
+pub struct ClosedBeforeEnd;
+
+impl fmt::Display for ClosedBeforeEnd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("stdout closed before the thread ended")
+    }
+}
+
+impl std::error::Error for ClosedBeforeEnd {}
+
+/// The exit code of an error [`report`] says nothing about (a closed stdout).
+pub fn quiet_status(err: &anyhow::Error) -> ExitStatus {
+    if find::<ClosedBeforeEnd>(err).is_some() {
+        ExitStatus::StdoutClosed
+    } else {
+        ExitStatus::Success
+    }
+}
 
 /// How an error is reported: exit class, one-line message, optional hint.
 pub struct Report {
@@ -253,6 +284,11 @@ mod tests {
             (ExitStatus::Usage, Some("do this"))
         );
         assert!(report(&anyhow::Error::new(ClosedPipe)).is_none());
+        let closed = anyhow::Error::new(ClosedPipe);
+        assert_eq!(quiet_status(&closed), ExitStatus::Success);
+        let unfinished = closed.context(ClosedBeforeEnd);
+        assert!(report(&unfinished).is_none());
+        assert_eq!(quiet_status(&unfinished), ExitStatus::StdoutClosed);
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn main() -> ExitCode {
     // broken config must not break `completions`, `man` or `dev-server`.
     let ctx = commands::settings_for(&cli.command)
         .map(|lookup| Context::new(&cli.global, printer.clone(), lookup));
-    let runtime = match runtime_for(&cli.command, ctx.as_ref()).enable_all().build() {
+    let runtime = match runtime_for(&cli.command).enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             printer.error(&format!("cannot start the async runtime: {err}"), None);
@@ -90,7 +90,7 @@ pub fn main() -> ExitCode {
                 printer.error(&report.message, report.hint.as_deref());
                 report.status.into()
             }
-            None => ExitStatus::Success.into(),
+            None => error::quiet_status(&err).into(),
         },
     }
 }
@@ -129,16 +129,13 @@ fn jq_program(
 }
 
 /// A client command is one connection driven by one task: a single-threaded runtime starts
-/// faster, uses less memory and moves data with fewer cross-thread wake-ups. A dev server, run
-/// alone or embedded next to the client, serves on every core.
-fn runtime_for(
-    command: &cli::Command,
-    ctx: Option<&anyhow::Result<Context>>,
-) -> tokio::runtime::Builder {
+/// faster, uses less memory and moves data with fewer cross-thread wake-ups. A dev server serves
+/// on every core (embedded next to a client, on a runtime of its own: `devserver::Embedded`).
+fn runtime_for(command: &cli::Command) -> tokio::runtime::Builder {
     let serves = matches!(
         command,
         cli::Command::Scriptum(cli::ScriptumCommand::DevServer(_))
-    ) || matches!(ctx, Some(Ok(ctx)) if matches!(ctx.settings.endpoint, config::Endpoint::Embedded));
+    );
     if serves {
         tokio::runtime::Builder::new_multi_thread()
     } else {

@@ -8,12 +8,14 @@
 //!
 //! Modules: `scripts` (definitions and demos), `timeline` (the script engine), `store`
 //! (persistence), `service` (the RPCs), `streams` (the streaming RPCs' tasks), `convert` (wire types), `faults`, `data` (payloads,
-//! generated on demand), `artifacts` (the download server), `args` (the CLI flags).
+//! generated on demand), `artifacts` (the download server), `args` (the CLI flags), `embedded`
+//! (`--endpoint embedded`'s server, on a runtime of its own).
 
 mod args;
 mod artifacts;
 mod convert;
 pub mod data;
+mod embedded;
 pub mod faults;
 mod scripts;
 mod service;
@@ -34,6 +36,7 @@ use tokio::task::JoinHandle;
 use tokio_stream::StreamExt as _;
 
 pub use args::{check_unavailable, run_standalone, DevServerArgs, Secret};
+pub use embedded::Embedded;
 pub use faults::Faults;
 pub use scripts::{parse_def as parse_scenario, ScriptDef, StepDef};
 pub use service::{

@@ -7,10 +7,13 @@
 //! - `step.rs`: the step engine (WatchStep, confirmed and stood in for by GetThreadResult).
 //! - `policy.rs`: what both engines share: timing, retry budget, backoff, the Ctrl-C guard.
 //! - `stop.rs`: why following stopped short (`Stop`), and what the user is told then.
+//! - `extras.rs`: what a live view asks for beside the thread's events (a decide step's choice,
+//!   the skipped steps); best effort, never bearing on how following ends.
 //!
 //! The engines never print, draw or compose a command line: they report to an observer, and
 //! return an outcome or a `Stop` that the entry points here turn into the error to report.
 
+pub mod extras;
 mod policy;
 pub mod step;
 mod stop;

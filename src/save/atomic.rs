@@ -53,6 +53,8 @@ pub struct AtomicFile {
     name: String,
     hasher: Option<StreamHasher>,
     bytes: u64,
+    /// Removed by the Ctrl-C listener should the process be ended before this is dropped.
+    _tracked: crate::interrupt::Tracked,
 }
 
 impl AtomicFile {
@@ -72,7 +74,9 @@ impl AtomicFile {
         })
         .map_err(|err| write_error(&name, &err))?;
         let (file, temp) = file.into_parts();
+        let tracked = crate::interrupt::track_temporary(&temp);
         Ok(AtomicFile {
+            _tracked: tracked,
             writer: Writer::Inline(BufWriter::with_capacity(64 * 1024, file)),
             temp,
             target,
@@ -225,6 +229,7 @@ impl AtomicFile {
             name,
             hasher,
             bytes,
+            _tracked,
         } = self;
         let sha256 = match (hasher, sha256) {
             (Some(hasher), _) => hex(&hasher.finish()),
