@@ -417,6 +417,7 @@ Register-ArgumentCompleter -Native -CommandName 'dodil' -ScriptBlock {
             [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Time scale: 10 runs every script ten times faster')
             [CompletionResult]::new('--scripts', '--scripts', [CompletionResultType]::ParameterName, 'Load scenario files (*.yaml) from this directory (see the README for the format)')
             [CompletionResult]::new('--artifacts', '--artifacts', [CompletionResultType]::ParameterName, 'Make ListArtifacts list this directory''s files, downloadable from a local HTTP server (the real service answers UNIMPLEMENTED)')
+            [CompletionResult]::new('--compress', '--compress', [CompletionResultType]::ParameterName, 'Compress every answer with this encoding when the client accepts it')
             [CompletionResult]::new('--faults', '--faults', [CompletionResultType]::ParameterName, 'Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags')
             [CompletionResult]::new('--fault-watch-drop-after', '--fault-watch-drop-after', [CompletionResultType]::ParameterName, 'Every watch stream ends (no terminal event) after N live events past its catch-up')
             [CompletionResult]::new('--fault-unavailable', '--fault-unavailable', [CompletionResultType]::ParameterName, 'The first N calls of METHOD (an RPC name, or * for each) answer UNAVAILABLE; repeatable')

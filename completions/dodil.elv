@@ -389,6 +389,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --speed 'Time scale: 10 runs every script ten times faster'
             cand --scripts 'Load scenario files (*.yaml) from this directory (see the README for the format)'
             cand --artifacts 'Make ListArtifacts list this directory''s files, downloadable from a local HTTP server (the real service answers UNIMPLEMENTED)'
+            cand --compress 'Compress every answer with this encoding when the client accepts it'
             cand --faults 'Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags'
             cand --fault-watch-drop-after 'Every watch stream ends (no terminal event) after N live events past its catch-up'
             cand --fault-unavailable 'The first N calls of METHOD (an RPC name, or * for each) answer UNAVAILABLE; repeatable'

@@ -613,6 +613,10 @@ pub struct DevServerArgs {
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,
 
+    /// Compress every answer with this encoding when the client accepts it
+    #[arg(long, value_name = "ENCODING", value_enum)]
+    pub compress: Option<Compression>,
+
     /// Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g.
     /// `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags
     #[arg(long, value_name = "SPEC", help_heading = "Fault switches")]
@@ -687,4 +691,11 @@ pub struct DevServerArgs {
     /// one message (for max-message-size tests)
     #[arg(long, help_heading = "Fault switches")]
     pub fault_huge_message: bool,
+}
+
+/// A gRPC message compression the dev server can send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Compression {
+    Gzip,
+    Zstd,
 }

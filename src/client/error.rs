@@ -209,6 +209,8 @@ fn classify(code: Code, message: &str) -> CallErrorKind {
         Code::Unauthenticated => K::Unauthenticated,
         Code::PermissionDenied => K::PermissionDenied,
         Code::OutOfRange if message.contains("too large") => K::MessageTooLarge,
+        // tonic's own word for a compressed message that expands past the limit.
+        Code::ResourceExhausted if message.contains("size limit") => K::MessageTooLarge,
         Code::Unavailable | Code::ResourceExhausted | Code::DeadlineExceeded | Code::Aborted => {
             K::Transient
         }

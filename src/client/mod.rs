@@ -16,6 +16,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use tonic::codec::CompressionEncoding;
 use tonic::metadata::{AsciiMetadataValue, MetadataValue};
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig};
@@ -94,8 +95,12 @@ impl Client {
         // over the stream it returns.
         let connector = connect::Connector::new(settings.proxies.clone(), printer.clone());
         let channel = endpoint.connect_with_connector_lazy(connector);
+        // Compressed answers are taken when the server offers them; the size limit applies to
+        // the message once decompressed (tonic >= 0.14.3), so a small bomb is refused.
         let service = ScriptumServiceClient::with_interceptor(channel, auth)
-            .max_decoding_message_size(MAX_MESSAGE_BYTES);
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .accept_compressed(CompressionEncoding::Zstd)
+            .accept_compressed(CompressionEncoding::Gzip);
         Ok(Client {
             service,
             printer,

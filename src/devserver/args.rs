@@ -80,7 +80,9 @@ impl DevServerArgs {
             bad_enums: self.fault_bad_enums,
             hostile_names: self.fault_hostile_names,
             huge_message: self.fault_huge_message,
-            // Reached through --faults artifact-size-mismatch / artifact-size-smaller.
+            // Reached through --faults artifact-size-mismatch / artifact-size-smaller /
+            // compress-bomb.
+            compress_bomb: false,
             artifact_size_mismatch: false,
             artifact_size_smaller: false,
             // Reached through --faults output-break=K[:N] / only-org=NAME.
@@ -105,6 +107,7 @@ impl DevServerArgs {
             artifacts_dir: self.artifacts,
             faults,
             tls,
+            compress: self.compress,
         })
     }
 }

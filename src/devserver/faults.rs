@@ -69,6 +69,9 @@ pub struct Faults {
     /// `huge-message`: GetThreadResult returns the whole output uncapped, and StreamThreadResult
     /// sends it as one chunk, whatever `max_chunk_bytes` says.
     pub huge_message: bool,
+    /// `compress-bomb`: GetThread's answer carries a 48 MiB error text, a few KiB on the wire
+    /// when compressed (`dev-server --compress`): a small message that expands past any limit.
+    pub compress_bomb: bool,
     /// `artifact-size-mismatch`: ListArtifacts announces every artifact 1000 bytes larger than
     /// its download delivers.
     pub artifact_size_mismatch: bool,
@@ -129,6 +132,7 @@ impl Faults {
             "bad-enums" => self.bad_enums = flag()?,
             "hostile-names" => self.hostile_names = flag()?,
             "huge-message" => self.huge_message = flag()?,
+            "compress-bomb" => self.compress_bomb = flag()?,
             "artifact-size-mismatch" => self.artifact_size_mismatch = flag()?,
             "artifact-size-smaller" => self.artifact_size_smaller = flag()?,
             "output-break" => self.output_break = Some(parse_break(value.unwrap_or(""))?),
@@ -141,7 +145,7 @@ impl Faults {
                  watch-unimplemented, unavailable=METHOD:N, latency-ms=MS, page-repeat, \
                  chunk-skip=K, chunk-repeat=K, chunk-reorder=K, chunk-short=K, chunk-no-final, \
                  chunk-extra, meta-total-mismatch, result-total-mismatch, bad-enums, \
-                 hostile-names, huge-message, artifact-size-mismatch, artifact-size-smaller, \
+                 hostile-names, huge-message, compress-bomb, artifact-size-mismatch, artifact-size-smaller, \
                  output-break=K[:N], only-org=NAME"
             ),
         }
@@ -168,6 +172,7 @@ impl Faults {
             bad_enums,
             hostile_names,
             huge_message,
+            compress_bomb,
             artifact_size_mismatch,
             artifact_size_smaller,
             output_break,
@@ -190,6 +195,7 @@ impl Faults {
         self.bad_enums |= bad_enums;
         self.hostile_names |= hostile_names;
         self.huge_message |= huge_message;
+        self.compress_bomb |= compress_bomb;
         self.artifact_size_mismatch |= artifact_size_mismatch;
         self.artifact_size_smaller |= artifact_size_smaller;
         self.output_break = output_break.or(self.output_break);
@@ -261,6 +267,7 @@ impl fmt::Display for Faults {
         on(self.bad_enums, "bad-enums");
         on(self.hostile_names, "hostile-names");
         on(self.huge_message, "huge-message");
+        on(self.compress_bomb, "compress-bomb");
         on(self.artifact_size_mismatch, "artifact-size-mismatch");
         on(self.artifact_size_smaller, "artifact-size-smaller");
         let opt = [

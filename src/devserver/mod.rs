@@ -34,6 +34,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_stream::StreamExt as _;
+use tonic::codec::CompressionEncoding;
 
 pub use args::{check_unavailable, run_standalone, DevServerArgs, Secret};
 pub use embedded::Embedded;
@@ -65,6 +66,8 @@ pub struct ServerConfig {
     pub faults: Faults,
     /// Serve TLS with this certificate and key (`https://`) instead of plaintext.
     pub tls: Option<tls::TlsIdentity>,
+    /// Compress answers with this encoding (to a client that accepts it).
+    pub compress: Option<crate::cli::Compression>,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -189,6 +192,7 @@ impl ServerConfig {
             artifacts_dir: env_var("DODIL_DEVSERVER_ARTIFACTS")?.map(PathBuf::from),
             faults,
             tls: None,
+            compress: None,
         })
     }
 }
@@ -281,9 +285,17 @@ impl DevServer {
             log,
             stop_rx.clone(),
         );
-        let svc = ScriptumServiceServer::new(service::Service(Arc::new(shared)))
+        let mut svc = ScriptumServiceServer::new(service::Service(Arc::new(shared)))
             .max_decoding_message_size(16 * 1024 * 1024)
-            .max_encoding_message_size(usize::MAX);
+            .max_encoding_message_size(usize::MAX)
+            .accept_compressed(CompressionEncoding::Gzip)
+            .accept_compressed(CompressionEncoding::Zstd);
+        if let Some(compress) = config.compress {
+            svc = svc.send_compressed(match compress {
+                crate::cli::Compression::Gzip => CompressionEncoding::Gzip,
+                crate::cli::Compression::Zstd => CompressionEncoding::Zstd,
+            });
+        }
         let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener).map(|s| {
             s.inspect(|s| {
                 let _ = s.set_nodelay(true);

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::support::{interrupt, wait_bounded, Execute, Run, TestEnv, WAIT_LIMIT};
+use dodil::cli::Compression;
 use dodil::devserver::Faults;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -718,4 +719,30 @@ fn a_large_output_on_a_terminal_is_previewed_not_dumped() {
         text.contains(&format!("dodil scriptum thread result {id} > output.json")),
         "{text}"
     );
+
+#[test]
+fn compressed_answers_are_taken_and_a_compressed_bomb_is_refused() {
+    for compress in [Compression::Gzip, Compression::Zstd] {
+        let env = TestEnv::with(|config| config.compress = Some(compress));
+        let id = env.finished("demo/etl", &[]);
+        let dir = env.path("etl");
+        env.thread_cmd(["result", &id, "--save"])
+            .arg(&dir)
+            .run()
+            .success();
+        verify_saved(&dir);
+        env.thread(["get", &id]).success().stdout_has("demo/etl");
+    }
+    // 48 MiB once decompressed, a few KiB on the wire: refused at the 32 MiB limit as it
+    // expands (not retried, no panic), and the words say it was the decompression.
+    let env = TestEnv::with(|config| {
+        config.compress = Some(Compression::Zstd);
+        config.faults.compress_bomb = true;
+    });
+    let id = env.create("demo/hello", &[]);
+    env.thread(["get", &id])
+        .code_is(5)
+        .stderr_has("decompressing")
+        .stderr_lacks("retry")
+        .stderr_lacks("panicked");
 }
