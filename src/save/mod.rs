@@ -168,12 +168,13 @@ pub async fn save_result(
         ));
     }
 
-    // steps/<path>/{step,input,output}.json
-    saved.files.append(&mut steps_part.files);
+    // steps/<path>/{step,input,output}.json, final only now that the output is in: a save
+    // stopped early leaves no file under a final name for the next one to trip over.
     saved.problems.append(&mut steps_part.problems);
     let mut step_dirs: BTreeMap<String, String> = BTreeMap::new();
     let mut steps = result.steps.clone();
-    if let Some(done) = steps_done {
+    if let Some(mut done) = steps_done {
+        done.commit(dir, &mut saved)?;
         step_dirs = done.dirs;
         // A metadata-only answer has no summaries: the stream's meta does.
         if steps.is_empty() {
@@ -347,7 +348,9 @@ pub async fn save_step_files(
     dir: &SaveDir,
 ) -> anyhow::Result<Saved> {
     let mut saved = Saved::default();
-    save_steps(downloader, thread_id, only, dir, &mut saved).await?;
+    if let Some(mut steps) = save_steps(downloader, thread_id, only, dir, &mut saved).await? {
+        steps.commit(dir, &mut saved)?;
+    }
     Ok(saved)
 }
 

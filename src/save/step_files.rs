@@ -91,11 +91,23 @@ pub(super) struct SavedSteps {
     /// Step path → its directory, relative to DIR.
     pub dirs: BTreeMap<String, String>,
     pub summaries: Vec<StepSummary>,
+    /// The step files, written aside: final only once committed.
+    batch: Batch,
 }
 
-/// Every step's files; all of them committed only once the whole stream has validated.
-/// Files go into `saved`, or the problem that kept them from being written. `Some`: where each
-/// step's files are, and the stream's step summaries.
+impl SavedSteps {
+    /// Gives the step files their final names, into `saved`.
+    pub fn commit(&mut self, dir: &SaveDir, saved: &mut Saved) -> anyhow::Result<()> {
+        saved
+            .files
+            .extend(std::mem::take(&mut self.batch).commit(dir.root())?);
+        Ok(())
+    }
+}
+
+/// Every step's files, written aside once the whole stream has validated, for the caller to
+/// [commit](SavedSteps::commit); or the problem that kept them from being written, in `saved`.
+/// `Some`: where each step's files are, and the stream's step summaries.
 pub(super) async fn save_steps(
     downloader: Downloader<'_>,
     thread_id: &str,
@@ -155,10 +167,10 @@ pub(super) async fn save_steps(
         )?;
         dirs.insert(d.step_path.clone(), rel);
     }
-    saved.files.extend(batch.commit(dir.root())?);
     Ok(Some(SavedSteps {
         dirs,
         summaries: steps.summaries,
+        batch,
     }))
 }
 

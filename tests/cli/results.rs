@@ -719,6 +719,7 @@ fn a_large_output_on_a_terminal_is_previewed_not_dumped() {
         text.contains(&format!("dodil scriptum thread result {id} > output.json")),
         "{text}"
     );
+}
 
 #[test]
 fn compressed_answers_are_taken_and_a_compressed_bomb_is_refused() {
