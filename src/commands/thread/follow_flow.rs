@@ -35,8 +35,10 @@ pub(crate) async fn follow_and_report(
     match &result {
         Ok(outcome) => {
             let steps = match outcome.end {
-                End::Interrupted => None,
-                End::Terminal | End::Paused => step_summaries(ctx, thread_id).await,
+                End::Terminal | End::Paused if display.needs_step_summaries() => {
+                    step_summaries(ctx, thread_id).await
+                }
+                End::Terminal | End::Paused | End::Interrupted => None,
             };
             display.finish(outcome, steps.as_deref());
         }

@@ -149,6 +149,11 @@ impl Book {
         self.label(path, name)
     }
 
+    /// Whether any decide step was seen starting (so steps may have been skipped).
+    pub fn saw_decide(&self) -> bool {
+        !self.decide.is_empty()
+    }
+
     pub fn is_decide(&self, path: &str) -> bool {
         self.decide.contains(path)
     }

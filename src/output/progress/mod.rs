@@ -107,6 +107,14 @@ impl FollowDisplay {
         Some((self.view.clone(), asked))
     }
 
+    /// Whether the closing line's counts need the thread's step summaries (one more call, a
+    /// round trip after the end): only when the events cannot tell them, since a decide step
+    /// may have skipped steps, or the follow did not see the thread from its start.
+    pub fn needs_step_summaries(&self) -> bool {
+        let book = self.view.book();
+        book.saw_decide() || book.running_since.is_none() || book.counts.run == 0
+    }
+
     /// Says how following ended, once: the skipped steps not shown yet, then the closing line.
     /// `steps`: the thread's step summaries, when they could be had.
     pub fn finish(&mut self, outcome: &FollowOutcome, steps: Option<&[StepSummary]>) {
