@@ -277,9 +277,10 @@ mod tests {
         ] {
             assert!(parse(argv).is_err(), "{argv:?}");
         }
-        for argv in [&["--faults", "nope", "--ephemeral"][..]] {
-            let e = parse(argv).unwrap().into_config().unwrap_err();
-            assert!(format!("{e:#}").contains(argv[0]), "{e:#}");
-        }
+        let e = parse(&["--faults", "nope", "--ephemeral"])
+            .unwrap()
+            .into_config()
+            .unwrap_err();
+        assert!(format!("{e:#}").contains("--faults"), "{e:#}");
     }
 }
