@@ -42,6 +42,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand auth 'Sign in: keep a token in the platform''s keyring, check it, forget it'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write one page per command into a directory'
+            cand options 'Print the options every command accepts (--endpoint, --profile, -o, ...), in full'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum'= {
@@ -203,7 +204,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;thread;list'= {
             cand --script 'Only threads of this script'
-            cand --status 'Only threads in this status: pending, running, completed, failed, cancelled, paused (or the full enum name, e.g. THREAD_STATUS_FAILED)'
+            cand --status 'Only threads in this status (or its full enum name, e.g. THREAD_STATUS_FAILED; any case)'
             cand --page-size 'Threads to ask for per call'
             cand --limit 'Stop after N threads'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
@@ -633,11 +634,32 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'dodil;options'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --jq 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand --quiet 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'dodil;help'= {
             cand scriptum 'Scripts and their threads on Dodil Scriptum'
             cand auth 'Sign in: keep a token in the platform''s keyring, check it, forget it'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write one page per command into a directory'
+            cand options 'Print the options every command accepts (--endpoint, --profile, -o, ...), in full'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;help;scriptum'= {
@@ -695,6 +717,8 @@ set edit:completion:arg-completer[dodil] = {|@words|
         &'dodil;help;completions'= {
         }
         &'dodil;help;man'= {
+        }
+        &'dodil;help;options'= {
         }
         &'dodil;help;help'= {
         }

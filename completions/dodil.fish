@@ -48,6 +48,7 @@ complete -c dodil -n "__fish_dodil_needs_command" -f -a "scriptum" -d 'Scripts a
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "auth" -d 'Sign in: keep a token in the platform\'s keyring, check it, forget it'
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "man" -d 'Print the man page (roff), or write one page per command into a directory'
+complete -c dodil -n "__fish_dodil_needs_command" -f -a "options" -d 'Print the options every command accepts (--endpoint, --profile, -o, ...), in full'
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
@@ -299,11 +300,31 @@ complete -c dodil -n "__fish_dodil_using_subcommand man" -l insecure-allow-plain
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s h -l help -d 'Print help'
-complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man help" -f -a "scriptum" -d 'Scripts and their threads on Dodil Scriptum'
-complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man help" -f -a "auth" -d 'Sign in: keep a token in the platform\'s keyring, check it, forget it'
-complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man help" -f -a "man" -d 'Print the man page (roff), or write one page per command into a directory'
-complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l org-id -d 'Organization id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
+json\t''
+yaml\t''
+jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
+complete -c dodil -n "__fish_dodil_using_subcommand options" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_using_subcommand options" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+complete -c dodil -n "__fish_dodil_using_subcommand options" -s h -l help -d 'Print help'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "scriptum" -d 'Scripts and their threads on Dodil Scriptum'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "auth" -d 'Sign in: keep a token in the platform\'s keyring, check it, forget it'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "completions" -d 'Print a shell completion script'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "man" -d 'Print the man page (roff), or write one page per command into a directory'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "options" -d 'Print the options every command accepts (--endpoint, --profile, -o, ...), in full'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dodil -n "__fish_dodil_using_subcommand help; and __fish_seen_subcommand_from scriptum" -f -a "thread" -d 'Create, follow and inspect threads (executions of a script)'
 complete -c dodil -n "__fish_dodil_using_subcommand help; and __fish_seen_subcommand_from scriptum" -f -a "dev-server" -d 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
 complete -c dodil -n "__fish_dodil_using_subcommand help; and __fish_seen_subcommand_from scriptum" -f -a "verify" -d 'Check a --save directory against its summary.json: every listed file there, whole, unchanged'

@@ -180,6 +180,24 @@ impl Endpoint {
         if authority.is_empty() || authority.contains('/') || authority.contains('@') {
             return Err(bad());
         }
+        // A bare word (no scheme, dot, port or brackets) is far more often a typo than a host
+        // on the search domain: refuse it before any name lookup. `localhost` is a host.
+        let bare = !text.contains("://")
+            && !authority.contains(['.', ':', '['])
+            && !authority.eq_ignore_ascii_case("localhost");
+        if bare {
+            let error = CliError::usage(format!("invalid endpoint {text:?}"));
+            return Err(
+                if edit_distance(&authority.to_ascii_lowercase(), "embedded") <= 3 {
+                    error.with_hint("did you mean embedded? (the in-process dev server)")
+                } else {
+                    error.with_hint(format!(
+                    "a host needs its scheme or port here: https://{authority} or {authority}:PORT \
+                     (or `embedded` for the local dev server)"
+                ))
+                },
+            );
+        }
         let has_port = match authority.rsplit_once(':') {
             // An IPv6 literal's colons live inside brackets.
             Some((host, port)) if !port.contains(']') => {
@@ -201,6 +219,24 @@ impl Endpoint {
             tls,
         })
     }
+}
+
+/// Levenshtein distance, for "did you mean" (short words only).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
 }
 
 /// Resolves the settings from flags (which clap already merged with their environment variables),
@@ -535,6 +571,29 @@ mod tests {
             "",
         ] {
             assert!(Endpoint::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_bare_word_is_refused_with_a_suggestion_and_localhost_is_a_host() {
+        for typo in ["embeded", "Embeddd", "embedd", "mbedded"] {
+            let err = Endpoint::parse(typo).unwrap_err();
+            assert_eq!(err.status, crate::error::ExitStatus::Usage);
+            assert!(
+                err.hint.unwrap().starts_with("did you mean embedded?"),
+                "{typo}"
+            );
+        }
+        let err = Endpoint::parse("rpcserver").unwrap_err();
+        assert!(err.hint.unwrap().contains("https://rpcserver"));
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "localhost:50051",
+            "https://rpcserver",
+            "[::1]:8",
+        ] {
+            assert!(Endpoint::parse(host).is_ok(), "{host}");
         }
     }
 

@@ -27,6 +27,42 @@ pub enum ExitStatus {
     StdoutClosed = 141,
 }
 
+/// Every exit code and what it means, as `cli-contract.md` words them (for the man page).
+pub const EXIT_CODES: [(u8, &str); 10] = [
+    (0, "Success; for run, watch, resume --watch and result --wait: the thread completed."),
+    (1, "The thread failed."),
+    (
+        2,
+        "Usage or bad local input: a bad flag, invalid JSON in --input, an unreadable @file, a bad \
+         config file.",
+    ),
+    (3, "The thread was cancelled."),
+    (4, "The thread is paused, waiting for `thread resume`."),
+    (
+        5,
+        "The server refused the call (NOT_FOUND, INVALID_ARGUMENT, UNAUTHENTICATED, \
+         PERMISSION_DENIED, FAILED_PRECONDITION, UNIMPLEMENTED, ...).",
+    ),
+    (
+        6,
+        "The server could not be reached, or kept failing after retries (--retry-budget), or \
+         --follow-timeout ran out.",
+    ),
+    (
+        7,
+        "A download was incomplete or inconsistent (missing, duplicate or short chunks, sizes that \
+         disagree), or verify found a file missing or changed.",
+    ),
+    (
+        130,
+        "Interrupted (Ctrl-C); the thread goes on running on the server.",
+    ),
+    (
+        141,
+        "Stdout was closed (e.g. | head) before the thread ended: nothing is claimed about it.",
+    ),
+];
+
 impl ExitStatus {
     /// The exit code that reports a thread's status to a script. A thread that has not ended
     /// (pending, running, unknown) is reported as success: the command did what it was asked.

@@ -31,16 +31,28 @@ pub use save::download::CHUNK_BYTES;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use crate::cli::Cli;
 use crate::context::Context;
 use crate::error::ExitStatus;
 
 /// Parses the command line, runs the command, and turns the outcome into an exit code.
 pub fn main() -> ExitCode {
-    let mut cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let mut cli = match cli::parse() {
+        Ok((cli, matches)) => {
+            let given = cli::client_options_given(&cli, &matches);
+            if let Some(first) = given.first() {
+                context::printer_for(&cli.global).error(
+                    &format!("{first} is an option of the client: `dev-server` does not take it"),
+                    Some(if first == "--endpoint" {
+                        "the dev server listens with --listen ADDR; a client reaches it with \
+                         --endpoint http://ADDR"
+                    } else {
+                        "`dodil scriptum dev-server --help` lists what it takes"
+                    }),
+                );
+                return ExitStatus::Usage.into();
+            }
+            cli
+        }
         Err(err) if is_unknown_auth_command(&err) => {
             // clap would quote the word, which may be a token pasted after `dodil auth`.
             output::Printer::new(output::Verbosity::Normal, output::ColorChoice::Auto).error(

@@ -57,5 +57,6 @@ pub async fn dispatch(
         Command::Scriptum(ScriptumCommand::Verify(args)) => verify::run(printer, output, &args),
         Command::Completions(args) => shell::completions(printer, &args),
         Command::Man(args) => shell::man(printer, &args),
+        Command::Options => shell::options(printer),
     }
 }

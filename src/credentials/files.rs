@@ -85,8 +85,13 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .context("a credentials file has a directory")?;
-    let failed =
-        |err: std::io::Error| CliError::usage(format!("cannot write {}: {err}", path.display()));
+    let failed = |err: std::io::Error| {
+        CliError::usage(format!(
+            "cannot write {}: {}",
+            path.display(),
+            crate::save::atomic::io_words(&err)
+        ))
+    };
     // tempfile creates its files with mode 0600 on Unix.
     let mut file = tempfile::Builder::new()
         .prefix(".dodil-")

@@ -272,15 +272,15 @@ mod tests {
             &["--token", "a", "--token-file", "b"],
             &["--ephemeral", "--data-dir", "x"],
             &["--listen", "nowhere"],
+            &["--speed", "0"],
+            &["--speed", "-1"],
         ] {
             assert!(parse(argv).is_err(), "{argv:?}");
         }
-        for argv in [
-            &["--speed", "-1", "--ephemeral"][..],
-            &["--faults", "nope", "--ephemeral"],
-        ] {
-            let e = parse(argv).unwrap().into_config().unwrap_err();
-            assert!(format!("{e:#}").contains(argv[0]), "{e:#}");
-        }
+        let e = parse(&["--faults", "nope", "--ephemeral"])
+            .unwrap()
+            .into_config()
+            .unwrap_err();
+        assert!(format!("{e:#}").contains("--faults"), "{e:#}");
     }
 }

@@ -446,11 +446,22 @@ fn sync_dir(dir: &Path) {
 
 /// A local write failure: the file is named, the download counts as incomplete (exit 7).
 fn write_error(name: &str, err: &std::io::Error) -> anyhow::Error {
+    let words = io_words(err);
     CliError::new(
         ExitStatus::DownloadIncomplete,
-        format!("cannot write {name}: {err}"),
+        format!("cannot write {name}: {words}"),
     )
     .into()
+}
+
+/// What an I/O error says, without the ` at path "DIR/.dodil-XXXX.part"` tempfile appends: the
+/// user knows the file by its final name, which the message gives.
+pub fn io_words(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    match text.find(" at path \"") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
 }
 
 /// Runs blocking file work without stalling the other tasks of a multi-threaded runtime.

@@ -111,7 +111,12 @@ impl SaveDir {
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
             .tempfile_in(&save.root)
-            .map_err(|err| local("cannot write in", err))?;
+            .map_err(|err| {
+                local(
+                    "cannot write in",
+                    io::Error::new(err.kind(), super::atomic::io_words(&err)),
+                )
+            })?;
         Ok(save)
     }
 
