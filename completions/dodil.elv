@@ -22,7 +22,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -39,8 +39,10 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand scriptum 'Scripts and their threads on Dodil Scriptum'
+            cand auth 'Sign in: keep a token in the platform''s keyring, check it, forget it'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write one page per command into a directory'
+            cand options 'Print the options every command accepts (--endpoint, --profile, -o, ...), in full'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;scriptum'= {
@@ -48,7 +50,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -72,7 +74,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -108,7 +110,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -137,7 +139,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -164,7 +166,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -185,7 +187,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -202,14 +204,14 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;thread;list'= {
             cand --script 'Only threads of this script'
-            cand --status 'Only threads in this status: pending, running, completed, failed, cancelled, paused (or the full enum name, e.g. THREAD_STATUS_FAILED)'
+            cand --status 'Only threads in this status (or its full enum name, e.g. THREAD_STATUS_FAILED; any case)'
             cand --page-size 'Threads to ask for per call'
             cand --limit 'Stop after N threads'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -233,7 +235,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -253,12 +255,12 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;thread;steps'= {
             cand --step 'One step, by path (e.g. 1.2.0): its detail, diagnostics, input and output'
-            cand --save 'With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)'
+            cand --save 'Write steps/<path>/{step,input,output}.json into DIR (created if missing); implies --detail'
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -284,7 +286,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -308,7 +310,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -329,7 +331,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -390,6 +392,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --speed 'Time scale: 10 runs every script ten times faster'
             cand --scripts 'Load scenario files (*.yaml) from this directory (see the README for the format)'
             cand --artifacts 'Make ListArtifacts list this directory''s files, downloadable from a local HTTP server (the real service answers UNIMPLEMENTED)'
+            cand --compress 'Compress every answer with this encoding when the client accepts it'
             cand --faults 'Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags'
             cand --fault-watch-drop-after 'Every watch stream ends (no terminal event) after N live events past its catch-up'
             cand --fault-unavailable 'The first N calls of METHOD (an RPC name, or * for each) answer UNAVAILABLE; repeatable'
@@ -434,7 +437,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -493,12 +496,111 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;scriptum;help;help'= {
         }
+        &'dodil;auth'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --jq 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand --quiet 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand login 'Read a token from stdin and keep it for this profile and endpoint in the platform''s keyring (a file of mode 0600 where none answers)'
+            cand status 'Say where the token comes from and whether the server accepts it (never the token)'
+            cand logout 'Forget the token stored for this profile and endpoint (keyring entry and file)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dodil;auth;login'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --jq 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --with-token 'Read the token from stdin, one line (without it, stdin is read too when it is not a terminal)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand --quiet 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;auth;status'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --jq 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand --quiet 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;auth;logout'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --jq 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand --quiet 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;auth;help'= {
+            cand login 'Read a token from stdin and keep it for this profile and endpoint in the platform''s keyring (a file of mode 0600 where none answers)'
+            cand status 'Say where the token comes from and whether the server accepts it (never the token)'
+            cand logout 'Forget the token stored for this profile and endpoint (keyring entry and file)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dodil;auth;help;login'= {
+        }
+        &'dodil;auth;help;status'= {
+        }
+        &'dodil;auth;help;logout'= {
+        }
+        &'dodil;auth;help;help'= {
+        }
         &'dodil;completions'= {
             cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -519,7 +621,27 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
             cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
             cand --org-id 'Organization id, sent as x-organization-id'
-            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
+            cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
+            cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
+            cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --output 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
+            cand --jq 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line'
+            cand --color 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)'
+            cand --insecure-allow-plaintext 'Allow sending a token over plaintext http:// to a host that is not loopback'
+            cand -q 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand --quiet 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+            cand -v 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand --verbose 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'dodil;options'= {
+            cand --endpoint 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]'
+            cand --profile 'Profile of the config file to use (`staging` and `production` are built in)'
+            cand --org 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]'
+            cand --org-id 'Organization id, sent as x-organization-id'
+            cand --token-file 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)'
             cand --ca-cert 'PEM file of a private CA to trust for TLS, in addition to the system''s roots'
             cand --proxy 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]'
             cand -o 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs'
@@ -536,8 +658,10 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;help'= {
             cand scriptum 'Scripts and their threads on Dodil Scriptum'
+            cand auth 'Sign in: keep a token in the platform''s keyring, check it, forget it'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write one page per command into a directory'
+            cand options 'Print the options every command accepts (--endpoint, --profile, -o, ...), in full'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dodil;help;scriptum'= {
@@ -581,9 +705,22 @@ set edit:completion:arg-completer[dodil] = {|@words|
         }
         &'dodil;help;scriptum;verify'= {
         }
+        &'dodil;help;auth'= {
+            cand login 'Read a token from stdin and keep it for this profile and endpoint in the platform''s keyring (a file of mode 0600 where none answers)'
+            cand status 'Say where the token comes from and whether the server accepts it (never the token)'
+            cand logout 'Forget the token stored for this profile and endpoint (keyring entry and file)'
+        }
+        &'dodil;help;auth;login'= {
+        }
+        &'dodil;help;auth;status'= {
+        }
+        &'dodil;help;auth;logout'= {
+        }
         &'dodil;help;completions'= {
         }
         &'dodil;help;man'= {
+        }
+        &'dodil;help;options'= {
         }
         &'dodil;help;help'= {
         }

@@ -28,7 +28,7 @@ complete -c dodil -n "__fish_dodil_needs_command" -l endpoint -d 'Server to talk
 complete -c dodil -n "__fish_dodil_needs_command" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
 complete -c dodil -n "__fish_dodil_needs_command" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_needs_command" -l org-id -d 'Organization id, sent as x-organization-id' -r
-complete -c dodil -n "__fish_dodil_needs_command" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_needs_command" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_needs_command" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_needs_command" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_needs_command" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -45,14 +45,16 @@ complete -c dodil -n "__fish_dodil_needs_command" -s v -l verbose -d 'Print more
 complete -c dodil -n "__fish_dodil_needs_command" -s h -l help -d 'Print help'
 complete -c dodil -n "__fish_dodil_needs_command" -s V -l version -d 'Print version'
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "scriptum" -d 'Scripts and their threads on Dodil Scriptum'
+complete -c dodil -n "__fish_dodil_needs_command" -f -a "auth" -d 'Sign in: keep a token in the platform\'s keyring, check it, forget it'
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "man" -d 'Print the man page (roff), or write one page per command into a directory'
+complete -c dodil -n "__fish_dodil_needs_command" -f -a "options" -d 'Print the options every command accepts (--endpoint, --profile, -o, ...), in full'
 complete -c dodil -n "__fish_dodil_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l org-id -d 'Organization id, sent as x-organization-id' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -75,7 +77,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l org-id -d 'Organization id, sent as x-organization-id' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -110,6 +112,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l speed -d 'Time scale: 10 runs every script ten times faster' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l scripts -d 'Load scenario files (*.yaml) from this directory (see the README for the format)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l artifacts -d 'Make ListArtifacts list this directory\'s files, downloadable from a local HTTP server (the real service answers UNIMPLEMENTED)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l compress -d 'Compress every answer with this encoding when the client accepts it' -r -f -a "gzip\t''
+zstd\t''"
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l faults -d 'Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-watch-drop-after -d 'Every watch stream ends (no terminal event) after N live events past its catch-up' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-unavailable -d 'The first N calls of METHOD (an RPC name, or * for each) answer UNAVAILABLE; repeatable' -r
@@ -153,7 +157,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l org-id -d 'Organization id, sent as x-organization-id' -r
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -172,11 +176,96 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from help" -f -a "dev-server" -d 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a --save directory against its summary.json: every listed file there, whole, unchanged'
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l org-id -d 'Organization id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
+json\t''
+yaml\t''
+jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s h -l help -d 'Print help'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "login" -d 'Read a token from stdin and keep it for this profile and endpoint in the platform\'s keyring (a file of mode 0600 where none answers)'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "status" -d 'Say where the token comes from and whether the server accepts it (never the token)'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "logout" -d 'Forget the token stored for this profile and endpoint (keyring entry and file)'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l org-id -d 'Organization id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
+json\t''
+yaml\t''
+jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l with-token -d 'Read the token from stdin, one line (without it, stdin is read too when it is not a terminal)'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l org-id -d 'Organization id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
+json\t''
+yaml\t''
+jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l org-id -d 'Organization id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
+json\t''
+yaml\t''
+jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Read a token from stdin and keep it for this profile and endpoint in the platform\'s keyring (a file of mode 0600 where none answers)'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Say where the token comes from and whether the server accepts it (never the token)'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Forget the token stored for this profile and endpoint (keyring entry and file)'
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org-id -d 'Organization id, sent as x-organization-id' -r
-complete -c dodil -n "__fish_dodil_using_subcommand completions" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -196,7 +285,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand man" -l endpoint -d 'Server 
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l org-id -d 'Organization id, sent as x-organization-id' -r
-complete -c dodil -n "__fish_dodil_using_subcommand man" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand man" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
@@ -211,10 +300,34 @@ complete -c dodil -n "__fish_dodil_using_subcommand man" -l insecure-allow-plain
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s h -l help -d 'Print help'
-complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum completions man help" -f -a "scriptum" -d 'Scripts and their threads on Dodil Scriptum'
-complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum completions man help" -f -a "man" -d 'Print the man page (roff), or write one page per command into a directory'
-complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l endpoint -d 'Server to talk to: https://host[:port] (TLS), http://host:port (plaintext), or `embedded` (an in-process dev server) [default: https://rpc.dodil.io:443]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l profile -d 'Profile of the config file to use (`staging` and `production` are built in)' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l org -d 'Organization name, sent as x-organization-name [env: DODIL_ORG, SCRIPTUM_ORG_NAME]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l org-id -d 'Organization id, sent as x-organization-id' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
+json\t''
+yaml\t''
+jsonl\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l jq -d 'Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line as it is printed). Strings print raw, other values as compact JSON, one a line' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l color -d 'When to use colour on a terminal (NO_COLOR turns it off for `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l insecure-allow-plaintext -d 'Allow sending a token over plaintext http:// to a host that is not loopback'
+complete -c dodil -n "__fish_dodil_using_subcommand options" -s q -l quiet -d 'Print less on stderr (errors only) [env: RUST_LOG=error]'
+complete -c dodil -n "__fish_dodil_using_subcommand options" -s v -l verbose -d 'Print more on stderr: each call, its status and time (tokens redacted) [env: RUST_LOG=debug]'
+complete -c dodil -n "__fish_dodil_using_subcommand options" -s h -l help -d 'Print help'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "scriptum" -d 'Scripts and their threads on Dodil Scriptum'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "auth" -d 'Sign in: keep a token in the platform\'s keyring, check it, forget it'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "completions" -d 'Print a shell completion script'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "man" -d 'Print the man page (roff), or write one page per command into a directory'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "options" -d 'Print the options every command accepts (--endpoint, --profile, -o, ...), in full'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and not __fish_seen_subcommand_from scriptum auth completions man options help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dodil -n "__fish_dodil_using_subcommand help; and __fish_seen_subcommand_from scriptum" -f -a "thread" -d 'Create, follow and inspect threads (executions of a script)'
 complete -c dodil -n "__fish_dodil_using_subcommand help; and __fish_seen_subcommand_from scriptum" -f -a "dev-server" -d 'Run a local Scriptum simulator for tests and CI (demos, scenario files, fault switches)'
 complete -c dodil -n "__fish_dodil_using_subcommand help; and __fish_seen_subcommand_from scriptum" -f -a "verify" -d 'Check a --save directory against its summary.json: every listed file there, whole, unchanged'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Read a token from stdin and keep it for this profile and endpoint in the platform\'s keyring (a file of mode 0600 where none answers)'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Say where the token comes from and whether the server accepts it (never the token)'
+complete -c dodil -n "__fish_dodil_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Forget the token stored for this profile and endpoint (keyring entry and file)'

@@ -5,9 +5,144 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::model::ThreadStatus;
+
+/// The command line as it is parsed, and as `--help`, the man pages and the completions show it.
+///
+/// `dodil --help` and `dodil options` list the global options in full; every other command's
+/// help ends with one line naming them, so its own options and examples come first (the globals
+/// are still accepted there: `hide` only keeps them out of the page and out of usage lines, where
+/// clap would otherwise print one an environment variable set as if it were required). The dev
+/// server takes none of them (see [`client_options_given`]), so its page does not name them.
+pub fn command() -> clap::Command {
+    let mut root = Cli::command();
+    // Building propagates the global arguments into every subcommand, where they can be hidden.
+    root.build();
+    let globals: Vec<clap::Id> = root
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.get_id().clone())
+        .collect();
+    let pointer = global_options_pointer(&root);
+    root.mut_subcommands(|sub| hide_globals(sub, &globals, &pointer))
+}
+
+fn hide_globals(cmd: clap::Command, globals: &[clap::Id], pointer: &str) -> clap::Command {
+    if cmd.get_name() == "help" {
+        return cmd;
+    }
+    let mut cmd = cmd.mut_args(|arg| {
+        // The dev server's own --token-file shares the id; only the propagated copies are global.
+        if arg.is_global_set() && globals.contains(arg.get_id()) {
+            arg.hide(true)
+        } else {
+            arg
+        }
+    });
+    if cmd.get_name() != "dev-server" && cmd.get_name() != "options" {
+        let after = match cmd.get_after_help() {
+            Some(text) => format!("{text}\n\n{pointer}"),
+            None => pointer.to_string(),
+        };
+        cmd = cmd.after_help(after);
+    }
+    cmd.mut_subcommands(|sub| hide_globals(sub, globals, pointer))
+}
+
+/// "Global options: --endpoint URL, --profile NAME, … (`dodil options` describes them)",
+/// wrapped as the help is.
+fn global_options_pointer(root: &clap::Command) -> String {
+    let mut words: Vec<String> = vec!["Global options:".to_string()];
+    let globals: Vec<&clap::Arg> = root.get_arguments().filter(|a| a.is_global_set()).collect();
+    for (i, arg) in globals.iter().enumerate() {
+        let mut name = match (arg.get_short(), arg.get_long()) {
+            (Some(short), Some(long)) => format!("-{short}/--{long}"),
+            (None, Some(long)) => format!("--{long}"),
+            (Some(short), None) => format!("-{short}"),
+            (None, None) => continue,
+        };
+        if arg.get_action().takes_values() {
+            if let Some(value) = arg.get_value_names().and_then(|v| v.first()) {
+                name.push(' ');
+                name.push_str(value);
+            }
+        }
+        if i + 1 < globals.len() {
+            name.push(',');
+        }
+        words.push(name);
+    }
+    words.push("(`dodil options` describes them)".to_string());
+    wrap(&words, 100)
+}
+
+/// `words` joined by spaces into lines of at most `width` columns (a pair such as `--endpoint
+/// URL` stays on one line).
+fn wrap(words: &[String], width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in words {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out
+}
+
+/// Parses the process's arguments with [`command`].
+pub fn parse() -> Result<(Cli, ArgMatches), clap::Error> {
+    let mut cmd = command();
+    let matches = cmd.try_get_matches_from_mut(std::env::args_os())?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|err| err.format(&mut cmd))?;
+    Ok((cli, matches))
+}
+
+/// The global options given on the command line (not by an environment variable) to a command
+/// that takes none of them: the dev server, which is not a client.
+pub fn client_options_given(cli: &Cli, matches: &ArgMatches) -> Vec<String> {
+    if !matches!(
+        cli.command,
+        Command::Scriptum(ScriptumCommand::DevServer(_))
+    ) {
+        return Vec::new();
+    }
+    let root = Cli::command();
+    root.get_arguments()
+        .filter(|a| a.is_global_set())
+        .filter(|a| {
+            matches.value_source(a.get_id().as_str())
+                == Some(clap::parser::ValueSource::CommandLine)
+        })
+        .filter_map(|a| a.get_long().map(|long| format!("--{long}")))
+        .collect()
+}
+
+/// What `dodil options` prints: every global option, in full.
+pub fn global_options_help() -> String {
+    let root = Cli::command();
+    let globals = root
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.clone().global(false).help_heading(None::<&str>));
+    let mut page = clap::Command::new("dodil options")
+        .disable_help_flag(true)
+        .max_term_width(100)
+        .args(globals)
+        .help_template(
+            "Every command accepts these options, before or after its name:\n\n{options}",
+        );
+    page.render_help().to_string()
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -63,8 +198,8 @@ pub struct GlobalArgs {
     )]
     pub org_id: Option<String>,
 
-    /// File holding the bearer token (or set DODIL_TOKEN to the token itself; a token is never
-    /// taken as a command-line value)
+    /// File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with
+    /// `dodil auth login`; a token is never taken as a command-line value)
     #[arg(long, global = true, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
 
@@ -89,7 +224,8 @@ pub struct GlobalArgs {
     pub insecure_allow_plaintext: bool,
 
     /// Output format: table for people; json, yaml, or jsonl (one object a line) for programs
-    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table,
+          value_name = "FORMAT")]
     pub output: OutputFormat,
 
     /// Filter the JSON output through a jq expression (implies -o json; with -o jsonl, each line
@@ -132,6 +268,10 @@ pub enum Command {
     #[command(subcommand)]
     Scriptum(ScriptumCommand),
 
+    /// Sign in: keep a token in the platform's keyring, check it, forget it
+    #[command(subcommand)]
+    Auth(AuthCommand),
+
     /// Print a shell completion script
     #[command(after_help = "Examples:
   dodil completions bash > ~/.local/share/bash-completion/completions/dodil
@@ -144,6 +284,63 @@ pub enum Command {
   dodil man | man -l -
   dodil man --dir ~/.local/share/man/man1 && man dodil-scriptum-thread-run")]
     Man(ManArgs),
+
+    /// Print the options every command accepts (--endpoint, --profile, -o, ...), in full
+    Options,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Read a token from stdin and keep it for this profile and endpoint in the platform's
+    /// keyring (a file of mode 0600 where none answers)
+    #[command(
+        after_help = "The token is read from stdin, never from the command line (other users can read it \
+there): --with-token reads one line; without it, a terminal prompts without echo. It is kept for \
+the profile and endpoint host given (--profile, --endpoint, or their defaults), and sent only \
+there. DODIL_TOKEN and --token-file still come first.
+
+Examples:
+  dodil auth login
+  dodil auth login --with-token < ~/dodil-token.txt
+  pass show dodil/staging | dodil --profile staging auth login --with-token"
+    )]
+    Login(LoginArgs),
+
+    /// Say where the token comes from and whether the server accepts it (never the token)
+    #[command(
+        after_help = "Exit codes: 0 the server accepts the token (or needs none), 5 it rejects it, \
+6 it cannot be reached.
+
+Examples:
+  dodil auth status
+  dodil --profile staging auth status -o json"
+    )]
+    Status,
+
+    /// Forget the token stored for this profile and endpoint (keyring entry and file)
+    #[command(after_help = "Examples:
+  dodil auth logout
+  dodil --profile staging auth logout")]
+    Logout,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Read the token from stdin, one line (without it, stdin is read too when it is not a
+    /// terminal)
+    #[arg(long)]
+    pub with_token: bool,
+
+    // Anything else: a token typed as an argument, refused without repeating it (clap's own
+    // error would quote it). No doc comment: zsh's completion would show it.
+    #[arg(
+        hide = true,
+        num_args = 0..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    pub refused: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]
@@ -200,7 +397,10 @@ pub enum ThreadCommand {
     #[command(after_help = "Examples:
   dodil scriptum thread create demo/hello
   dodil scriptum thread create invoice-parser --input @./input.json --version 3 --env -o json
-  id=$(dodil scriptum thread create etl --input '{\"day\": \"2026-11-23\"}' --metadata run=nightly)")]
+  id=$(dodil scriptum thread create etl --input '{\"day\": \"2026-11-23\"}' --metadata run=nightly)
+
+Exit codes: 0 created, 2 bad flag or input (nothing is sent), 5 refused by the server,
+6 unreachable.")]
     Create(CreateArgs),
 
     /// Start a thread and follow it to the end; the exit code tells how it ended
@@ -209,8 +409,10 @@ pub enum ThreadCommand {
   dodil scriptum thread run invoice-parser --input @./input.json --follow-timeout 30m
   dodil scriptum thread run etl -o jsonl | jq -c 'select(.event == \"yielded\")'
 
-Exit codes: 0 completed, 1 failed, 3 cancelled, 4 paused (waiting for `thread resume`),
-5 refused by the server, 6 unreachable or --follow-timeout, 130 interrupted (the thread goes on).")]
+Exit codes: 0 completed, 1 failed, 2 bad flag or input (nothing is sent), 3 cancelled, 4 paused
+(waiting for `thread resume`), 5 refused by the server, 6 unreachable or --follow-timeout,
+7 --result or --save download incomplete, 130 interrupted (the thread goes on), 141 stdout closed
+before the thread ended.")]
     Run(RunArgs),
 
     /// Follow an existing thread to the end (or report it, if it has ended)
@@ -220,21 +422,29 @@ Exit codes: 0 completed, 1 failed, 3 cancelled, 4 paused (waiting for `thread re
   dodil scriptum thread watch thr_abc123 -o jsonl > events.jsonl
   dodil scriptum thread watch thr_abc123 --step 2
 
-Exit codes as for `thread run`: 0 completed, 1 failed, 3 cancelled, 4 paused, 6 gave up, 130 interrupted.")]
+Exit codes: 0 completed, 1 failed, 2 bad flag, 3 cancelled, 4 paused, 5 refused by the server (e.g.
+no such thread or step), 6 unreachable or --follow-timeout, 130 interrupted (the thread goes on),
+141 stdout closed before the thread ended. With --step, the codes come from the step.")]
     Watch(WatchArgs),
 
     /// Show a thread's status and progress
     #[command(after_help = "Examples:
   dodil scriptum thread get thr_abc123
   dodil scriptum thread get thr_abc123 -o yaml
-  dodil scriptum thread get thr_abc123 -o json | jq -r .status")]
+  dodil scriptum thread get thr_abc123 -o json | jq -r .status
+
+Exit codes: 0 shown (whatever the thread's status), 2 bad flag, 5 refused by the server (e.g. no
+such thread), 6 unreachable.")]
     Get(GetArgs),
 
     /// List recent threads, newest first
     #[command(after_help = "Examples:
   dodil scriptum thread list
   dodil scriptum thread list --script invoice-parser --status failed --limit 100
-  dodil scriptum thread list --all -o jsonl | jq -r .threadId")]
+  dodil scriptum thread list --all -o jsonl | jq -r .threadId
+
+Exit codes: 0 listed (also when nothing matches), 2 bad flag, 5 refused by the server,
+6 unreachable.")]
     List(ListArgs),
 
     /// Print a thread's final output (streamed in full when large), or save it with its steps
@@ -242,7 +452,12 @@ Exit codes as for `thread run`: 0 completed, 1 failed, 3 cancelled, 4 paused, 6 
   dodil scriptum thread result thr_abc123
   dodil scriptum thread result thr_abc123 > output.json
   dodil scriptum thread result thr_abc123 --wait -o json | jq .outputData
-  dodil scriptum thread result thr_abc123 --save ./out/thr_abc123")]
+  dodil scriptum thread result thr_abc123 --save ./out/thr_abc123
+
+Exit codes: 0 the result is out (with --wait: the thread completed), 1 failed (with --wait),
+2 bad flag or --save DIR not usable, 3 cancelled (with --wait), 4 paused, 5 refused by the server
+(e.g. no result yet: add --wait), 6 unreachable or --follow-timeout, 7 download incomplete,
+130 interrupted.")]
     Result(ResultArgs),
 
     /// Show a thread's steps as a tree, one step in detail, or every step's full input/output
@@ -250,27 +465,41 @@ Exit codes as for `thread run`: 0 completed, 1 failed, 3 cancelled, 4 paused, 6 
   dodil scriptum thread steps thr_abc123
   dodil scriptum thread steps thr_abc123 --step 1.2.0
   dodil scriptum thread steps thr_abc123 --detail -o json
-  dodil scriptum thread steps thr_abc123 --detail --save ./out/steps")]
+  dodil scriptum thread steps thr_abc123 --save ./out/steps
+
+Exit codes: 0 shown or saved, 2 bad flag or --save DIR not usable, 5 refused by the server (e.g.
+no such step), 6 unreachable, 7 download incomplete, 130 interrupted.")]
     Steps(StepsArgs),
 
     /// Resume a paused thread (or retry a failed one), optionally with a new input for its step
     #[command(after_help = "Examples:
   dodil scriptum thread resume thr_abc123
   dodil scriptum thread resume thr_abc123 --input '{\"approved\": true}'
-  dodil scriptum thread resume thr_abc123 --input @decision.json --watch")]
+  dodil scriptum thread resume thr_abc123 --input @decision.json --watch
+
+Exit codes: 0 resumed (with --watch: completed), 2 bad flag or input (nothing is sent), 5 refused
+by the server (e.g. the thread is not paused or failed), 6 unreachable; with --watch also 1 failed,
+3 cancelled, 4 paused again, 130 interrupted, 141 stdout closed, as for `thread watch`.")]
     Resume(ResumeArgs),
 
     /// Cancel a running thread
     #[command(after_help = "Examples:
   dodil scriptum thread cancel thr_abc123
-  dodil scriptum thread cancel thr_abc123 --reason \"wrong input file\"")]
+  dodil scriptum thread cancel thr_abc123 --reason \"wrong input file\"
+
+Exit codes: 0 cancelled, 2 bad flag, 5 refused by the server (e.g. already ended, or cancelling is
+not offered), 6 unreachable.")]
     Cancel(CancelArgs),
 
     /// List the files a thread produced, or download them
     #[command(after_help = "Examples:
   dodil scriptum thread artifacts thr_abc123
   dodil scriptum thread artifacts thr_abc123 --save ./out/artifacts
-  dodil scriptum thread artifacts thr_abc123 -o json | jq -r '.[].name'")]
+  dodil scriptum thread artifacts thr_abc123 -o json | jq -r '.[].name'
+
+Exit codes: 0 listed or saved, 2 bad flag or --save DIR not usable, 5 refused by the server (e.g.
+listing artifacts is not offered), 6 unreachable, 7 a download failed, was incomplete or of the
+wrong size, 130 interrupted.")]
     Artifacts(ArtifactsArgs),
 }
 
@@ -426,9 +655,8 @@ pub struct ListArgs {
     #[arg(long, value_name = "NAME")]
     pub script: Option<String>,
 
-    /// Only threads in this status: pending, running, completed, failed, cancelled, paused (or the
-    /// full enum name, e.g. THREAD_STATUS_FAILED)
-    #[arg(long, value_name = "STATUS", value_parser = parse_status)]
+    /// Only threads in this status (or its full enum name, e.g. THREAD_STATUS_FAILED; any case)
+    #[arg(long, value_name = "STATUS", value_parser = StatusParser)]
     pub status: Option<ThreadStatus>,
 
     /// Threads to ask for per call
@@ -436,7 +664,8 @@ pub struct ListArgs {
     pub page_size: Option<i32>,
 
     /// Stop after N threads
-    #[arg(long, value_name = "N", default_value_t = 50, conflicts_with = "all")]
+    #[arg(long, value_name = "N", default_value_t = 50, conflicts_with = "all",
+          value_parser = parse_limit)]
     pub limit: usize,
 
     /// Follow every page to the end
@@ -480,8 +709,8 @@ pub struct StepsArgs {
     #[arg(long)]
     pub detail: bool,
 
-    /// With --detail: write steps/<path>/{step,input,output}.json into DIR (created if missing)
-    #[arg(long, value_name = "DIR", requires = "detail")]
+    /// Write steps/<path>/{step,input,output}.json into DIR (created if missing); implies --detail
+    #[arg(long, value_name = "DIR")]
     pub save: Option<PathBuf>,
 
     /// Let --save use a non-empty DIR, replacing dodil's files in it (other files are left alone)
@@ -492,6 +721,57 @@ pub struct StepsArgs {
 fn parse_duration(text: &str) -> Result<Duration, String> {
     crate::input::parse_duration("duration", text)
         .map_err(|_| "expected a number and a unit (ms, s, m, h), e.g. 90s, 5m, 1h30m".to_string())
+}
+
+fn parse_limit(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            "expected a number of threads, 1 or more (--all lists every one)".to_string()
+        })
+}
+
+fn parse_speed(text: &str) -> Result<f64, String> {
+    let (low, high) = (
+        crate::devserver::SPEED_RANGE.start(),
+        crate::devserver::SPEED_RANGE.end(),
+    );
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|speed| crate::devserver::SPEED_RANGE.contains(speed))
+        .ok_or_else(|| {
+            format!("expected a number from {low} to {high}, e.g. 10 (ten times faster)")
+        })
+}
+
+/// `--status`: the short names as possible values (so completions offer them), parsed by
+/// [`ThreadStatus::parse_user`], which also takes any case and the full enum name.
+#[derive(Clone, Copy)]
+struct StatusParser;
+
+impl TypedValueParser for StatusParser {
+    type Value = ThreadStatus;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<ThreadStatus, clap::Error> {
+        let parse: fn(&str) -> Result<ThreadStatus, String> = parse_status;
+        parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            ThreadStatus::known_short_names()
+                .into_iter()
+                .map(PossibleValue::new),
+        ))
+    }
 }
 
 fn parse_status(text: &str) -> Result<ThreadStatus, String> {
@@ -547,7 +827,8 @@ pub struct DevServerArgs {
         long,
         value_name = "X",
         default_value_t = 1.0,
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = parse_speed
     )]
     pub speed: f64,
 
@@ -563,6 +844,10 @@ pub struct DevServerArgs {
     /// (the real service answers UNIMPLEMENTED)
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,
+
+    /// Compress every answer with this encoding when the client accepts it
+    #[arg(long, value_name = "ENCODING", value_enum)]
+    pub compress: Option<Compression>,
 
     /// Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g.
     /// `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags
@@ -638,4 +923,11 @@ pub struct DevServerArgs {
     /// one message (for max-message-size tests)
     #[arg(long, help_heading = "Fault switches")]
     pub fault_huge_message: bool,
+}
+
+/// A gRPC message compression the dev server can send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Compression {
+    Gzip,
+    Zstd,
 }

@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use serde::Deserialize;
 
 use crate::cli::GlobalArgs;
+use crate::credentials::{self, Place, StoreKey};
 use crate::error::CliError;
 use crate::output::Printer;
 use crate::proxy::Proxies;
@@ -46,6 +47,55 @@ impl Token {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// A token as a person pastes it: surrounding whitespace dropped; `None` when nothing is
+    /// left, or when it holds a character a header cannot carry (a space, a control
+    /// character, anything beyond visible ASCII).
+    pub fn parse(text: &str) -> Option<Token> {
+        let text = text.trim();
+        (!text.is_empty() && text.bytes().all(|b| b.is_ascii_graphic()))
+            .then(|| Token(text.to_string()))
+    }
+}
+
+/// Where the token a command uses came from (for `auth status` and `-v`); never the token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    /// `DODIL_TOKEN`.
+    Environment,
+    /// `--token-file PATH`.
+    TokenFile(PathBuf),
+    /// Stored by `auth login` in the keyring.
+    Keyring,
+    /// Stored by `auth login` in the fallback file (no keyring answered).
+    StoredFile(PathBuf),
+    /// The profile's `token_file:`.
+    Profile { name: String, path: PathBuf },
+    /// No token (or none was looked for).
+    None,
+}
+
+impl TokenSource {
+    /// The source's name in `auth status -o json`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TokenSource::Environment => "environment",
+            TokenSource::TokenFile(_) => "token-file",
+            TokenSource::Keyring => "keyring",
+            TokenSource::StoredFile(_) => "fallback-file",
+            TokenSource::Profile { .. } => "profile",
+            TokenSource::None => "none",
+        }
+    }
+}
+
+/// Whether [`resolve`] looks for a token: every command that calls the service does; `auth
+/// login` and `logout` only need to know which profile and endpoint they are for (and
+/// `token_source` then names what would come before a stored token, without reading it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenLookup {
+    Full,
+    Skip,
 }
 
 impl fmt::Debug for Token {
@@ -64,9 +114,15 @@ impl fmt::Display for Token {
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub endpoint: Endpoint,
+    /// The profile chosen (`--profile`, `DODIL_PROFILE`, the file's `default_profile`).
+    pub profile: Option<String>,
     pub org: Option<String>,
     pub org_id: Option<String>,
     pub token: Option<Token>,
+    pub token_source: TokenSource,
+    /// Under which key `auth login` keeps a token for this profile and endpoint (`None` for
+    /// `embedded`).
+    pub store_key: Option<StoreKey>,
     /// Extra root certificate (PEM) for TLS.
     pub ca_cert: Option<Vec<u8>>,
     /// `DODIL_CALL_TIMEOUT=DUR` replaces every per-call time limit (unary deadlines, GetThread
@@ -124,6 +180,24 @@ impl Endpoint {
         if authority.is_empty() || authority.contains('/') || authority.contains('@') {
             return Err(bad());
         }
+        // A bare word (no scheme, dot, port or brackets) is far more often a typo than a host
+        // on the search domain: refuse it before any name lookup. `localhost` is a host.
+        let bare = !text.contains("://")
+            && !authority.contains(['.', ':', '['])
+            && !authority.eq_ignore_ascii_case("localhost");
+        if bare {
+            let error = CliError::usage(format!("invalid endpoint {text:?}"));
+            return Err(
+                if edit_distance(&authority.to_ascii_lowercase(), "embedded") <= 3 {
+                    error.with_hint("did you mean embedded? (the in-process dev server)")
+                } else {
+                    error.with_hint(format!(
+                    "a host needs its scheme or port here: https://{authority} or {authority}:PORT \
+                     (or `embedded` for the local dev server)"
+                ))
+                },
+            );
+        }
         let has_port = match authority.rsplit_once(':') {
             // An IPv6 literal's colons live inside brackets.
             Some((host, port)) if !port.contains(']') => {
@@ -147,9 +221,31 @@ impl Endpoint {
     }
 }
 
+/// Levenshtein distance, for "did you mean" (short words only).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
 /// Resolves the settings from flags (which clap already merged with their environment variables),
 /// the remaining environment variables, and the config file's profile.
-pub fn resolve(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Settings> {
+pub fn resolve(
+    global: &GlobalArgs,
+    printer: &Printer,
+    lookup: TokenLookup,
+) -> anyhow::Result<Settings> {
     let path = config_path();
     let file = match &path {
         Some(path) => load_config(path)?,
@@ -178,15 +274,21 @@ pub fn resolve(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Setting
         .or(profile.org.clone());
     let org_id = global.org_id.clone().or(profile.org_id.clone());
 
-    let token = if let Some(file) = &global.token_file {
-        Some(read_token(file, printer)?)
-    } else if let Some(token) = env_nonempty("DODIL_TOKEN") {
-        Some(Token(token.trim().to_string()))
-    } else if let Some(file) = &profile.token_file {
-        let base = path.as_deref().and_then(Path::parent);
-        Some(read_token(&resolve_relative(file, base), printer)?)
-    } else {
-        None
+    let store_key = StoreKey::new(profile_name.as_deref(), &endpoint);
+    let (token, token_source) = match lookup {
+        // What would come before a stored token, named but not read.
+        TokenLookup::Skip => match (env_nonempty("DODIL_TOKEN"), &global.token_file) {
+            (Some(_), _) => (None, TokenSource::Environment),
+            (None, Some(file)) => (None, TokenSource::TokenFile(file.clone())),
+            (None, None) => (None, TokenSource::None),
+        },
+        TokenLookup::Full => resolve_token(
+            global,
+            profile_name.as_deref().zip(profile.token_file.as_deref()),
+            path.as_deref(),
+            store_key.as_ref(),
+            printer,
+        )?,
     };
 
     if let (Some(_), Endpoint::Remote { url, tls: false }) = (&token, &endpoint) {
@@ -213,14 +315,67 @@ pub fn resolve(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Setting
 
     Ok(Settings {
         endpoint,
+        profile: profile_name,
         org,
         org_id,
         token,
+        token_source,
+        store_key,
         ca_cert,
         call_timeout: call_timeout()?,
         proxies: Arc::new(proxies),
         result_chunk_bytes: result_chunk_bytes(),
     })
+}
+
+/// The token, first found of: `DODIL_TOKEN`, `--token-file`, the token `auth login` stored for
+/// this profile and endpoint, the profile's `token_file`.
+fn resolve_token(
+    global: &GlobalArgs,
+    profile_file: Option<(&str, &Path)>,
+    config_path: Option<&Path>,
+    store_key: Option<&StoreKey>,
+    printer: &Printer,
+) -> anyhow::Result<(Option<Token>, TokenSource)> {
+    if let Some(token) = env_nonempty("DODIL_TOKEN") {
+        if let Some(file) = &global.token_file {
+            printer.warn(&format!(
+                "DODIL_TOKEN is set, so --token-file {} is not read (DODIL_TOKEN comes first)",
+                file.display()
+            ));
+        }
+        return Ok((
+            Some(Token(token.trim().to_string())),
+            TokenSource::Environment,
+        ));
+    }
+    if let Some(file) = &global.token_file {
+        return Ok((
+            Some(read_token(file, printer)?),
+            TokenSource::TokenFile(file.clone()),
+        ));
+    }
+    if let Some(key) = store_key {
+        if let Some((token, place)) = credentials::lookup(key, printer)? {
+            let source = match place {
+                Place::Keyring => TokenSource::Keyring,
+                Place::File(path) => TokenSource::StoredFile(path),
+            };
+            return Ok((Some(token), source));
+        }
+    }
+    if let Some((name, file)) = profile_file {
+        let base = config_path.and_then(Path::parent);
+        let path = resolve_relative(file, base);
+        return Ok((
+            Some(read_token(&path, printer)?),
+            TokenSource::Profile {
+                name: name.to_string(),
+                path,
+            },
+        ));
+    }
+    Ok((None, TokenSource::None))
 }
 
 fn call_timeout() -> anyhow::Result<Option<std::time::Duration>> {
@@ -420,12 +575,38 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_word_is_refused_with_a_suggestion_and_localhost_is_a_host() {
+        for typo in ["embeded", "Embeddd", "embedd", "mbedded"] {
+            let err = Endpoint::parse(typo).unwrap_err();
+            assert_eq!(err.status, crate::error::ExitStatus::Usage);
+            assert!(
+                err.hint.unwrap().starts_with("did you mean embedded?"),
+                "{typo}"
+            );
+        }
+        let err = Endpoint::parse("rpcserver").unwrap_err();
+        assert!(err.hint.unwrap().contains("https://rpcserver"));
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "localhost:50051",
+            "https://rpcserver",
+            "[::1]:8",
+        ] {
+            assert!(Endpoint::parse(host).is_ok(), "{host}");
+        }
+    }
+
+    #[test]
     fn settings_never_show_the_token() {
         let settings = Settings {
             endpoint: Endpoint::Embedded,
+            profile: None,
             org: None,
             org_id: None,
             token: Some(Token("tok-5ecret".into())),
+            token_source: TokenSource::Environment,
+            store_key: None,
             ca_cert: None,
             call_timeout: None,
             proxies: Arc::new(Proxies::Always(
@@ -441,6 +622,17 @@ mod tests {
         ] {
             assert!(!shown.contains("tok-5ecret"), "{shown}");
             assert!(!shown.contains("pr0xy-5ecret"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn pasted_tokens_are_trimmed_and_checked() {
+        assert_eq!(
+            Token::parse("  abc.DEF-123_~\r\n").unwrap().expose(),
+            "abc.DEF-123_~"
+        );
+        for bad in ["", " \n", "two words", "tab\there", "é", "nul\0"] {
+            assert!(Token::parse(bad).is_none(), "{bad:?}");
         }
     }
 

@@ -5,8 +5,8 @@ use tokio::sync::OnceCell;
 
 use crate::cli::{ColorWhen, GlobalArgs, OutputFormat};
 use crate::client::Client;
-use crate::config::{self, Endpoint, Settings};
-use crate::devserver::{self, DevServer};
+use crate::config::{self, Endpoint, Settings, TokenLookup};
+use crate::devserver::{self, Embedded};
 use crate::output::{ColorChoice, Printer, Verbosity};
 
 pub struct Context {
@@ -14,12 +14,16 @@ pub struct Context {
     pub output: OutputFormat,
     pub settings: Settings,
     client: OnceCell<Client>,
-    embedded: std::sync::Mutex<Option<DevServer>>,
+    embedded: std::sync::Mutex<Option<Embedded>>,
 }
 
 impl Context {
-    pub fn new(global: &GlobalArgs, printer: Printer) -> anyhow::Result<Context> {
-        let settings = config::resolve(global, &printer)?;
+    pub fn new(
+        global: &GlobalArgs,
+        printer: Printer,
+        lookup: TokenLookup,
+    ) -> anyhow::Result<Context> {
+        let settings = config::resolve(global, &printer, lookup)?;
         Ok(Context {
             printer,
             output: global.output,
@@ -40,8 +44,8 @@ impl Context {
             Endpoint::Embedded => {
                 // The same gRPC path as a remote server: a real listener on loopback.
                 let settings = devserver::ServerConfig::from_env()?;
-                let server = DevServer::start(([127, 0, 0, 1], 0).into(), settings).await?;
-                let url = server.url();
+                let server = Embedded::start(settings)?;
+                let url = server.url().to_string();
                 self.printer
                     .verbose(&format!("embedded dev server listening on {url}"));
                 *self.embedded.lock().expect("embedded server lock") = Some(server);

@@ -22,7 +22,46 @@ pub enum ExitStatus {
     Unreachable = 6,
     DownloadIncomplete = 7,
     Interrupted = 130,
+    /// Stdout was closed before the thread ended: nothing is claimed about it (the code a shell
+    /// reports for SIGPIPE).
+    StdoutClosed = 141,
 }
+
+/// Every exit code and what it means, as `cli-contract.md` words them (for the man page).
+pub const EXIT_CODES: [(u8, &str); 10] = [
+    (0, "Success; for run, watch, resume --watch and result --wait: the thread completed."),
+    (1, "The thread failed."),
+    (
+        2,
+        "Usage or bad local input: a bad flag, invalid JSON in --input, an unreadable @file, a bad \
+         config file.",
+    ),
+    (3, "The thread was cancelled."),
+    (4, "The thread is paused, waiting for `thread resume`."),
+    (
+        5,
+        "The server refused the call (NOT_FOUND, INVALID_ARGUMENT, UNAUTHENTICATED, \
+         PERMISSION_DENIED, FAILED_PRECONDITION, UNIMPLEMENTED, ...).",
+    ),
+    (
+        6,
+        "The server could not be reached, or kept failing after retries (--retry-budget), or \
+         --follow-timeout ran out.",
+    ),
+    (
+        7,
+        "A download was incomplete or inconsistent (missing, duplicate or short chunks, sizes that \
+         disagree), or verify found a file missing or changed.",
+    ),
+    (
+        130,
+        "Interrupted (Ctrl-C); the thread goes on running on the server.",
+    ),
+    (
+        141,
+        "Stdout was closed (e.g. | head) before the thread ended: nothing is claimed about it.",
+    ),
+];
 
 impl ExitStatus {
     /// The exit code that reports a thread's status to a script. A thread that has not ended
@@ -90,6 +129,34 @@ impl fmt::Display for ClosedPipe {
 }
 
 impl std::error::Error for ClosedPipe {}
+
+/// Whether `err` is (or was caused by) a closed stdout.
+pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.is::<ClosedPipe>())
+}
+
+/// Attached to a [`ClosedPipe`] that came while a thread was still being followed: the command
+/// ends quietly with exit 141 instead of 0, since the thread's outcome is not known. (Once it
+/// is, a closed stdout leaves the thread's own exit code.)
+#[derive(Debug)]
+pub struct ClosedBeforeEnd;
+
+impl fmt::Display for ClosedBeforeEnd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("stdout closed before the thread ended")
+    }
+}
+
+impl std::error::Error for ClosedBeforeEnd {}
+
+/// The exit code of an error [`report`] says nothing about (a closed stdout).
+pub fn quiet_status(err: &anyhow::Error) -> ExitStatus {
+    if find::<ClosedBeforeEnd>(err).is_some() {
+        ExitStatus::StdoutClosed
+    } else {
+        ExitStatus::Success
+    }
+}
 
 /// How an error is reported: exit class, one-line message, optional hint.
 pub struct Report {
@@ -160,8 +227,8 @@ fn classify(call: &CallError) -> (ExitStatus, Option<&'static str>) {
         K::Unauthenticated => (
             ExitStatus::ServerRefused,
             Some(
-                "supply a token with --token-file PATH or the DODIL_TOKEN environment variable \
-                 (or a profile's token_file in the config file)",
+                "sign in with `dodil auth login`, or give a token with --token-file PATH or the \
+                 DODIL_TOKEN environment variable",
             ),
         ),
         K::PermissionDenied => (
@@ -262,6 +329,11 @@ mod tests {
             (ExitStatus::Usage, Some("do this"))
         );
         assert!(report(&anyhow::Error::new(ClosedPipe)).is_none());
+        let closed = anyhow::Error::new(ClosedPipe);
+        assert_eq!(quiet_status(&closed), ExitStatus::Success);
+        let unfinished = closed.context(ClosedBeforeEnd);
+        assert!(report(&unfinished).is_none());
+        assert_eq!(quiet_status(&unfinished), ExitStatus::StdoutClosed);
     }
 
     #[test]

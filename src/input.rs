@@ -16,6 +16,12 @@ pub fn read_json_arg(flag: &str, value: &str) -> Result<String, CliError> {
             .map_err(|err| CliError::usage(format!("{flag} @-: cannot read stdin: {err}")))?;
         (text, "stdin".to_string())
     } else if let Some(path) = value.strip_prefix('@') {
+        if path.trim().is_empty() {
+            return Err(
+                CliError::usage(format!("{flag} @: the file name is missing"))
+                    .with_hint(format!("{flag} @FILE reads a file, {flag} @- reads stdin")),
+            );
+        }
         let text = std::fs::read_to_string(path).map_err(|err| {
             CliError::usage(format!("{flag} @{path}: cannot read the file: {err}"))
         })?;
@@ -146,6 +152,12 @@ mod tests {
         assert!(err.contains("line 2 column"), "{err}");
         assert!(validate_json("  ").is_err());
         assert!(validate_json("{} {}").is_err());
+    }
+
+    #[test]
+    fn an_at_sign_alone_says_the_file_name_is_missing() {
+        let err = read_json_arg("--input", "@").unwrap_err();
+        assert_eq!(err.message, "--input @: the file name is missing");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub(crate) mod client;
 pub(crate) mod commands;
 pub(crate) mod config;
 pub(crate) mod context;
+pub(crate) mod credentials;
 pub mod devserver;
 pub(crate) mod error;
 pub(crate) mod follow;
@@ -30,16 +31,37 @@ pub use save::download::CHUNK_BYTES;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use crate::cli::Cli;
 use crate::context::Context;
 use crate::error::ExitStatus;
 
 /// Parses the command line, runs the command, and turns the outcome into an exit code.
 pub fn main() -> ExitCode {
-    let mut cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let mut cli = match cli::parse() {
+        Ok((cli, matches)) => {
+            let given = cli::client_options_given(&cli, &matches);
+            if let Some(first) = given.first() {
+                context::printer_for(&cli.global).error(
+                    &format!("{first} is an option of the client: `dev-server` does not take it"),
+                    Some(if first == "--endpoint" {
+                        "the dev server listens with --listen ADDR; a client reaches it with \
+                         --endpoint http://ADDR"
+                    } else {
+                        "`dodil scriptum dev-server --help` lists what it takes"
+                    }),
+                );
+                return ExitStatus::Usage.into();
+            }
+            cli
+        }
+        Err(err) if is_unknown_auth_command(&err) => {
+            // clap would quote the word, which may be a token pasted after `dodil auth`.
+            output::Printer::new(output::Verbosity::Normal, output::ColorChoice::Auto).error(
+                "`dodil auth` has login, status and logout (what was given is not repeated: it \
+                 may be a token)",
+                Some("a token is read from stdin: dodil auth login --with-token < FILE"),
+            );
+            return ExitStatus::Usage.into();
+        }
         Err(err) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
             let _ = err.print();
@@ -56,9 +78,9 @@ pub fn main() -> ExitCode {
     let printer = context::printer_for(&cli.global).with_jq(jq);
     // Settings (config file, token, endpoint) only for the commands that call the service: a
     // broken config must not break `completions`, `man` or `dev-server`.
-    let ctx =
-        commands::needs_service(&cli.command).then(|| Context::new(&cli.global, printer.clone()));
-    let runtime = match runtime_for(&cli.command, ctx.as_ref()).enable_all().build() {
+    let ctx = commands::settings_for(&cli.command)
+        .map(|lookup| Context::new(&cli.global, printer.clone(), lookup));
+    let runtime = match runtime_for(&cli.command).enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             printer.error(&format!("cannot start the async runtime: {err}"), None);
@@ -80,9 +102,23 @@ pub fn main() -> ExitCode {
                 printer.error(&report.message, report.hint.as_deref());
                 report.status.into()
             }
-            None => ExitStatus::Success.into(),
+            None => error::quiet_status(&err).into(),
         },
     }
+}
+
+/// Whether clap refused the word after `auth` as an unknown subcommand.
+fn is_unknown_auth_command(err: &clap::Error) -> bool {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::InvalidSubcommand {
+        return false;
+    }
+    let Some(ContextValue::String(word)) = err.get(ContextKind::InvalidSubcommand) else {
+        return false;
+    };
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    args.windows(2)
+        .any(|pair| pair[0] == "auth" && pair[1] == word.as_str())
 }
 
 /// `--jq`, checked before anything runs; it implies `-o json` (and works with `-o jsonl`).
@@ -105,16 +141,13 @@ fn jq_program(
 }
 
 /// A client command is one connection driven by one task: a single-threaded runtime starts
-/// faster, uses less memory and moves data with fewer cross-thread wake-ups. A dev server, run
-/// alone or embedded next to the client, serves on every core.
-fn runtime_for(
-    command: &cli::Command,
-    ctx: Option<&anyhow::Result<Context>>,
-) -> tokio::runtime::Builder {
+/// faster, uses less memory and moves data with fewer cross-thread wake-ups. A dev server serves
+/// on every core (embedded next to a client, on a runtime of its own: `devserver::Embedded`).
+fn runtime_for(command: &cli::Command) -> tokio::runtime::Builder {
     let serves = matches!(
         command,
         cli::Command::Scriptum(cli::ScriptumCommand::DevServer(_))
-    ) || matches!(ctx, Some(Ok(ctx)) if matches!(ctx.settings.endpoint, config::Endpoint::Embedded));
+    );
     if serves {
         tokio::runtime::Builder::new_multi_thread()
     } else {

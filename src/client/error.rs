@@ -245,6 +245,8 @@ fn classify(code: Code, message: &str) -> CallErrorKind {
         Code::PermissionDenied => K::PermissionDenied,
         Code::OutOfRange if message.contains("too large") => K::MessageTooLarge,
         Code::Internal if message.starts_with(DECODE_FAILED) => K::Undecodable,
+        // tonic's own word for a compressed message that expands past the limit.
+        Code::ResourceExhausted if message.contains("size limit") => K::MessageTooLarge,
         Code::Unavailable | Code::ResourceExhausted | Code::DeadlineExceeded | Code::Aborted => {
             K::Transient
         }

@@ -2,21 +2,30 @@
 //! its arguments, calls the engine (`client`, `follow`, `save`) and hands the result to a view
 //! in `output`.
 
+mod auth;
 pub mod shell;
 pub mod thread;
 mod verify;
 
-use crate::cli::{Command, OutputFormat, ScriptumCommand};
+use crate::cli::{AuthCommand, Command, OutputFormat, ScriptumCommand};
+use crate::config::TokenLookup;
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::output::Printer;
 
-/// Whether a command talks to the service, and so needs the resolved settings.
-pub fn needs_service(command: &Command) -> bool {
-    matches!(command, Command::Scriptum(ScriptumCommand::Thread(_)))
+/// Whether a command needs the resolved settings (it talks to the service, or keeps a token
+/// for it), and whether it looks for a token.
+pub fn settings_for(command: &Command) -> Option<TokenLookup> {
+    match command {
+        Command::Scriptum(ScriptumCommand::Thread(_)) | Command::Auth(AuthCommand::Status) => {
+            Some(TokenLookup::Full)
+        }
+        Command::Auth(AuthCommand::Login(_) | AuthCommand::Logout) => Some(TokenLookup::Skip),
+        _ => None,
+    }
 }
 
-/// Runs a command. `ctx` is there exactly when [`needs_service`] says so.
+/// Runs a command. `ctx` is there exactly when [`settings_for`] says so.
 pub async fn dispatch(
     ctx: Option<anyhow::Result<Context>>,
     printer: &Printer,
@@ -33,6 +42,14 @@ pub async fn dispatch(
             ctx.shutdown().await;
             outcome
         }
+        Command::Auth(command) => {
+            let ctx = ctx.ok_or_else(|| {
+                anyhow::anyhow!("no settings were resolved for an auth command")
+            })??;
+            let outcome = auth::dispatch(&ctx, command).await;
+            ctx.shutdown().await;
+            outcome
+        }
         Command::Scriptum(ScriptumCommand::DevServer(args)) => {
             crate::devserver::run_standalone(*args).await?;
             Ok(ExitStatus::Success)
@@ -40,5 +57,6 @@ pub async fn dispatch(
         Command::Scriptum(ScriptumCommand::Verify(args)) => verify::run(printer, output, &args),
         Command::Completions(args) => shell::completions(printer, &args),
         Command::Man(args) => shell::man(printer, &args),
+        Command::Options => shell::options(printer),
     }
 }

@@ -3,9 +3,8 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use clap::CommandFactory;
 
-use crate::cli::{Cli, CompletionsArgs, ManArgs};
+use crate::cli::{CompletionsArgs, ManArgs};
 use crate::error::ExitStatus;
 use crate::output::Printer;
 
@@ -30,17 +29,22 @@ pub fn man(printer: &Printer, args: &ManArgs) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// `dodil options`: the global options, described in full.
+pub fn options(printer: &Printer) -> anyhow::Result<ExitStatus> {
+    printer.data_bytes(crate::cli::global_options_help().as_bytes())?;
+    Ok(ExitStatus::Success)
+}
+
 /// The completion script for `shell`, as committed under `completions/`.
 pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "dodil", &mut out);
+    clap_complete::generate(shell, &mut crate::cli::command(), "dodil", &mut out);
     out
 }
 
 /// `dodil.1` first, then one page per command, named as git names its pages.
 pub fn man_pages() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let mut root = Cli::command();
-    root.build();
+    let root = crate::cli::command();
     let mut pages = Vec::new();
     collect(&root, &mut pages)?;
     Ok(pages)
@@ -53,9 +57,10 @@ fn collect(cmd: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> anyhow::R
     clap_mangen::Man::new(cmd.clone())
         .render(&mut page)
         .context("cannot render the man page")?;
-    // The pages of commands that connect say which environment variables they read.
+    // The main page and those of commands that connect say which environment variables they
+    // read and what their exit codes mean.
     if name == "dodil" || name.starts_with("dodil-scriptum-thread") {
-        page = with_environment(page);
+        page = with_sections(page, name == "dodil");
     }
     pages.push((format!("{name}.1"), page));
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
@@ -64,9 +69,9 @@ fn collect(cmd: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> anyhow::R
     Ok(())
 }
 
-/// The environment variables a command that calls the service reads, for the man page's
-/// ENVIRONMENT section (`--help` names the ones that back a flag).
-pub const ENVIRONMENT: [(&str, &str); 15] = [
+/// Every environment variable dodil reads, for the man page's ENVIRONMENT section (`--help`
+/// names the ones that back a flag).
+pub const ENVIRONMENT: [(&str, &str); 26] = [
     ("DODIL_ENDPOINT", "The server, as --endpoint."),
     ("DODIL_PROFILE", "The config file's profile, as --profile."),
     (
@@ -117,19 +122,109 @@ pub const ENVIRONMENT: [(&str, &str); 15] = [
         "debug shows what -v shows, error quietens as -q does.",
     ),
     (
+        "DODIL_CALL_TIMEOUT",
+        "A duration (e.g. 5s) that replaces every per-call time limit: for tests and for \
+         debugging a slow server.",
+    ),
+    (
+        "DODIL_RESULT_CHUNK_BYTES",
+        "The chunk size result streams ask for (default 512 KiB; the server clamps it).",
+    ),
+    (
+        "DODIL_KEYRING",
+        "Where auth login keeps a token: os (the platform's keyring, the default), file (a file \
+         of mode 0600 only) or sample (a file-backed test store).",
+    ),
+    (
         "DODIL_DATA_DIR",
-        "Where --endpoint embedded keeps its threads.",
+        "Where --endpoint embedded and dev-server keep their threads (default: \
+         <platform data dir>/dodil/devserver, ~/.local/share/dodil/devserver on Linux).",
+    ),
+    (
+        "DODIL_DEVSERVER_EPHEMERAL",
+        "1: --endpoint embedded keeps its threads in memory only.",
+    ),
+    (
+        "DODIL_DEVSERVER_SPEED",
+        "The time scale of --endpoint embedded, a positive number (default 1).",
+    ),
+    (
+        "DODIL_DEVSERVER_SCRIPTS",
+        "A directory of scenario files for --endpoint embedded, as dev-server --scripts.",
+    ),
+    (
+        "DODIL_DEVSERVER_FAULTS",
+        "Fault switches for --endpoint embedded, in the grammar of dev-server --faults.",
+    ),
+    (
+        "DODIL_DEVSERVER_TOKEN",
+        "The bearer token the embedded or standalone dev server requires.",
+    ),
+    (
+        "DODIL_DEVSERVER_CANCEL",
+        "1: CancelThread works on --endpoint embedded.",
+    ),
+    (
+        "DODIL_DEVSERVER_ARTIFACTS",
+        "A directory whose files ListArtifacts lists on --endpoint embedded.",
+    ),
+    (
+        "HOME, XDG_CONFIG_HOME, XDG_DATA_HOME",
+        "Locate the platform config and data directories.",
     ),
 ];
 
-/// `page` with an ENVIRONMENT section before its subcommands (or version) section.
-fn with_environment(page: Vec<u8>) -> Vec<u8> {
+/// Examples for the main page.
+const EXAMPLES: [(&str, &str); 6] = [
+    (
+        "dodil scriptum thread run demo/etl --endpoint embedded",
+        "Run a demo script on the in-process dev server and follow it live.",
+    ),
+    (
+        "dodil scriptum thread run invoice-parser --input @in.json --result --save out/",
+        "Run a script with an input file, print its output and save every result file.",
+    ),
+    (
+        "id=$(dodil scriptum thread create demo/hello); dodil scriptum thread watch \"$id\"",
+        "Start a thread, then follow it.",
+    ),
+    (
+        "dodil scriptum thread list --status failed -o jsonl | jq -r .threadId",
+        "The ids of recent failed threads.",
+    ),
+    (
+        "dodil scriptum thread resume \"$id\" --input '{\"approved\": true}' --watch",
+        "Resume a paused thread with a new input for its step, and follow it on.",
+    ),
+    (
+        "dodil scriptum verify out/",
+        "Check a saved directory against its summary.json.",
+    ),
+];
+
+/// `page` with ENVIRONMENT, EXIT STATUS and (on the main page) EXAMPLES sections before its
+/// subcommands (or version) section.
+fn with_sections(page: Vec<u8>, examples: bool) -> Vec<u8> {
     let mut section = roff::Roff::new();
     section.control("SH", ["ENVIRONMENT"]);
     for (name, meaning) in ENVIRONMENT {
         section.control("TP", []);
         section.text([roff::bold(name)]);
         section.text([roff::roman(meaning)]);
+    }
+    section.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in crate::error::EXIT_CODES {
+        section.control("TP", []);
+        section.text([roff::bold(code.to_string())]);
+        section.text([roff::roman(meaning)]);
+    }
+    if examples {
+        section.control("SH", ["EXAMPLES"]);
+        for (command, meaning) in EXAMPLES {
+            section.control("TP", []);
+            section.text([roff::bold(command)]);
+            section.text([roff::roman(meaning)]);
+        }
     }
     let rendered = section.render();
     // The apostrophe preamble is already at the top of the page.

@@ -101,6 +101,9 @@ pub struct Faults {
     /// `huge-message`: GetThreadResult returns the whole output uncapped, and StreamThreadResult
     /// sends it as one chunk, whatever `max_chunk_bytes` says.
     pub huge_message: bool,
+    /// `compress-bomb`: GetThread's answer carries a 48 MiB error text, a few KiB on the wire
+    /// when compressed (`dev-server --compress`): a small message that expands past any limit.
+    pub compress_bomb: bool,
     /// `artifact-size-mismatch`: ListArtifacts announces every artifact 1000 bytes larger than
     /// its download delivers.
     pub artifact_size_mismatch: bool,
@@ -179,6 +182,7 @@ impl Faults {
             "bad-enums" => self.bad_enums = flag()?,
             "hostile-names" => self.hostile_names = flag()?,
             "huge-message" => self.huge_message = flag()?,
+            "compress-bomb" => self.compress_bomb = flag()?,
             "artifact-size-mismatch" => self.artifact_size_mismatch = flag()?,
             "artifact-size-smaller" => self.artifact_size_smaller = flag()?,
             "output-break" => self.output_break = Some(parse_break(value.unwrap_or(""))?),
@@ -196,8 +200,8 @@ impl Faults {
                  chunk-repeat=K, chunk-reorder=K, chunk-short=K, chunk-no-final, chunk-extra, \
                  chunk-delay-ms=MS, meta-total-mismatch, meta-missing, meta-late, \
                  meta-chunks-unknown, result-total-mismatch, bad-enums, hostile-names, \
-                 huge-message, artifact-size-mismatch, artifact-size-smaller, output-break=K[:N], \
-                 bad-utf8=METHOD, undecodable=METHOD, only-org=NAME"
+                 huge-message, compress-bomb, artifact-size-mismatch, artifact-size-smaller, \
+                 output-break=K[:N], bad-utf8=METHOD, undecodable=METHOD, only-org=NAME"
             ),
         }
         Ok(())
@@ -235,6 +239,7 @@ impl Faults {
             bad_enums,
             hostile_names,
             huge_message,
+            compress_bomb,
             artifact_size_mismatch,
             artifact_size_smaller,
             output_break,
@@ -271,6 +276,7 @@ impl Faults {
         self.bad_enums |= bad_enums;
         self.hostile_names |= hostile_names;
         self.huge_message |= huge_message;
+        self.compress_bomb |= compress_bomb;
         self.artifact_size_mismatch |= artifact_size_mismatch;
         self.artifact_size_smaller |= artifact_size_smaller;
         self.output_break = output_break.or(self.output_break);
@@ -366,6 +372,7 @@ impl fmt::Display for Faults {
         on(self.bad_enums, "bad-enums");
         on(self.hostile_names, "hostile-names");
         on(self.huge_message, "huge-message");
+        on(self.compress_bomb, "compress-bomb");
         on(self.artifact_size_mismatch, "artifact-size-mismatch");
         on(self.artifact_size_smaller, "artifact-size-smaller");
         let opt = [

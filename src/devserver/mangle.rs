@@ -104,8 +104,9 @@ impl Mangled {
         let first = std::mem::replace(&mut self.first, false);
         match self.breakage {
             Breakage::Undecodable => {
-                // A frame is a 5-byte header (compression flag, length), then the message.
-                if !first || data.len() <= 5 {
+                // A frame is a 5-byte header (compression flag, length), then the message; a
+                // compressed one is left alone (its bytes would fail to decompress instead).
+                if !first || data.len() <= 5 || data[0] != 0 {
                     return data;
                 }
                 let mut data = BytesMut::from(&data[..]);

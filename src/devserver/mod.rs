@@ -8,12 +8,14 @@
 //!
 //! Modules: `scripts` (definitions and demos), `timeline` (the script engine), `store`
 //! (persistence), `service` (the RPCs), `streams` (the streaming RPCs' tasks), `convert` (wire types), `faults`, `data` (payloads,
-//! generated on demand), `artifacts` (the download server), `args` (the CLI flags).
+//! generated on demand), `artifacts` (the download server), `args` (the CLI flags), `embedded`
+//! (`--endpoint embedded`'s server, on a runtime of its own).
 
 mod args;
 mod artifacts;
 mod convert;
 pub mod data;
+mod embedded;
 pub mod faults;
 mod mangle;
 mod scripts;
@@ -33,8 +35,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_stream::StreamExt as _;
+use tonic::codec::CompressionEncoding;
 
 pub use args::{check_unavailable, run_standalone, DevServerArgs, Secret};
+pub use embedded::Embedded;
 pub use faults::Faults;
 pub use scripts::{parse_def as parse_scenario, ScriptDef, StepDef};
 pub use service::{
@@ -63,6 +67,8 @@ pub struct ServerConfig {
     pub faults: Faults,
     /// Serve TLS with this certificate and key (`https://`) instead of plaintext.
     pub tls: Option<tls::TlsIdentity>,
+    /// Compress answers with this encoding (to a client that accepts it).
+    pub compress: Option<crate::cli::Compression>,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -187,6 +193,7 @@ impl ServerConfig {
             artifacts_dir: env_var("DODIL_DEVSERVER_ARTIFACTS")?.map(PathBuf::from),
             faults,
             tls: None,
+            compress: None,
         })
     }
 }
@@ -279,10 +286,18 @@ impl DevServer {
             log,
             stop_rx.clone(),
         );
-        let svc = ScriptumServiceServer::new(service::Service(Arc::new(shared)))
+        let mut svc = ScriptumServiceServer::new(service::Service(Arc::new(shared)))
             .max_decoding_message_size(16 * 1024 * 1024)
-            .max_encoding_message_size(usize::MAX);
-        // `bad-utf8` and `undecodable` break the bytes of answers on their way out.
+            .max_encoding_message_size(usize::MAX)
+            .accept_compressed(CompressionEncoding::Gzip)
+            .accept_compressed(CompressionEncoding::Zstd);
+        if let Some(compress) = config.compress {
+            svc = svc.send_compressed(match compress {
+                crate::cli::Compression::Gzip => CompressionEncoding::Gzip,
+                crate::cli::Compression::Zstd => CompressionEncoding::Zstd,
+            });
+        }
+        // `bad-utf8` and `undecodable` break the bytes of (uncompressed) answers on their way out.
         let svc = mangle::Mangle::new(svc, &config.faults);
         let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener).map(|s| {
             s.inspect(|s| {

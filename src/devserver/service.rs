@@ -36,6 +36,9 @@ pub const CHUNK_MAX: u64 = 16 * 1024 * 1024;
 /// ListThreads page sizes.
 pub const PAGE_DEFAULT: usize = 50;
 pub const PAGE_MAX: usize = 1000;
+/// The error text of GetThread's answer under the `compress-bomb` fault: past any client's limit
+/// once decompressed (32 MiB for dodil), a few KiB compressed.
+const COMPRESS_BOMB_BYTES: usize = 48 * 1024 * 1024;
 
 /// Everything the handlers share.
 pub struct Shared {
@@ -571,7 +574,11 @@ impl ScriptumService for Service {
         let (call, ok) = self.enter("GetThread", &req).await;
         call.finish(ok.and_then(|()| {
             let v = self.view(&req.get_ref().thread_id)?;
-            Ok(convert::thread(&v, &v.snapshot(now_ms()), self.enums()))
+            let mut thread = convert::thread(&v, &v.snapshot(now_ms()), self.enums());
+            if self.0.faults.compress_bomb {
+                thread.error = "x".repeat(COMPRESS_BOMB_BYTES);
+            }
+            Ok(thread)
         }))
     }
 

@@ -7,10 +7,13 @@
 //! - `step.rs`: the step engine (WatchStep, confirmed and stood in for by GetThreadResult).
 //! - `policy.rs`: what both engines share: timing, retry budget, backoff, the Ctrl-C guard.
 //! - `stop.rs`: why following stopped short (`Stop`), and what the user is told then.
+//! - `extras.rs`: what a live view asks for beside the thread's events (a decide step's choice,
+//!   the skipped steps); best effort, never bearing on how following ends.
 //!
 //! The engines never print, draw or compose a command line: they report to an observer, and
 //! return an outcome or a `Stop` that the entry points here turn into the error to report.
 
+pub mod extras;
 mod policy;
 pub(crate) mod seq_set;
 pub mod step;
@@ -43,6 +46,10 @@ pub struct FollowOptions {
     pub handle_ctrl_c: bool,
     /// How long opening a stream may take before it counts as a transient failure.
     pub open_timeout: Duration,
+    /// A terminal event that the first, unbroken stream follows with its clean end is final
+    /// without GetThread's word (one round trip less). For a thread just created, whose history
+    /// holds no earlier end, and a caller that needs no GetThread document afterwards.
+    pub trust_clean_end: bool,
 }
 
 impl FollowOptions {
@@ -63,6 +70,7 @@ impl Default for FollowOptions {
             retry_budget: DEFAULT_RETRY_BUDGET,
             handle_ctrl_c: true,
             open_timeout: OPEN_TIMEOUT,
+            trust_clean_end: false,
         }
     }
 }

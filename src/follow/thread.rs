@@ -29,7 +29,7 @@ use std::future::Future;
 use tokio::time::{sleep, Instant};
 
 use crate::client::{CallError, Client, EventStream};
-use crate::model::{Thread, ThreadEvent, ThreadStatus};
+use crate::model::{EventKind, Thread, ThreadEvent, ThreadStatus};
 
 use super::policy::{guarded, Backoff, Look, Retries, MAX_DOUBTS, STREAM_RETRY_EVERY};
 use super::stop::Stop;
@@ -73,6 +73,7 @@ pub(super) async fn follow<S: Source>(
         last: None,
         claim: None,
         stream_step: String::new(),
+        started: None,
     };
     let end = guarded(engine.run(), options).await?;
     Ok(engine.outcome(end))
@@ -111,6 +112,9 @@ struct Engine<'a, S> {
     claim: Option<TerminalClaim>,
     /// The step the stream last said started (to notice a stale stream).
     stream_step: String,
+    /// The stream's `started` event: what the outcome knows of the thread when GetThread was
+    /// never asked (a terminal event trusted on a clean end).
+    started: Option<ThreadEvent>,
 }
 
 /// The stream says the thread has ended (its terminal event); GetThread has the last word.
@@ -304,6 +308,9 @@ impl<S: Source> Engine<'_, S> {
             // Life after an end: that end was history (the thread was resumed).
             self.claim = None;
         }
+        if matches!(event.kind, EventKind::Started(_)) {
+            self.started = Some(event.clone());
+        }
         self.observer.event(event)?;
         Ok(true)
     }
@@ -319,7 +326,10 @@ impl<S: Source> Engine<'_, S> {
 
     /// The outcome once following has ended with `end`.
     fn outcome(self, end: End) -> FollowOutcome {
-        let mut thread = self.last.unwrap_or_else(|| placeholder(self.thread_id));
+        let mut thread = match self.last {
+            Some(thread) => thread,
+            None => from_events(self.thread_id, self.started.as_ref(), self.claim.as_ref()),
+        };
         if end == End::Terminal && !thread.status.is_terminal() {
             // The stream's word on the outcome stands only when GetThread never answered after it.
             if let Some(status) = self.claim.as_ref().and_then(TerminalClaim::standing_status) {
@@ -332,6 +342,35 @@ impl<S: Source> Engine<'_, S> {
             terminal_event: self.claim.map(|claim| claim.event),
         }
     }
+}
+
+/// The thread as far as its events tell (GetThread never answered): the script and step count
+/// of its `started` event, and its start and end times.
+fn from_events(
+    thread_id: &str,
+    started: Option<&ThreadEvent>,
+    claim: Option<&TerminalClaim>,
+) -> Thread {
+    let mut thread = placeholder(thread_id);
+    if let Some(ThreadEvent {
+        kind: EventKind::Started(s),
+        timestamp_ms,
+        ..
+    }) = started
+    {
+        thread.script_name = s.script_name.clone();
+        thread.total_steps = s.total_steps;
+        thread.started_at_ms = *timestamp_ms;
+        if let Some(claim) = claim {
+            thread.finished_at_ms = claim.event.timestamp_ms;
+        }
+    }
+    if let Some(EventKind::Failed(f)) = claim.map(|c| &c.event.kind) {
+        thread.error = f.error.clone();
+        thread.current_step_path = f.failed_step_path.clone();
+        thread.current_step_name = f.failed_step_name.clone();
+    }
+    thread
 }
 
 fn state_of(thread: &Thread) -> (ThreadStatus, String, String) {

@@ -5,7 +5,8 @@
 //! tree, one step in full), [`list_writer`] (`thread list`), [`result`] (the result summary, a
 //! small output), [`artifacts`], [`save_view`] (what a save reports, the files it wrote),
 //! [`progress`] and [`step_display`] (following live); [`stdout_sink`] pours downloaded bytes
-//! onto stdout, and [`suggest`] composes every command line a hint suggests.
+//! onto stdout, [`suggest`] composes every command line a hint suggests, and [`term`] is where
+//! live displays draw.
 
 pub mod artifacts;
 mod format;
@@ -20,6 +21,7 @@ pub mod stdout_sink;
 pub mod step_display;
 pub mod suggest;
 mod table;
+pub mod term;
 pub mod thread;
 
 pub use format::{age, duration_ms, local_time, size};

@@ -135,10 +135,6 @@ impl Printer {
         self.stderr_tty && self.verbosity > Verbosity::Quiet
     }
 
-    pub fn color_stdout(&self) -> bool {
-        self.color_stdout
-    }
-
     /// Writes data to stdout as is, and flushes so a reader following a pipe sees it at once.
     pub fn data(&self, text: &str) -> anyhow::Result<()> {
         self.data_bytes(text.as_bytes())

@@ -106,10 +106,13 @@ impl<'a> StepDisplay<'a> {
                     .hint(&step_watch_hint(&self.thread_id, &self.step_path));
                 return Ok(());
             }
-            End::Paused => self.printer.status(&format!(
-                "step {path} is paused: the thread waits for `{}`",
-                suggest::resume(&self.thread_id)
-            )),
+            End::Paused => {
+                self.printer.status(&format!(
+                    "step {path} is paused: the thread waits for `{}`",
+                    suggest::resume(&self.thread_id)
+                ));
+                self.printer.hint(&suggest::resume_hint(&self.thread_id));
+            }
             End::Terminal => {
                 if outcome.status == StepStatus::Failed {
                     self.printer.hint(&format!(

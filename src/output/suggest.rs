@@ -53,13 +53,26 @@ pub fn resume(thread_id: &str) -> CommandLine {
     CommandLine::thread("resume").word(thread_id)
 }
 
+/// Resuming a paused thread with its answer, following it on.
+pub fn resume_watch(thread_id: &str) -> CommandLine {
+    resume(thread_id).literal("--input JSON --watch")
+}
+
+/// The hint after a pause: how to go on.
+pub fn resume_hint(thread_id: &str) -> String {
+    format!(
+        "resume it (JSON: the paused step's input, if it wants one) and follow it on: {}",
+        resume_watch(thread_id)
+    )
+}
+
 pub fn steps(thread_id: &str) -> CommandLine {
     CommandLine::thread("steps").word(thread_id)
 }
 
 /// Every step's input and output as files.
 pub fn steps_save(thread_id: &str) -> CommandLine {
-    steps(thread_id).literal("--detail --save DIR")
+    steps(thread_id).literal("--save DIR")
 }
 
 pub fn step(thread_id: &str, step_path: &str) -> CommandLine {
@@ -68,7 +81,7 @@ pub fn step(thread_id: &str, step_path: &str) -> CommandLine {
 
 /// One step's full input and output as files.
 pub fn step_save(thread_id: &str, step_path: &str) -> CommandLine {
-    step(thread_id, step_path).literal("--detail --save DIR")
+    step(thread_id, step_path).literal("--save DIR")
 }
 
 pub fn result_wait(thread_id: &str) -> CommandLine {
@@ -77,11 +90,24 @@ pub fn result_wait(thread_id: &str) -> CommandLine {
         .literal("--wait")
 }
 
-/// Saving the result again, over what an interrupted save left.
-pub fn result_save_again(thread_id: &str) -> CommandLine {
+/// The whole output into a file, by the shell.
+pub fn result_to_file(thread_id: &str) -> CommandLine {
     CommandLine::thread("result")
         .word(thread_id)
-        .literal("--save DIR --force")
+        .literal("> output.json")
+}
+
+/// Saving the result (again) into `dir`: `--force` when what is there must be replaced.
+pub fn result_save(thread_id: &str, dir: &std::path::Path, force: bool) -> CommandLine {
+    let line = CommandLine::thread("result")
+        .word(thread_id)
+        .literal("--save")
+        .word(&dir.display().to_string());
+    if force {
+        line.literal("--force")
+    } else {
+        line
+    }
 }
 
 #[cfg(test)]
@@ -96,7 +122,7 @@ mod tests {
         );
         assert_eq!(
             step_save("thr_1; rm -rf ~", "$(touch x)").to_string(),
-            "dodil scriptum thread steps 'thr_1; rm -rf ~' --step '$(touch x)' --detail --save DIR"
+            "dodil scriptum thread steps 'thr_1; rm -rf ~' --step '$(touch x)' --save DIR"
         );
         assert_eq!(
             resume("it's").to_string(),

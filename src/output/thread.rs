@@ -5,7 +5,7 @@
 
 use crate::model::event::now_ms;
 use crate::model::step_tree::tree_order;
-use crate::model::{StepDetail, StepSummary, Thread, ThreadStatus};
+use crate::model::{StepDetail, StepStatus, StepSummary, Thread, ThreadStatus};
 
 use super::{
     age, duration_ms, kv_table, local_time, print_table, size, table, terminal_safe, Printer,
@@ -29,6 +29,19 @@ pub fn status_sgr(status: ThreadStatus) -> Option<&'static str> {
         Failed => Some("31"),
         Cancelled | Paused => Some("33"),
         Running | Pending => Some("36"),
+        _ => None,
+    }
+}
+
+/// A step status's colour, as its thread's would be; skipped and pending dim.
+fn step_status_sgr(status: StepStatus) -> Option<&'static str> {
+    use StepStatus::*;
+    match status {
+        Completed => Some("32"),
+        Failed => Some("31"),
+        Cancelled | Paused => Some("33"),
+        Running => Some("36"),
+        Skipped | Pending => Some("2"),
         _ => None,
     }
 }
@@ -82,7 +95,8 @@ pub fn print_thread(printer: &Printer, thread: &Thread) -> anyhow::Result<()> {
         ("Version", thread.script_version.to_string()),
         ("Status", status_cell(printer, thread.status)),
         ("Step", current_step_cell(thread)),
-        ("Total steps", thread.total_steps.to_string()),
+        // The API counts the top-level steps only (`steps` and a run's end count every step).
+        ("Top-level steps", thread.total_steps.to_string()),
         ("Created", when(thread.created_at_ms)),
         ("Started", when(thread.started_at_ms)),
         ("Finished", when(thread.finished_at_ms)),
@@ -117,8 +131,15 @@ pub fn print_step_tree(printer: &Printer, steps: &[StepSummary]) -> anyhow::Resu
             format!("{}{}", "  ".repeat(depth), terminal_safe(&step.step_path)),
             terminal_safe(&step.name).into_owned(),
             terminal_safe(&step.primitive).into_owned(),
-            step.status.to_string(),
-            duration_ms(step.duration_ms),
+            match step_status_sgr(step.status) {
+                Some(sgr) => printer.paint_stdout(&step.status.to_string(), sgr),
+                None => step.status.to_string(),
+            },
+            // A step that never ran has no duration (not "0ms").
+            match step.status {
+                StepStatus::Skipped | StepStatus::Pending => "-".to_string(),
+                _ => duration_ms(step.duration_ms),
+            },
         ]);
     }
     print_table(printer, &table)

@@ -53,6 +53,8 @@ pub struct AtomicFile {
     name: String,
     hasher: Option<StreamHasher>,
     bytes: u64,
+    /// Removed by the Ctrl-C listener should the process be ended before this is dropped.
+    _tracked: crate::interrupt::Tracked,
 }
 
 impl AtomicFile {
@@ -72,7 +74,9 @@ impl AtomicFile {
         })
         .map_err(|err| write_error(&name, &err))?;
         let (file, temp) = file.into_parts();
+        let tracked = crate::interrupt::track_temporary(&temp);
         Ok(AtomicFile {
+            _tracked: tracked,
             writer: Writer::Inline(BufWriter::with_capacity(64 * 1024, file)),
             temp,
             target,
@@ -131,7 +135,7 @@ impl AtomicFile {
     fn check_writable(&self) -> anyhow::Result<()> {
         match self.writer {
             Writer::Inline(_) | Writer::Background(_) => Ok(()),
-            Writer::Sealed => Err(write_error(
+            Writer::Sealed { .. } => Err(write_error(
                 &self.name,
                 &std::io::Error::other("written to after it was sealed"),
             )),
@@ -146,13 +150,32 @@ impl AtomicFile {
     /// [`commit`](Self::commit) (and is removed if dropped before). No more writes. Sealing twice
     /// is harmless.
     pub fn seal(&mut self) -> anyhow::Result<()> {
-        if matches!(self.writer, Writer::Sealed) {
+        match self.writer {
+            Writer::Sealed { synced: true } => return Ok(()),
+            Writer::Sealed { synced: false } => {
+                let temp: &Path = &self.temp;
+                blocking(|| File::open(temp)?.sync_all())
+                    .map_err(|err| write_error(&self.name, &err))?;
+            }
+            _ => {
+                let writer = std::mem::replace(&mut self.writer, Writer::Failed);
+                blocking(|| -> std::io::Result<()> { writer.finish()?.sync_all() })
+                    .map_err(|err| write_error(&self.name, &err))?;
+            }
+        }
+        self.writer = Writer::Sealed { synced: true };
+        Ok(())
+    }
+
+    /// Flushes and closes the file without waiting for the disk: for a file committed in a
+    /// [`Batch`], which makes all its files durable at once. Closing twice is harmless.
+    pub fn close(&mut self) -> anyhow::Result<()> {
+        if matches!(self.writer, Writer::Sealed { .. }) {
             return Ok(());
         }
         let writer = std::mem::replace(&mut self.writer, Writer::Failed);
-        blocking(|| -> std::io::Result<()> { writer.finish()?.sync_all() })
-            .map_err(|err| write_error(&self.name, &err))?;
-        self.writer = Writer::Sealed;
+        blocking(|| writer.finish().map(drop)).map_err(|err| write_error(&self.name, &err))?;
+        self.writer = Writer::Sealed { synced: false };
         Ok(())
     }
 
@@ -225,6 +248,7 @@ impl AtomicFile {
             name,
             hasher,
             bytes,
+            _tracked,
         } = self;
         let sha256 = match (hasher, sha256) {
             (Some(hasher), _) => hex(&hasher.finish()),
@@ -233,7 +257,7 @@ impl AtomicFile {
                 unreachable!("a file created without hashing is committed with a digest")
             }
         };
-        debug_assert!(matches!(writer, Writer::Sealed));
+        debug_assert!(matches!(writer, Writer::Sealed { synced: true }));
         blocking(|| -> std::io::Result<()> {
             temp.persist(&target).map_err(|e| e.error)?;
             if let Some(parent) = target.parent() {
@@ -248,6 +272,109 @@ impl AtomicFile {
             sha256,
         })
     }
+
+    fn digest(&mut self, sha256: Option<String>) -> String {
+        match (self.hasher.take(), sha256) {
+            (Some(hasher), _) => hex(&hasher.finish()),
+            (None, Some(sha)) => sha,
+            (None, None) => {
+                unreachable!("a file created without hashing is committed with a digest")
+            }
+        }
+    }
+}
+
+/// Files committed together, all whole or absent as one by one, at a fraction of the cost: a
+/// save of 3 000 steps has 9 000 files, and an fsync of each file and of its directory, one after
+/// another, took 20 s. Here every file's data is made durable at once, then all are renamed,
+/// then all the renames are made durable at once (on Linux one `syncfs` each time, measured at
+/// 0.4-0.7 s for 9 000 files; elsewhere an fsync per file and per directory).
+#[derive(Default)]
+pub struct Batch {
+    files: Vec<(AtomicFile, String)>,
+}
+
+impl Batch {
+    /// Adds a file whose bytes are all in; it is closed now (thousands of files must not stay
+    /// open), and removed if the batch is dropped uncommitted.
+    pub fn push(&mut self, mut file: AtomicFile, sha256: Option<String>) -> anyhow::Result<()> {
+        file.close()?;
+        let digest = file.digest(sha256);
+        self.files.push((file, digest));
+        Ok(())
+    }
+
+    /// Adds a small file written whole from `bytes`.
+    pub fn push_bytes(
+        &mut self,
+        dir: &Path,
+        target: PathBuf,
+        name: String,
+        bytes: &[u8],
+    ) -> anyhow::Result<()> {
+        let mut file = AtomicFile::create(dir, target, name, true)?;
+        file.write(bytes)?;
+        self.push(file, None)
+    }
+
+    /// Makes every file durable, renames each to its final name, and makes the renames durable.
+    /// `root`: a directory on the files' filesystem. The entries come back in the order added.
+    pub fn commit(self, root: &Path) -> anyhow::Result<Vec<FileEntry>> {
+        if self.files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let first = self.files[0].0.name.clone();
+        blocking(|| -> std::io::Result<Vec<FileEntry>> {
+            let temps: Vec<&Path> = self.files.iter().map(|(f, _)| &*f.temp as &Path).collect();
+            durable(root, &temps)?;
+            let mut entries = Vec::with_capacity(self.files.len());
+            let mut parents = std::collections::BTreeSet::new();
+            for (file, sha256) in self.files {
+                let AtomicFile {
+                    temp,
+                    target,
+                    name,
+                    bytes,
+                    ..
+                } = file;
+                temp.persist(&target).map_err(|e| e.error)?;
+                if let Some(parent) = target.parent() {
+                    parents.insert(parent.to_path_buf());
+                }
+                entries.push(FileEntry {
+                    path: name,
+                    bytes,
+                    sha256,
+                });
+            }
+            let parents: Vec<&Path> = parents.iter().map(PathBuf::as_path).collect();
+            durable(root, &parents)?;
+            Ok(entries)
+        })
+        .map_err(|err| write_error(&first, &err))
+    }
+}
+
+/// Makes `paths` (files or directories, all on `root`'s filesystem) durable: one `syncfs` on
+/// Linux, an fsync of each elsewhere or when `syncfs` fails.
+fn durable(root: &Path, paths: &[&Path]) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let handle = File::open(root)?;
+        // SAFETY: a plain syscall on a descriptor we own, no memory passed.
+        if unsafe { libc::syncfs(handle.as_raw_fd()) } == 0 {
+            return Ok(());
+        }
+    }
+    for path in paths {
+        if path.is_dir() {
+            sync_dir(path);
+        } else {
+            File::open(path)?.sync_all()?;
+        }
+    }
+    Ok(())
 }
 
 /// Where an [`AtomicFile`]'s bytes go: through a buffer on the caller's thread, or to a writer
@@ -257,8 +384,10 @@ enum Writer {
     Background(Worker<Bytes, (File, std::io::Result<()>)>),
     /// The writer failed (its error already reported) or is between two states.
     Failed,
-    /// Flushed, fsynced and closed: waiting for the rename.
-    Sealed,
+    /// Flushed and closed (`synced`: and fsynced): waiting for the rename.
+    Sealed {
+        synced: bool,
+    },
 }
 
 impl Writer {
@@ -270,7 +399,7 @@ impl Writer {
                 Ok((file, result)) => result.map(|()| file),
                 Err(_) => Err(std::io::Error::other("the writer thread panicked")),
             },
-            Writer::Failed | Writer::Sealed => {
+            Writer::Failed | Writer::Sealed { .. } => {
                 Err(std::io::Error::other("an earlier write failed"))
             }
         }
@@ -317,11 +446,22 @@ fn sync_dir(dir: &Path) {
 
 /// A local write failure: the file is named, the download counts as incomplete (exit 7).
 pub(crate) fn write_error(name: &str, err: &std::io::Error) -> anyhow::Error {
+    let words = io_words(err);
     CliError::new(
         ExitStatus::DownloadIncomplete,
-        format!("cannot write {name}: {err}"),
+        format!("cannot write {name}: {words}"),
     )
     .into()
+}
+
+/// What an I/O error says, without the ` at path "DIR/.dodil-XXXX.part"` tempfile appends: the
+/// user knows the file by its final name, which the message gives.
+pub fn io_words(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    match text.find(" at path \"") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
 }
 
 /// Runs blocking file work without stalling the other tasks of a multi-threaded runtime.

@@ -66,6 +66,8 @@ impl SaveDir {
     /// only our own files (and the leftovers of an interrupted save). Problems here are local:
     /// exit 2, before anything is downloaded.
     pub fn prepare(dir: &Path, force: bool) -> Result<SaveDir, CliError> {
+        // Files of ours are about to appear: a Ctrl-C from now on must clean them up.
+        crate::interrupt::arm();
         let shown = dir.to_path_buf();
         let show = shown.display().to_string();
         let local = |what: &str, err: io::Error| CliError::usage(format!("{what} {show}: {err}"));
@@ -84,6 +86,10 @@ impl SaveDir {
         }
         let root = fs::canonicalize(dir).map_err(|err| local("cannot use", err))?;
         let save = SaveDir { root, shown };
+        // What a killed save of ours left (`.dodil-*.part`) is ours to clear, not the user's.
+        remove_temp_files(&save.root).map_err(|err| local("cannot clear old files in", err))?;
+        save.clear_interrupted_steps()
+            .map_err(|err| local("cannot clear old files in", err))?;
         let non_empty = fs::read_dir(&save.root)
             .map_err(|err| local("cannot read", err))?
             .next()
@@ -105,7 +111,12 @@ impl SaveDir {
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
             .tempfile_in(&save.root)
-            .map_err(|err| local("cannot write in", err))?;
+            .map_err(|err| {
+                local(
+                    "cannot write in",
+                    io::Error::new(err.kind(), super::atomic::io_words(&err)),
+                )
+            })?;
         Ok(save)
     }
 
@@ -159,6 +170,25 @@ impl SaveDir {
                 canonical.display()
             )));
         }
+        Ok(())
+    }
+
+    /// Removes what an interrupted save of ours left under `steps/`: temporary files and the
+    /// step directories they leave empty (the step files stream beside the output, so a save
+    /// stopped early may have made some), and `steps/` itself if nothing else is in it.
+    fn clear_interrupted_steps(&self) -> io::Result<()> {
+        let steps = self.root.join(STEPS_DIR);
+        if !fs::symlink_metadata(&steps).is_ok_and(|m| m.is_dir()) {
+            return Ok(());
+        }
+        for entry in fs::read_dir(&steps)? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                remove_temp_files(&entry.path())?;
+                let _ = fs::remove_dir(entry.path()); // only if now empty
+            }
+        }
+        let _ = fs::remove_dir(&steps);
         Ok(())
     }
 
@@ -245,6 +275,7 @@ mod tests {
         fs::write(dir.join(".dodil-abc.part"), "half").unwrap();
         let err = SaveDir::prepare(&dir, false).unwrap_err();
         assert_eq!(err.status, ExitStatus::Usage);
+        assert!(!dir.join(".dodil-abc.part").exists(), "ours, cleared");
         SaveDir::prepare(&dir, true).unwrap();
         let left: Vec<_> = fs::read_dir(&dir)
             .unwrap()
@@ -264,6 +295,19 @@ mod tests {
         std::os::unix::fs::symlink(&outside, save.root().join("steps/1")).unwrap();
         assert!(save.step_dir("1").is_err());
         assert!(save.step_dir("2").is_ok());
+    }
+
+    #[test]
+    fn a_dir_holding_only_our_leftovers_counts_as_empty() {
+        let base = tempfile::tempdir().unwrap();
+        let dir = base.path().join("out");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join(".dodil-XyZ123.part"), "half of a killed save").unwrap();
+        SaveDir::prepare(&dir, false).unwrap();
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
+        // Not ours: a name that merely looks alike is the user's.
+        fs::write(dir.join(".dodil-notes"), "mine").unwrap();
+        assert!(SaveDir::prepare(&dir, false).is_err());
     }
 
     proptest! {

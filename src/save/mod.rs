@@ -131,23 +131,42 @@ pub async fn save_result(
     tee: Option<&mut dyn ByteSink>,
     yields: Option<YieldLog>,
 ) -> anyhow::Result<(Saved, Summary)> {
-    let mut saved = Saved::default();
-
-    // output.json
-    let output = save_output(downloader, result, dir, tee, &mut saved).await?;
+    // The output, the step files and (when the answer in hand lacks them) the yielded values are
+    // independent: asked for at once on the one connection, they cost one round trip, not three.
+    let has_steps = !result.steps.is_empty() || result.steps_executed > 0;
+    let mut output_part = Saved::default();
+    let mut steps_part = Saved::default();
+    // A local failure in one (a full disk) ends the others at once, their temporaries removed.
+    let (output, steps_done, yielded) = tokio::try_join!(
+        save_output(downloader, result, dir, tee, &mut output_part),
+        async {
+            if has_steps {
+                save_steps(downloader, &result.thread_id, None, dir, &mut steps_part).await
+            } else {
+                Ok(None)
+            }
+        },
+        yielded_values(
+            downloader,
+            result,
+            yields.as_ref().map_or(0, YieldLog::kept)
+        ),
+    )?;
+    let mut saved = output_part;
 
     // yields.jsonl
     let followed = yields.is_some();
-    let written = write_yields(dir, yields, result)?;
+    let written = write_yields(dir, yields, &yielded)?;
     let yields_file = written.file.as_ref().map(|entry| entry.path.clone());
     if let Some(entry) = written.file {
         saved.files.push(entry);
     }
-    let count = yield_count(result).max(i64::try_from(written.saved).unwrap_or(i64::MAX));
+    let saved_count = usize::try_from(written.saved).unwrap_or(usize::MAX);
+    let count = yield_count(result, saved_count);
     let yields_info = YieldsInfo {
         count,
         saved: written.saved,
-        capped: yields_capped(result),
+        capped: yields_capped(result, yielded.len()),
         source: written.source,
         complete: i64::try_from(written.saved).unwrap_or(i64::MAX) >= count,
         file: yields_file,
@@ -163,22 +182,21 @@ pub async fn save_result(
         downloader.reporter.on_warning(&format!(
             "yields.jsonl has {} of the {count} values the thread yielded: {why}, and the server lists only {} (the API offers no call for the rest)",
             yields_info.saved,
-            result.yielded_values.len(),
+            yielded.len(),
         ));
     }
 
-    // steps/<path>/{step,input,output}.json
+    // steps/<path>/{step,input,output}.json, final only now that the output is in: a save
+    // stopped early leaves no file under a final name for the next one to trip over.
+    saved.problems.append(&mut steps_part.problems);
     let mut step_dirs: BTreeMap<String, String> = BTreeMap::new();
     let mut steps = result.steps.clone();
-    let has_steps = !result.steps.is_empty() || result.steps_executed > 0;
-    if has_steps {
-        let done = save_steps(downloader, &result.thread_id, None, dir, &mut saved).await?;
-        if let Some(done) = done {
-            step_dirs = done.dirs;
-            // A metadata-only answer has no summaries: the stream's meta does.
-            if steps.is_empty() {
-                steps = done.summaries;
-            }
+    if let Some(mut done) = steps_done {
+        done.commit(dir, &mut saved)?;
+        step_dirs = done.dirs;
+        // A metadata-only answer has no summaries: the stream's meta does.
+        if steps.is_empty() {
+            steps = done.summaries;
         }
     }
 
@@ -196,17 +214,36 @@ pub async fn save_result(
     Ok((saved, summary))
 }
 
+/// The yielded values to save: those `result` lists, or, when it lists none though the thread
+/// yielded (a metadata-only answer), those of a full GetThreadResult.
+async fn yielded_values<'r>(
+    downloader: Downloader<'_>,
+    result: &'r ThreadResult,
+    kept: u64,
+) -> anyhow::Result<std::borrow::Cow<'r, [crate::model::YieldedValue]>> {
+    // A follow that kept as many as the thread yielded needs no list from the server.
+    let all_kept = i64::try_from(kept).unwrap_or(i64::MAX) >= i64::from(result.total_yielded);
+    if !result.yielded_values.is_empty() || result.total_yielded <= 0 || all_kept {
+        return Ok(std::borrow::Cow::Borrowed(&result.yielded_values));
+    }
+    let full = downloader
+        .client
+        .get_thread_result(&result.thread_id, &crate::client::ResultQuery::default())
+        .await?;
+    Ok(std::borrow::Cow::Owned(full.yielded_values))
+}
+
 /// How many values the thread yielded: `total_yielded`, but never fewer than were listed (a
 /// negative or short count from the server is not believed).
-pub fn yield_count(result: &ThreadResult) -> i64 {
-    let listed = i64::try_from(result.yielded_values.len()).unwrap_or(i64::MAX);
+pub fn yield_count(result: &ThreadResult, listed: usize) -> i64 {
+    let listed = i64::try_from(listed).unwrap_or(i64::MAX);
     i64::from(result.total_yielded).max(listed)
 }
 
 /// Whether the server listed fewer yielded values than the thread yielded. Compared as `i64`:
 /// a negative `total_yielded` is not a huge one.
-fn yields_capped(result: &ThreadResult) -> bool {
-    let listed = i64::try_from(result.yielded_values.len()).unwrap_or(i64::MAX);
+fn yields_capped(result: &ThreadResult, listed: usize) -> bool {
+    let listed = i64::try_from(listed).unwrap_or(i64::MAX);
     result.yields_truncated || i64::from(result.total_yielded) > listed
 }
 
@@ -267,7 +304,8 @@ async fn save_output(
         OUTPUT_FILE.into(),
         false,
     )?;
-    let downloaded = match tee {
+    let mut tee = tee;
+    let downloaded = match tee.as_deref_mut() {
         Some(tee) => {
             let mut both = sink::Tee(&mut file, tee);
             downloader
@@ -291,6 +329,24 @@ async fn save_output(
                 saved.output_file(file.commit(Some(done.sha256))?, true),
             ))
         }
+        // A server without StreamThreadResult: the unary answer holds a small output whole.
+        Err(DownloadError::Call(err))
+            if err.kind == crate::client::CallErrorKind::Unimplemented
+                && total <= UNARY_OUTPUT_CAP =>
+        {
+            drop(file);
+            let full = downloader
+                .client
+                .get_thread_result(&result.thread_id, &crate::client::ResultQuery::default())
+                .await?;
+            if full.output_truncated {
+                saved
+                    .problems
+                    .push(Problem::from_download(DownloadError::Call(err))?);
+                return Ok(None);
+            }
+            Box::pin(save_output(downloader, &full, dir, tee, saved)).await
+        }
         // Dropping `file` removes its temporary file: no output.json.
         Err(err) => {
             saved.problems.push(Problem::from_download(err)?);
@@ -298,6 +354,9 @@ async fn save_output(
         }
     }
 }
+
+/// The most output a unary GetThreadResult carries whole (the reference's ~4 MB).
+const UNARY_OUTPUT_CAP: u64 = 4 * 1024 * 1024;
 
 /// `thread steps --detail --save DIR`: the step files alone (all steps, or `only`), or the
 /// problem that kept them from being written.
@@ -308,7 +367,9 @@ pub async fn save_step_files(
     dir: &SaveDir,
 ) -> anyhow::Result<Saved> {
     let mut saved = Saved::default();
-    save_steps(downloader, thread_id, only, dir, &mut saved).await?;
+    if let Some(mut steps) = save_steps(downloader, thread_id, only, dir, &mut saved).await? {
+        steps.commit(dir, &mut saved)?;
+    }
     Ok(saved)
 }
 
@@ -328,12 +389,12 @@ mod tests {
     #[test]
     fn negative_yield_count_is_not_a_huge_one() {
         // `total_yielded as usize` read -1 as 18446744073709551615: a false "capped".
-        assert!(!yields_capped(&result(-1, 0)));
-        assert!(!yields_capped(&result(-5, 2)));
-        assert_eq!(yield_count(&result(-1, 2)), 2);
-        assert!(yields_capped(&result(3, 2)));
-        assert!(!yields_capped(&result(2, 2)));
-        assert_eq!(yield_count(&result(i32::MAX, 1)), i64::from(i32::MAX));
+        assert!(!yields_capped(&result(-1, 0), 0));
+        assert!(!yields_capped(&result(-5, 2), 2));
+        assert_eq!(yield_count(&result(-1, 2), 2), 2);
+        assert!(yields_capped(&result(3, 2), 2));
+        assert!(!yields_capped(&result(2, 2), 2));
+        assert_eq!(yield_count(&result(i32::MAX, 1), 1), i64::from(i32::MAX));
     }
 
     #[test]

@@ -10,12 +10,12 @@ use serde::Serialize;
 use crate::model::{StepDetail, StepDiagnostics, StepStatus, StepSummary};
 
 use super::assemble::Field;
-use super::atomic::AtomicFile;
+use super::atomic::{AtomicFile, Batch};
 use super::download::Downloader;
 use super::layout::{self, SaveDir, INPUT_FILE, OUTPUT_FILE, STEP_FILE};
 use super::report::SaveReporter;
 use super::step_stream::PayloadStore;
-use super::{write_small, Problem, Saved};
+use super::{Problem, Saved};
 
 /// `steps/<path>/step.json`: the step without its payloads, which sit beside it.
 #[derive(Serialize)]
@@ -82,7 +82,7 @@ impl PayloadStore for DiskStore<'_> {
     /// Closes the file as soon as its bytes are in: it waits for the commit as a temporary path
     /// only, so a thread of thousands of steps does not hold thousands of open files.
     fn complete(&mut self, payload: &mut AtomicFile) -> anyhow::Result<()> {
-        payload.seal()
+        payload.close()
     }
 }
 
@@ -91,11 +91,23 @@ pub(super) struct SavedSteps {
     /// Step path → its directory, relative to DIR.
     pub dirs: BTreeMap<String, String>,
     pub summaries: Vec<StepSummary>,
+    /// The step files, written aside: final only once committed.
+    batch: Batch,
 }
 
-/// Every step's files; all of them committed only once the whole stream has validated.
-/// Files go into `saved`, or the problem that kept them from being written. `Some`: where each
-/// step's files are, and the stream's step summaries.
+impl SavedSteps {
+    /// Gives the step files their final names, into `saved`.
+    pub fn commit(&mut self, dir: &SaveDir, saved: &mut Saved) -> anyhow::Result<()> {
+        saved
+            .files
+            .extend(std::mem::take(&mut self.batch).commit(dir.root())?);
+        Ok(())
+    }
+}
+
+/// Every step's files, written aside once the whole stream has validated, for the caller to
+/// [commit](SavedSteps::commit); or the problem that kept them from being written, in `saved`.
+/// `Some`: where each step's files are, and the stream's step summaries.
 pub(super) async fn save_steps(
     downloader: Downloader<'_>,
     thread_id: &str,
@@ -118,6 +130,8 @@ pub(super) async fn save_steps(
         }
     };
     let mut dirs = BTreeMap::new();
+    // Thousands of small files: made durable together, not one fsync after another.
+    let mut batch = Batch::default();
     for step in steps.steps {
         let (_, rel) = store.dir_of(&step.detail.step_path)?.clone();
         let d = &step.detail;
@@ -142,18 +156,21 @@ pub(super) async fn save_steps(
         let mut text = serde_json::to_string_pretty(&step_file)?;
         text.push('\n');
         for payload in [step.input, step.output].into_iter().flatten() {
-            saved.files.push(payload.sink.commit(None)?);
+            batch.push(payload.sink, None)?;
         }
-        saved.files.push(write_small(
-            dir,
-            &format!("{rel}/{STEP_FILE}"),
+        let step_dir = dir.root().join(&rel);
+        batch.push_bytes(
+            &step_dir,
+            step_dir.join(STEP_FILE),
+            format!("{rel}/{STEP_FILE}"),
             text.as_bytes(),
-        )?);
+        )?;
         dirs.insert(d.step_path.clone(), rel);
     }
     Ok(Some(SavedSteps {
         dirs,
         summaries: steps.summaries,
+        batch,
     }))
 }
 

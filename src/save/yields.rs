@@ -17,7 +17,7 @@ use serde::Serialize;
 use tempfile::TempPath;
 
 use crate::follow::seq_set::SeqSet;
-use crate::model::{ThreadResult, YieldedValue};
+use crate::model::YieldedValue;
 
 use super::atomic::{blocking, write_error, AtomicFile, FileEntry, TEMP_PREFIX, TEMP_SUFFIX};
 use super::layout::{SaveDir, YIELDS_FILE};
@@ -47,6 +47,11 @@ struct Line {
 const SCRATCH_NAME: &str = "the yields seen while following";
 
 impl YieldLog {
+    /// How many yields are kept.
+    pub fn kept(&self) -> u64 {
+        self.seen.len()
+    }
+
     /// A log whose scratch file (made at the first yield) goes in `dir`.
     pub fn new(dir: &SaveDir) -> YieldLog {
         YieldLog {
@@ -122,12 +127,12 @@ enum LineFrom<'a> {
     Result(&'a YieldedValue),
 }
 
-/// Writes `yields.jsonl` from what the follow kept (if it followed) and GetThreadResult's list:
-/// each sequence once, in sequence order. No file when there is nothing to write.
+/// Writes `yields.jsonl` from what the follow kept (if it followed) and GetThreadResult's list
+/// (`listed`): each sequence once, in sequence order. No file when there is nothing to write.
 pub fn write_yields(
     dir: &SaveDir,
     log: Option<YieldLog>,
-    result: &ThreadResult,
+    listed: &[YieldedValue],
 ) -> anyhow::Result<YieldsWritten> {
     let (mut seen, index, scratch) = match log {
         Some(log) => (log.seen, log.index, log.scratch),
@@ -139,7 +144,7 @@ pub fn write_yields(
         .map(|line| (line.sequence, LineFrom::Scratch(line)))
         .collect();
     let mut from_result = 0u64;
-    for value in &result.yielded_values {
+    for value in listed {
         if seen.insert(value.sequence) {
             lines.push((value.sequence, LineFrom::Result(value)));
             from_result += 1;
@@ -207,6 +212,7 @@ pub fn write_yields(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ThreadResult;
     use bytes::Bytes;
 
     fn value(sequence: i64) -> YieldedValue {
@@ -245,7 +251,7 @@ mod tests {
             total_yielded: 7,
             ..ThreadResult::default()
         };
-        let written = write_yields(&dir, Some(log), &result).unwrap();
+        let written = write_yields(&dir, Some(log), &result.yielded_values).unwrap();
         assert_eq!(written.saved, 6);
         assert_eq!(written.source, YieldsSource::StreamAndResult);
         assert_eq!(sequences(&dir), [1, 2, 3, 4, 5, 7]);
@@ -261,21 +267,18 @@ mod tests {
     fn sources_say_where_the_list_came_from() {
         let temp = tempfile::tempdir().unwrap();
         let dir = SaveDir::prepare(temp.path(), false).unwrap();
-        let result = ThreadResult {
-            yielded_values: vec![value(1)],
-            ..ThreadResult::default()
-        };
+        let listed = &[value(1)][..];
         assert_eq!(
-            write_yields(&dir, None, &result).unwrap().source,
+            write_yields(&dir, None, listed).unwrap().source,
             YieldsSource::Result
         );
         let mut log = YieldLog::new(&dir);
         log.add(&value(1)).unwrap();
         assert_eq!(
-            write_yields(&dir, Some(log), &result).unwrap().source,
+            write_yields(&dir, Some(log), listed).unwrap().source,
             YieldsSource::Stream
         );
-        let none = write_yields(&dir, Some(YieldLog::new(&dir)), &ThreadResult::default()).unwrap();
+        let none = write_yields(&dir, Some(YieldLog::new(&dir)), &[]).unwrap();
         assert!(none.file.is_none() && none.source == YieldsSource::None);
     }
 }

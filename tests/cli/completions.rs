@@ -49,3 +49,142 @@ fn man_page_renders_for_every_command() {
     env.cmd().args(["man", "--dir"]).arg(&dir).run().success();
     assert!(dir.join("dodil-scriptum-thread-create.1").is_file());
 }
+
+#[test]
+fn man_page_has_environment_exit_status_and_examples() {
+    let env = TestEnv::offline();
+    let run = env.dodil(["man"]);
+    let page = &run.success().stdout;
+    for section in [".SH ENVIRONMENT", ".SH \"EXIT STATUS\"", ".SH EXAMPLES"] {
+        assert!(page.contains(section), "{section} missing");
+    }
+    // Every variable the code reads, every exit code of the contract.
+    for var in [
+        "DODIL_ENDPOINT",
+        "DODIL_PROFILE",
+        "DODIL_ORG",
+        "SCRIPTUM_ORG_NAME",
+        "SCRIPTUM_ORG_ID",
+        "DODIL_TOKEN",
+        "DODIL_CA_CERT",
+        "DODIL_CONFIG",
+        "DODIL_PROXY",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "NO_PROXY",
+        "no_proxy",
+        "NO_COLOR",
+        "RUST_LOG",
+        "DODIL_CALL_TIMEOUT",
+        "DODIL_RESULT_CHUNK_BYTES",
+        "DODIL_KEYRING",
+        "DODIL_DATA_DIR",
+        "DODIL_DEVSERVER_EPHEMERAL",
+        "DODIL_DEVSERVER_SPEED",
+        "DODIL_DEVSERVER_SCRIPTS",
+        "DODIL_DEVSERVER_FAULTS",
+        "DODIL_DEVSERVER_TOKEN",
+        "DODIL_DEVSERVER_CANCEL",
+        "DODIL_DEVSERVER_ARTIFACTS",
+    ] {
+        assert!(page.contains(var), "{var} missing from ENVIRONMENT");
+    }
+    let exit = &page[page.find(".SH \"EXIT STATUS\"").unwrap()..page.find(".SH EXAMPLES").unwrap()];
+    for code in ["0", "1", "2", "3", "4", "5", "6", "7", "130", "141"] {
+        assert!(
+            exit.contains(&format!("\\fB{code}\\fR")),
+            "exit {code} missing: {exit}"
+        );
+    }
+}
+
+/// What the committed bash script offers for `words` (the last one is the word being completed):
+/// it is sourced in a bash subprocess and its `_dodil` function called as bash would call it.
+fn bash_offers(words: &[&str]) -> Vec<String> {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("completions/dodil.bash");
+    let quoted: Vec<String> = words
+        .iter()
+        .map(|w| format!("'{}'", w.replace('\'', r"'\''")))
+        .collect();
+    let cword = words.len() - 1;
+    let prev = if cword > 0 {
+        quoted[cword - 1].clone()
+    } else {
+        "''".into()
+    };
+    let program = format!(
+        "source \"$1\"\nCOMP_WORDS=({})\nCOMP_CWORD={cword}\n_dodil dodil {} {prev}\n\
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        quoted.join(" "),
+        quoted[cword],
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &program, "bash"])
+        .arg(&script)
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut offered: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    offered.sort();
+    offered
+}
+
+fn sorted(words: &[&str]) -> Vec<String> {
+    let mut words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    words.sort();
+    words
+}
+
+#[test]
+fn bash_completion_offers_the_values_of_options() {
+    let statuses = [
+        "pending",
+        "running",
+        "completed",
+        "failed",
+        "cancelled",
+        "paused",
+    ];
+    assert_eq!(
+        bash_offers(&["dodil", "scriptum", "thread", "list", "--status", ""]),
+        sorted(&statuses)
+    );
+    assert_eq!(
+        bash_offers(&["dodil", "scriptum", "thread", "list", "--status", "c"]),
+        sorted(&["completed", "cancelled"])
+    );
+    let formats = ["table", "json", "yaml", "jsonl"];
+    assert_eq!(bash_offers(&["dodil", "-o", ""]), sorted(&formats));
+    assert_eq!(
+        bash_offers(&["dodil", "scriptum", "thread", "get", "thr_1", "--output", ""]),
+        sorted(&formats)
+    );
+    assert_eq!(
+        bash_offers(&["dodil", "scriptum", "thread", "watch", "-o", "j"]),
+        sorted(&["json", "jsonl"])
+    );
+    assert_eq!(
+        bash_offers(&["dodil", "auth", "status", "--color", ""]),
+        sorted(&["auto", "always", "never"])
+    );
+    // With nothing typed, bash is offered the options too.
+    let shells = bash_offers(&["dodil", "completions", ""]);
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        assert!(shells.contains(&shell.to_string()), "{shell}: {shells:?}");
+    }
+    assert_eq!(bash_offers(&["dodil", "completions", "p"]), ["powershell"]);
+    assert!(bash_offers(&["dodil", ""]).contains(&"options".to_string()));
+}

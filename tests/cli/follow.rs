@@ -62,7 +62,7 @@ fn run_result_adds_to_the_follow_s_ending_without_repeating_it() {
     let fail = run(&env, "demo/fail", &["--result"]);
     fail.code_is(1);
     let id = fail.thread_id();
-    let hint = format!("hint: dodil scriptum thread steps {id} --step 2");
+    let hint = format!("hint: what failed, in detail: dodil scriptum thread steps {id} --step 2");
     assert_eq!(fail.stderr.matches(&hint).count(), 1, "{fail}");
     assert_eq!(fail.stderr.matches("failed after").count(), 1, "{fail}");
     fail.stderr_has("result: no output · 0 yields");

@@ -57,6 +57,56 @@ fn list_table() {
     );
 }
 
+/// `--color always`: the same columns as without colour (the codes take no width), the header
+/// bold from its first character (no stray space before it).
+#[test]
+fn tables_with_colour_line_up() {
+    let env = TestEnv::start();
+    for script in ["demo/hello", "demo/fail", "demo/approval"] {
+        env.finished(script, &[]);
+    }
+    let etl = env.finished("demo/etl", &[]);
+    for (name, args) in [
+        ("list_colour", vec!["list"]),
+        ("steps_tree_colour", vec!["steps", etl.as_str()]),
+    ] {
+        let plain = env.thread(&args);
+        let mut coloured_args = args.clone();
+        coloured_args.extend(["--color", "always"]);
+        let coloured = env.thread(&coloured_args);
+        coloured.success();
+        assert!(
+            coloured.stdout.starts_with("\x1b[1mID") || coloured.stdout.starts_with("\x1b[1mPATH"),
+            "{coloured}"
+        );
+        let stripped = strip_sgr(&coloured.stdout);
+        assert_eq!(
+            snapshot_text(&stripped),
+            snapshot_text(&plain.stdout),
+            "colour moved the columns"
+        );
+        // Where the colour goes, the codes shown as ␛[…m.
+        let shown = Run {
+            stdout: coloured.stdout.replace('\x1b', "␛"),
+            ..coloured
+        };
+        check(name, &shown);
+    }
+}
+
+/// Text without its SGR colour codes.
+fn strip_sgr(text: &str) -> String {
+    regex::Regex::new("\x1b\\[[0-9;]*m")
+        .unwrap()
+        .replace_all(text, "")
+        .into_owned()
+}
+
+/// A table's text as a snapshot redacts it (ages and times change between two runs).
+fn snapshot_text(stdout: &str) -> String {
+    crate::support::redact::redact(stdout)
+}
+
 // ---- steps: tree, one step, its detail ---------------------------------------------------
 
 #[test]

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod auth;
 mod completions;
 mod config;
 mod follow;

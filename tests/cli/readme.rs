@@ -35,6 +35,7 @@ fn walk(cmd: &clap::Command, name: &str, out: &mut String) {
         }
         let positionals: Vec<String> = sub
             .get_positionals()
+            .filter(|a| !a.is_hide_set())
             .map(|a| {
                 format!(
                     "<{}>",
@@ -97,4 +98,62 @@ fn readme_command_reference_matches_the_cli() {
             "README's command reference is stale: run `UPDATE_README=1 cargo test --test cli readme`"
         );
     }
+}
+
+/// The README's ```sh blocks, in order; ```sh no-run blocks (a build, a prompt, the
+/// benchmark) are left out.
+fn shell_blocks(readme: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in readme.lines() {
+        match &mut current {
+            None if line.trim_end() == "```sh" => current = Some(String::new()),
+            None => {}
+            Some(_) if line.starts_with("```") => blocks.push(current.take().unwrap()),
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+    }
+    blocks
+}
+
+#[test]
+fn readme_examples_run_as_written() {
+    use crate::support::{Execute, TestEnv, DODIL};
+
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let blocks = shell_blocks(&readme);
+    assert!(blocks.len() >= 4, "{} blocks", blocks.len());
+    let env = TestEnv::offline();
+    // `dodil` on PATH is the binary under test; the README exports DODIL_ENDPOINT itself.
+    let bin = env.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(DODIL, bin.join("dodil")).unwrap();
+    let work = env.path("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let mut script = String::from("set -euo pipefail\n");
+    for (i, block) in blocks.iter().enumerate() {
+        script.push_str(&format!("echo '### block {}' >&2\n{block}", i + 1));
+    }
+    // Twice: no example may fail when run again in the same place.
+    let path = std::env::var("PATH").unwrap_or_default();
+    for round in 1..=2 {
+        let run = env
+            .program("bash")
+            .args(["-c", &script])
+            .current_dir(&work)
+            .env("PATH", format!("{}:{path}", bin.display()))
+            .env("DODIL_DEVSERVER_SPEED", "200")
+            .run();
+        assert_eq!(run.code, Some(0), "round {round}: {run}");
+        assert!(
+            run.stdout.contains("exit 4\n"),
+            "the approval example pauses: {run}"
+        );
+    }
+    assert!(work.join("out/etl/summary.json").is_file());
 }

@@ -105,12 +105,12 @@ fn a_huge_error_is_cut_for_people_and_whole_in_json_and_yaml() {
     let run = env.thread(["run", "demo/big", "--input", input]);
     run.code_is(1);
     let id = run.thread_id();
-    // The ending line quotes the error, cut.
+    // The line of the step's failure quotes the error, cut.
     let ending = run
         .stderr_lines()
         .into_iter()
-        .find(|l| l.contains("failed at"))
-        .unwrap_or_else(|| panic!("no ending line\n{run}"))
+        .find(|l| l.contains("generated error:"))
+        .unwrap_or_else(|| panic!("no line with the error\n{run}"))
         .to_string();
     assert!(ending.len() < 1000, "{} bytes", ending.len());
     assert!(

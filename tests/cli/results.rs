@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::support::{interrupt, wait_bounded, Execute, Run, TestEnv, WAIT_LIMIT};
+use dodil::cli::Compression;
 use dodil::devserver::Faults;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -84,6 +85,15 @@ fn verify_saved(dir: &Path) -> Value {
     summary
 }
 
+/// The output's temporary file in `dir`, once bytes are in it (not the empty probe of whether
+/// DIR is writable).
+fn temp_file_with_data(dir: &Path) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(dir).ok()?.flatten().find_map(|e| {
+        let ours = e.file_name().to_string_lossy().starts_with(".dodil-");
+        (ours && e.metadata().is_ok_and(|m| m.len() > 0)).then(|| e.path())
+    })
+}
+
 fn assert_no_temp_files(dir: &Path) {
     let temps: Vec<String> = tree(dir)
         .into_iter()
@@ -106,11 +116,16 @@ fn small_output_comes_from_the_unary_call_alone() {
         "{run}"
     );
 
+    // A save asks for the metadata alone and streams the output, however small: the unary
+    // answer's copy of it would be a second download of the same bytes.
     let dir = env.path("hello");
-    let run = env.thread_cmd(["result", &id, "--save"]).arg(&dir).run();
+    let run = env
+        .thread_cmd(["result", "-v", &id, "--save"])
+        .arg(&dir)
+        .run();
     run.success().stderr_has("saved ").stderr_has("output.json");
     let summary = verify_saved(&dir);
-    assert_eq!(summary["output"]["streamed"], false);
+    assert_eq!(summary["output"]["streamed"], true);
     assert_eq!(
         std::fs::read(dir.join("output.json")).unwrap(),
         br#"{"message":"hello, world","steps":2}"#
@@ -142,8 +157,8 @@ fn output_just_over_the_cap_is_streamed_whole_and_stdout_matches_the_file() {
     // The bytes are the JSON string demo/big promises.
     let value: Value = serde_json::from_slice(&file).unwrap();
     assert!(value.is_string());
-    // The save's own stdout carries the same bytes too.
-    assert!(saved.stdout_bytes == file, "the save's stdout differs");
+    // cli-contract.md: with --save, stdout carries nothing in table mode.
+    assert!(saved.stdout_bytes.is_empty(), "{saved}");
 }
 
 #[test]
@@ -214,10 +229,15 @@ fn every_chunk_fault_is_exit_7_with_no_output_file() {
 #[test]
 fn a_stream_broken_mid_way_is_retried_once_and_every_byte_arrives_once() {
     // 256 KiB chunks, broken after chunk 6: 1.75 MiB delivered (and hashed off-thread) first.
+    // `run --result --save`: the output is saved and echoed to stdout (piped) in one pass.
     let env = TestEnv::with(|s| s.faults = Faults::parse("output-break=6").unwrap());
-    let id = big(&env, CAP + 300_000);
     let dir = env.path("retried");
-    let run = save_in_chunks(&env, &id, &dir, "262144");
+    let input = format!(r#"{{"bytes": {}, "steps": 2}}"#, CAP + 300_000);
+    let run = env
+        .thread_cmd(["run", "demo/big", "--input", &input, "--result", "--save"])
+        .arg(&dir)
+        .env("DODIL_RESULT_CHUNK_BYTES", "262144")
+        .run();
     run.success().stderr_has("retrying once from the start");
     let file = std::fs::read(dir.join("output.json")).unwrap();
     assert_eq!(file.len() as u64, CAP + 300_000);
@@ -452,7 +472,7 @@ fn steps_tree_one_step_and_unknown_path() {
         .success()
         .stdout_has("warehouse.load")
         .stdout_has("in all (shown cut short)")
-        .stderr_has("--detail --save");
+        .stderr_has("--step 3 --save DIR");
 
     env.thread(["steps", &id, "--step", "1.7"])
         .code_is(5)
@@ -503,6 +523,15 @@ fn steps_detail_save_writes_one_step() {
         .map(String::from)
         .collect()
     );
+    // --save implies --detail: the same files, and nothing on stdout.
+    let implied = env.path("implied");
+    let run = env
+        .thread_cmd(["steps", &id, "--step", "3", "--save"])
+        .arg(&implied)
+        .run();
+    run.success();
+    assert!(run.stdout.is_empty(), "{run}");
+    assert_eq!(tree(&implied), files);
 }
 
 #[test]
@@ -547,7 +576,7 @@ fn sigint_during_a_save_leaves_no_partial_file() {
     // Wait (bounded) for the output's temporary file to appear, then interrupt.
     let deadline = Instant::now() + WAIT_LIMIT;
     loop {
-        if tree(&dir).iter().any(|p| p.contains(".dodil-")) {
+        if temp_file_with_data(&dir).is_some() {
             break;
         }
         assert!(Instant::now() < deadline, "no temp file appeared");
@@ -584,4 +613,137 @@ fn oversized_messages_are_refused_clearly() {
     let summary = verify_saved(&dir);
     assert_eq!(summary["complete"], false);
     assert_eq!(summary["steps"].as_array().unwrap().len(), 2);
+}
+
+/// The README's way: the debug build, `--endpoint embedded` (the server inside the command) and
+/// a multi-GB save. Ctrl-C stops it at once, by the command's own hand (not the listener's last
+/// resort after its grace period), says how to fetch the result again, leaves no temporary file,
+/// and the same DIR takes the next save (a stale temporary of ours in it is cleared, not called
+/// the user's).
+#[cfg(unix)]
+#[test]
+fn sigint_during_an_embedded_save_stops_at_once_and_leaves_the_dir_clean() {
+    let env = TestEnv::offline();
+    let dir = env.path("big");
+    let embedded = |cmd: &mut std::process::Command| {
+        cmd.env("DODIL_ENDPOINT", "embedded")
+            .env("DODIL_DEVSERVER_EPHEMERAL", "1")
+            .env("DODIL_DEVSERVER_SPEED", "100");
+    };
+    let mut cmd = env.bare_cmd();
+    embedded(&mut cmd);
+    let mut child = cmd
+        .args([
+            "scriptum", "thread", "run", "demo/big", "--result", "--save",
+        ])
+        .arg(&dir)
+        .args(["--input", r#"{"bytes": 8000000000, "steps": 1}"#])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut err, &mut text);
+        text
+    });
+    let deadline = Instant::now() + WAIT_LIMIT;
+    let part = loop {
+        if let Some(part) = temp_file_with_data(&dir) {
+            break part;
+        }
+        assert!(Instant::now() < deadline, "no temporary file appeared");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let pressed = Instant::now();
+    interrupt(&child);
+    let status = wait_bounded(&mut child, WAIT_LIMIT);
+    let took = pressed.elapsed();
+    let err = reader.join().unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    // Within the bound, and by the command itself: the last resort would say "did not stop".
+    assert!(took < Duration::from_secs(3), "took {took:?}: {err}");
+    assert!(
+        err.contains("was stopped and its unfinished files removed"),
+        "{err}"
+    );
+    assert!(!err.contains("did not stop"), "{err}");
+    assert!(
+        err.contains("save it again with: dodil scriptum thread result"),
+        "{err}"
+    );
+    assert!(!part.exists(), "{} left behind", part.display());
+    assert_no_temp_files(&dir);
+    eprintln!("stopped {took:?} after SIGINT");
+
+    // What a killed save leaves: ours to clear.
+    std::fs::write(dir.join(".dodil-Ab12Cd.part"), b"half").unwrap();
+    let mut again = env.bare_cmd();
+    embedded(&mut again);
+    again
+        .args(["scriptum", "thread", "run", "demo/hello", "--save"])
+        .arg(&dir)
+        .run()
+        .success();
+    assert!(dir.join("summary.json").exists());
+    assert_no_temp_files(&dir);
+}
+
+/// On a terminal (a pty from util-linux `script`), a 4.3 MiB output is not poured out: its
+/// start, then its size and how to get it whole. (Piped, the exact bytes: the tests above.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_output_on_a_terminal_is_previewed_not_dumped() {
+    let env = TestEnv::start();
+    let id = env.finished("demo/etl", &[]);
+    let line = format!("{} scriptum thread result {id}", crate::support::DODIL);
+    let out = env
+        .program("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("COLUMNS", "120")
+        .output()
+        .expect("util-linux script");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        out.stdout.len() < 64 * 1024,
+        "{} bytes reached the terminal",
+        out.stdout.len()
+    );
+    assert!(
+        text.contains("the output is 4.3 MiB: only its start is shown above"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("dodil scriptum thread result {id} > output.json")),
+        "{text}"
+    );
+}
+
+#[test]
+fn compressed_answers_are_taken_and_a_compressed_bomb_is_refused() {
+    for compress in [Compression::Gzip, Compression::Zstd] {
+        let env = TestEnv::with(|config| config.compress = Some(compress));
+        let id = env.finished("demo/etl", &[]);
+        let dir = env.path("etl");
+        env.thread_cmd(["result", &id, "--save"])
+            .arg(&dir)
+            .run()
+            .success();
+        verify_saved(&dir);
+        env.thread(["get", &id]).success().stdout_has("demo/etl");
+    }
+    // 48 MiB once decompressed, a few KiB on the wire: refused at the 32 MiB limit as it
+    // expands (not retried, no panic), and the words say it was the decompression.
+    let env = TestEnv::with(|config| {
+        config.compress = Some(Compression::Zstd);
+        config.faults.compress_bomb = true;
+    });
+    let id = env.create("demo/hello", &[]);
+    env.thread(["get", &id])
+        .code_is(5)
+        .stderr_has("decompressing")
+        .stderr_lacks("retry")
+        .stderr_lacks("panicked");
 }

@@ -8,12 +8,15 @@ use std::path::Path;
 use crate::cli::OutputFormat;
 use crate::client::{CallErrorKind, ResultQuery};
 use crate::context::Context;
-use crate::error::{CliError, ExitStatus};
+use crate::error::{is_closed_pipe, CliError, ExitStatus};
 use crate::model::{Thread, ThreadResult, ThreadStatus};
-use crate::output::result::{print_output_bytes, print_result_summary, SummaryScope};
+use crate::output::result::{
+    print_output_bytes, print_output_preview, print_result_summary, printed_whole, SummaryScope,
+    FLOOD_LIMIT,
+};
 use crate::output::save_view::{print_saved_files, Listing, SaveView};
 use crate::output::stdout_sink::StdoutSink;
-use crate::output::{print_document, size, terminal_safe};
+use crate::output::{print_document, size, suggest, terminal_safe};
 use crate::save::download::{DownloadError, Downloader};
 use crate::save::layout::SaveDir;
 use crate::save::memory::EMBED_LIMIT;
@@ -22,12 +25,9 @@ use crate::save::summary::Summary;
 use crate::save::yields::YieldLog;
 use crate::save::{save_result, Saved};
 
-/// With --save, output larger than this is not also poured onto a terminal.
-const TERMINAL_ECHO_LIMIT: u64 = 1024 * 1024;
-
 /// What to do with a thread's result once it has ended.
 pub(crate) struct ResultPlan {
-    /// Whether the result goes to stdout.
+    /// Whether the output goes to stdout.
     pub print: Print,
     /// `--save DIR`, if given.
     pub save: Option<SaveTo>,
@@ -35,12 +35,13 @@ pub(crate) struct ResultPlan {
     pub summary: SummaryScope,
 }
 
-/// Whether the result goes to stdout.
+/// Whether the output goes to stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Print {
-    /// The output (table mode) or the result document (json/yaml).
+    /// The output (table mode) or, without `--save`, the result document (json/yaml).
     Result,
-    /// Nothing on stdout (`thread run --save DIR` without `--result`).
+    /// Not the output (`thread result --save DIR`, `thread run --save DIR` without `--result`);
+    /// with `--save` and `-o json|yaml`, the summary document.
     Nothing,
 }
 
@@ -73,13 +74,20 @@ pub(crate) async fn deliver(
     thread_id: &str,
     plan: ResultPlan,
 ) -> anyhow::Result<ExitStatus> {
-    let result = fetch_result(ctx, thread_id).await?;
+    let (result, thread) = match plan.save {
+        Some(_) => {
+            let (result, thread) = fetch_for_save(ctx, thread_id).await?;
+            (result, Some(thread))
+        }
+        None => (fetch_result(ctx, thread_id).await?, None),
+    };
     if result.status == ThreadStatus::Paused {
         ctx.printer.status(&format!(
-            "thread {} is paused, waiting for `thread resume {}`: it has no final result yet",
+            "thread {} is paused, waiting for `{}`: it has no final result yet",
             terminal_safe(thread_id),
-            terminal_safe(thread_id)
+            suggest::resume(thread_id)
         ));
+        ctx.printer.hint(&suggest::resume_hint(thread_id));
         return Ok(ExitStatus::ThreadPaused);
     }
     if !result.status.is_terminal() {
@@ -89,36 +97,60 @@ pub(crate) async fn deliver(
     let Some(save) = plan.save else {
         if plan.print == Print::Result {
             // Streaming can take long: Ctrl-C stops it (exit 130), also after a follow.
-            crate::interrupt::race(
+            let printed = crate::interrupt::race(
                 print_output(ctx, &result, plan.summary),
                 "the output on stdout is incomplete",
             )
-            .await?;
+            .await;
+            // A reader that stopped reading (`| head`) changes nothing about the thread's code.
+            match printed {
+                Err(err) if is_closed_pipe(&err) => {}
+                other => other?,
+            }
         }
         return Ok(ExitStatus::for_thread(result.status));
     };
 
     let SaveTo { dir, yields } = save;
-    let thread = ctx.client().await?.get_thread(thread_id).await?;
-    if ctx.output == OutputFormat::Table {
-        print_result_summary(&ctx.printer, &result, plan.summary);
-    }
+    let thread = thread.expect("fetched for the save");
     // Saving can take long: Ctrl-C drops the work (and with it every temporary file).
-    let echo = EchoMode::choose(plan.print, ctx.output, ctx.printer.stdout_is_tty(), &result);
+    let again = || {
+        format!(
+            "the thread's result is still on the server; save it again with: {}",
+            suggest::result_save(thread_id, dir.shown(), !dir_is_empty(&dir))
+        )
+    };
+    crate::interrupt::set_last_word(again());
+    let echo = EchoMode::choose(plan.print, ctx.output, ctx.printer.stdout_is_tty());
     let work = save_and_echo(ctx, &thread, &result, &dir, echo, yields);
     let (saved, summary) = crate::interrupt::race_with(work, || {
-        CliError::new(ExitStatus::Interrupted, crate::interrupt::SAVE_INTERRUPTED).with_hint(
-            format!(
-                "the thread's result is still on the server: {}",
-                crate::output::suggest::result_save_again(thread_id)
-            ),
+        CliError::new(
+            ExitStatus::Interrupted,
+            crate::interrupt::save_interrupted(dir.shown()),
         )
+        .with_hint(again())
     })
     .await?;
-    if plan.print == Print::Result && ctx.output != OutputFormat::Table {
-        print_document(&ctx.printer, ctx.output, &summary)?;
+    if ctx.output == OutputFormat::Table {
+        // Said once the save is done: the metadata-only answer it started from names no steps,
+        // the step stream did.
+        let mut shown = result.clone();
+        shown.steps = summary.steps.iter().map(|s| s.summary.clone()).collect();
+        print_result_summary(&ctx.printer, &shown, plan.summary);
+    }
+    if ctx.output != OutputFormat::Table {
+        // With --save, -o json|yaml print the summary document (what summary.json holds).
+        match print_document(&ctx.printer, ctx.output, &summary) {
+            Err(err) if is_closed_pipe(&err) => {}
+            other => other?,
+        }
     }
     report_saved(ctx, &dir, &saved, &summary)
+}
+
+/// Whether nothing is left in a save directory (an interrupted save removes what it began).
+fn dir_is_empty(dir: &SaveDir) -> bool {
+    std::fs::read_dir(dir.root()).is_ok_and(|mut entries| entries.next().is_none())
 }
 
 /// GetThreadResult. When its answer is too large to accept (a server ignoring the unary cap),
@@ -148,32 +180,44 @@ async fn fetch_result(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadRe
     }
 }
 
+/// What a save starts from: the result's metadata and the thread, asked for at once (one round
+/// trip). Metadata only, since the output is streamed anyway: the unary answer would carry up
+/// to its first 4 MiB for nothing.
+async fn fetch_for_save(ctx: &Context, thread_id: &str) -> anyhow::Result<(ThreadResult, Thread)> {
+    let client = ctx.client().await?;
+    let query = ResultQuery {
+        metadata_only: true,
+        ..ResultQuery::default()
+    };
+    let (result, thread) = tokio::join!(
+        client.get_thread_result(thread_id, &query),
+        client.get_thread(thread_id)
+    );
+    let (mut result, thread) = (result?, thread?);
+    result.output_data = bytes::Bytes::new();
+    result.output_truncated = result.output_total_bytes > 0;
+    Ok((result, thread))
+}
+
 /// How the output reaches stdout while it is saved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum EchoMode {
     /// Not at all: not asked for, or `-o json|yaml`, which print the summary document instead.
     Off,
-    /// The same bytes as they are saved, in one pass (stdout piped, or a terminal and the output
-    /// no larger than [`TERMINAL_ECHO_LIMIT`]).
+    /// The same bytes as they are saved, in one pass (stdout piped or redirected).
     Stream,
-    /// Pretty JSON once saved: a terminal, and the output came whole in GetThreadResult.
-    Pretty,
-    /// Not printed, and said so: a terminal, and the output larger than [`TERMINAL_ECHO_LIMIT`].
-    TooLargeForTerminal,
+    /// Once saved, as a terminal shows an output: pretty, or a preview when large.
+    Terminal,
 }
 
 impl EchoMode {
-    fn choose(print: Print, format: OutputFormat, stdout_tty: bool, result: &ThreadResult) -> Self {
+    fn choose(print: Print, format: OutputFormat, stdout_tty: bool) -> Self {
         if print != Print::Result || format != OutputFormat::Table {
             EchoMode::Off
         } else if !stdout_tty {
             EchoMode::Stream
-        } else if !result.output_truncated {
-            EchoMode::Pretty
-        } else if result.output_total_bytes.max(0) as u64 > TERMINAL_ECHO_LIMIT {
-            EchoMode::TooLargeForTerminal
         } else {
-            EchoMode::Stream
+            EchoMode::Terminal
         }
     }
 }
@@ -189,12 +233,6 @@ async fn save_and_echo(
 ) -> anyhow::Result<(Saved, Summary)> {
     let view = SaveView::new(&ctx.printer);
     let downloader = Downloader::new(ctx.client().await?, &ctx.settings, &view);
-    if echo == EchoMode::TooLargeForTerminal {
-        ctx.printer.status(&format!(
-            "the output ({}) is not printed on a terminal; it is saved as output.json",
-            size(result.output_total_bytes.max(0))
-        ));
-    }
     let saved = if echo == EchoMode::Stream {
         let mut stdout = StdoutSink::echo(&ctx.printer);
         let saved = save_result(downloader, thread, result, dir, Some(&mut stdout), yields).await?;
@@ -203,10 +241,39 @@ async fn save_and_echo(
     } else {
         save_result(downloader, thread, result, dir, None, yields).await?
     };
-    if echo == EchoMode::Pretty {
-        print_output_bytes(&ctx.printer, &result.output_data)?;
+    if echo == EchoMode::Terminal {
+        let saved_output = saved.1.output.as_ref().map(|o| dir.root().join(&o.file));
+        print_terminal_output(ctx, result, saved_output.as_deref())?;
     }
     Ok(saved)
+}
+
+/// The output as a terminal shows it, from what GetThreadResult carried: whole (pretty) when
+/// small, else a preview.
+fn print_terminal_output(
+    ctx: &Context,
+    result: &ThreadResult,
+    saved_output: Option<&Path>,
+) -> anyhow::Result<()> {
+    let total = result.output_total_bytes.max(0) as u64;
+    // A save streams the output (the unary answer carried none): its start is read back from
+    // output.json, saved and verified a moment ago.
+    let head = match saved_output {
+        Some(path) if result.output_data.is_empty() => {
+            use std::io::Read;
+            let mut head = Vec::new();
+            std::fs::File::open(path)?
+                .take(FLOOD_LIMIT + 1)
+                .read_to_end(&mut head)?;
+            bytes::Bytes::from(head)
+        }
+        _ => result.output_data.clone(),
+    };
+    let whole = head.len() as u64 == total;
+    if !whole || !printed_whole(&ctx.printer, total) {
+        return print_output_preview(&ctx.printer, &result.thread_id, &head, total);
+    }
+    print_output_bytes(&ctx.printer, &result.thread_id, &head)
 }
 
 /// Lists what was written, then turns problems into the exit code.
@@ -216,7 +283,7 @@ fn report_saved(
     saved: &Saved,
     summary: &Summary,
 ) -> anyhow::Result<ExitStatus> {
-    print_saved_files(&ctx.printer, dir, &saved.files, Listing::Result);
+    print_saved_files(&ctx.printer, dir, &saved.files, Listing::Files);
     let Some((first, rest)) = saved.problems.split_first() else {
         return Ok(ExitStatus::for_thread(summary.status));
     };
@@ -239,8 +306,8 @@ fn not_finished(thread_id: &str, status: ThreadStatus) -> CliError {
     )
     .with_hint(format!(
         "wait for it: {} (or follow it: {})",
-        crate::output::suggest::result_wait(thread_id),
-        crate::output::suggest::watch(thread_id)
+        suggest::result_wait(thread_id),
+        suggest::watch(thread_id)
     ))
 }
 
@@ -258,7 +325,14 @@ async fn print_output(
             print_result_summary(&ctx.printer, result, summary);
             if !result.output_truncated {
                 check_unary_size(result)?;
-                return print_output_bytes(&ctx.printer, &result.output_data);
+            }
+            // A terminal is shown what is in hand (a large output only in part); a pipe or a
+            // file gets the exact bytes, streamed when GetThreadResult had them truncated.
+            if ctx.printer.stdout_is_tty() {
+                return print_terminal_output(ctx, result, None);
+            }
+            if !result.output_truncated {
+                return print_output_bytes(&ctx.printer, &result.thread_id, &result.output_data);
             }
             let mut stdout = StdoutSink::new(&ctx.printer);
             let downloaded = downloader

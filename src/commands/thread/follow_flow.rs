@@ -1,18 +1,21 @@
 //! Following a thread and reporting how it ended, shared by `run`, `watch`, `resume --watch` and
-//! `result --wait`: the engine (`follow::follow`) drives the live view (`FollowDisplay`), which
-//! closes with one line; `-o json|yaml` then print the final thread as one document.
+//! `result --wait`: the engine (`follow::follow`) drives the live view (`FollowDisplay`), the
+//! extras the view asks for are fetched beside it (`follow::extras`), and the view closes with
+//! one line; `-o json|yaml` then print the final thread as one document.
 
 use crate::cli::OutputFormat;
 use crate::context::Context;
-use crate::follow::{self, End, FollowOptions, FollowOutcome, Observer};
-use crate::model::{EventKind, Thread, ThreadEvent};
+use crate::error::{is_closed_pipe, ClosedBeforeEnd};
+use crate::follow::{self, extras, End, FollowOptions, FollowOutcome, Observer};
+use crate::model::{EventKind, StepSummary, Thread, ThreadEvent};
 use crate::output::print_document;
 use crate::output::progress::FollowDisplay;
 use crate::save::yields::YieldLog;
 
-/// Follows a thread with the live display (or plain lines, or jsonl) and prints the closing
+/// Follows a thread with the live view (or plain lines, or jsonl) and prints the closing
 /// line; `keep` keeps every yield seen, for `--save`. Errors (refused, unreachable, timeout)
-/// come back for `error::report` to print.
+/// come back for `error::report` to print; a stdout closed before the end is exit 141 (nothing is
+/// claimed about the thread).
 pub(crate) async fn follow_and_report(
     ctx: &Context,
     thread_id: &str,
@@ -20,21 +23,49 @@ pub(crate) async fn follow_and_report(
     keep: Option<&mut YieldLog>,
 ) -> anyhow::Result<FollowOutcome> {
     let mut display = FollowDisplay::new(&ctx.printer, ctx.output, thread_id);
-    let result = match keep {
-        Some(yields) => {
-            let mut keeping = Keeping {
-                display: &mut display,
-                yields,
-            };
-            follow::follow(ctx, thread_id, options, &mut keeping).await
+    let client = ctx.client().await?;
+    let wanted = display.extras();
+    let answers = async {
+        if let Some((observer, asks)) = wanted {
+            extras::serve(client.clone(), thread_id.to_string(), asks, observer).await;
         }
-        None => follow::follow(ctx, thread_id, options, &mut display).await,
+        std::future::pending::<()>().await
+    };
+    let following = async {
+        match keep {
+            Some(yields) => {
+                let mut keeping = Keeping {
+                    display: &mut display,
+                    yields,
+                };
+                follow::follow(ctx, thread_id, options, &mut keeping).await
+            }
+            None => follow::follow(ctx, thread_id, options, &mut display).await,
+        }
+    };
+    let result = tokio::select! {
+        result = following => result,
+        () = answers => unreachable!("the answers wait for ever"),
     };
     match &result {
-        Ok(outcome) => display.finish(outcome),
+        Ok(outcome) => {
+            let steps = match outcome.end {
+                End::Terminal | End::Paused if display.needs_step_summaries() => {
+                    step_summaries(ctx, thread_id).await
+                }
+                End::Terminal | End::Paused | End::Interrupted => None,
+            };
+            display.finish(outcome, steps.as_deref());
+        }
         Err(_) => display.clear(),
     }
-    result
+    result.map_err(|err| {
+        if is_closed_pipe(&err) {
+            err.context(ClosedBeforeEnd)
+        } else {
+            err
+        }
+    })
 }
 
 /// The display, and every yield kept on the way.
@@ -61,28 +92,48 @@ impl Observer for Keeping<'_> {
     }
 }
 
-/// A thread that has already ended, reported as a follow would close: nothing to follow.
-pub(crate) fn report_ended(ctx: &Context, thread: Thread) -> anyhow::Result<FollowOutcome> {
+/// A thread that has already ended, told as a follow would close (no history replayed): the
+/// ending, its duration and its counts.
+pub(crate) async fn report_ended(ctx: &Context, thread: Thread) -> anyhow::Result<FollowOutcome> {
     let mut display = FollowDisplay::new(&ctx.printer, ctx.output, &thread.thread_id);
-    display.event(&ThreadEvent::progress_of(&thread))?;
+    if ctx.output == OutputFormat::Jsonl {
+        // A script reading events learns the end from one, as GetThread tells it.
+        display.event(&ThreadEvent::progress_of(&thread))?;
+    }
+    let steps = step_summaries(ctx, &thread.thread_id).await;
     let outcome = FollowOutcome {
         thread,
         end: End::Terminal,
         terminal_event: None,
     };
-    display.finish(&outcome);
+    display.finish(&outcome, steps.as_deref());
     Ok(outcome)
 }
 
-/// `-o json|yaml`: the final thread as one document (not after an interruption).
+/// The step summaries for a closing line's counts, unless Ctrl-C comes first.
+async fn step_summaries(ctx: &Context, thread_id: &str) -> Option<Vec<StepSummary>> {
+    let client = ctx.client().await.ok()?;
+    tokio::select! {
+        biased;
+        () = crate::interrupt::ctrl_c() => None,
+        steps = extras::summaries(client, thread_id) => steps,
+    }
+}
+
+/// `-o json|yaml`: the final thread as one document (not after an interruption). The outcome is
+/// known by now: a stdout closed meanwhile does not change the exit code.
 pub(crate) fn print_final(ctx: &Context, outcome: &FollowOutcome) -> anyhow::Result<()> {
     if outcome.end == End::Interrupted {
         return Ok(());
     }
-    match ctx.output {
+    let printed = match ctx.output {
         OutputFormat::Json | OutputFormat::Yaml => {
             print_document(&ctx.printer, ctx.output, &outcome.thread)
         }
         OutputFormat::Table | OutputFormat::Jsonl => Ok(()),
+    };
+    match printed {
+        Err(err) if is_closed_pipe(&err) => Ok(()),
+        other => other,
     }
 }

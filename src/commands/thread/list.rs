@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::cli::ListArgs;
-use crate::client::ListQuery;
+use crate::client::{CallErrorKind, ListQuery};
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::output::list_writer::ThreadListWriter;
@@ -11,10 +11,19 @@ use crate::output::list_writer::ThreadListWriter;
 /// Empty pages in a row (each with a next token) after which the list stops.
 const MAX_EMPTY_PAGES: u32 = 100;
 
+/// The most threads a page is asked to hold unless `--page-size` says otherwise (the most
+/// `--page-size` accepts too).
+const MAX_PAGE_SIZE: usize = 1000;
+
 pub async fn run(ctx: &Context, args: ListArgs) -> anyhow::Result<ExitStatus> {
     let client = ctx.client().await?;
     let limit = if args.all { usize::MAX } else { args.limit };
-    let page_size = args.page_size.unwrap_or_else(|| limit.clamp(1, 100) as i32);
+    // As many as wanted, up to the most a server is likely to allow: over a remote link every
+    // page is a round trip (`--all` of 2 000 threads took 20 pages of 100). A server clamps a
+    // larger ask to its own maximum, and an answer too large to accept is asked again smaller.
+    let page_size = args
+        .page_size
+        .unwrap_or_else(|| limit.clamp(1, MAX_PAGE_SIZE) as i32);
     let mut query = ListQuery {
         page_size,
         page_token: String::new(),
@@ -27,7 +36,18 @@ pub async fn run(ctx: &Context, args: ListArgs) -> anyhow::Result<ExitStatus> {
     let mut printed = 0usize;
     let mut empty_in_a_row = 0u32;
     loop {
-        let page = client.list_threads(&query).await?;
+        let page = match client.list_threads(&query).await {
+            Ok(page) => page,
+            Err(err) if err.kind == CallErrorKind::MessageTooLarge && query.page_size > 1 => {
+                query.page_size = (query.page_size / 4).max(1);
+                ctx.printer.status(&format!(
+                    "a page of threads was over the message limit; asking for {} at a time",
+                    query.page_size
+                ));
+                continue;
+            }
+            Err(err) => return Err(err.into()),
+        };
         // A page may be shorter than asked, even empty, and still not the last: only the token
         // says when the list ends. A server that sends nothing but empty pages with new tokens
         // would page forever, so a long run of them ends the list.

@@ -1,7 +1,7 @@
 //! `thread run`: CreateThread, then follow the thread to its end, then (with `--result` /
 //! `--save`) its result, exactly as `thread result` gives it.
 
-use crate::cli::RunArgs;
+use crate::cli::{OutputFormat, RunArgs};
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::follow::{End, FollowOptions};
@@ -13,7 +13,10 @@ use super::follow_flow::{follow_and_report, print_final};
 use super::new_thread::create_thread;
 
 pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
-    let options = FollowOptions::from(&args.follow);
+    let mut options = FollowOptions::from(&args.follow);
+    // A thread created a moment ago has no earlier end a stream could replay; and what follows
+    // the follow needs no GetThread document (`-o json|yaml` prints one, so it asks).
+    options.trust_clean_end = matches!(ctx.output, OutputFormat::Table | OutputFormat::Jsonl);
     // A DIR we may not use is refused before a thread is created for nothing; the follow keeps
     // every yield it sees there.
     let mut save = match &args.save {

@@ -1,5 +1,5 @@
-//! `thread watch`: follow an existing thread to its end; one that has already ended is reported
-//! at once. `--step PATH` follows one step instead.
+//! `thread watch`: follow an existing thread to its end; one that has already ended is told in
+//! one line (its ending and counts). `--step PATH` follows one step instead.
 
 use crate::cli::WatchArgs;
 use crate::context::Context;
@@ -22,7 +22,8 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<ExitStatus> {
         Err(err) => return Err(follow::refused(err, &args.thread_id)),
     };
     let outcome = match thread.filter(|t| t.status.is_terminal()) {
-        Some(thread) => report_ended(ctx, thread)?,
+        // An ended thread: its ending and counts, not every old event again.
+        Some(thread) => report_ended(ctx, thread).await?,
         None => follow_and_report(ctx, &args.thread_id, &options, None).await?,
     };
     print_final(ctx, &outcome)?;

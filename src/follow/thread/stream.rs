@@ -40,6 +40,16 @@ pub(super) enum Opening {
     Again,
 }
 
+/// How the confirmation of a terminal event came out on a first stream.
+enum Confirmation {
+    /// The stream ended cleanly first: the terminal event stands.
+    CleanEnd,
+    /// GetThread answered first.
+    Checked(Result<Look, Stop>),
+    /// The stream said something more first (an event, or an error): GetThread decides.
+    StreamSaid(Option<Result<ThreadEvent, CallError>>),
+}
+
 /// Where a stream failed before delivering any event.
 #[derive(Clone, Copy)]
 enum FailedAt {
@@ -60,12 +70,15 @@ struct Reading {
     stale_checks: u32,
     /// The last event started an `ask` step: a pause is likely, look sooner.
     after_ask: bool,
+    /// The follow's first stream: nothing was missed or replayed before it.
+    first: bool,
 }
 
 impl Reading {
-    fn new(stream: EventStream) -> Reading {
+    fn new(stream: EventStream, opening: Opening) -> Reading {
         Reading {
             stream,
+            first: opening == Opening::First,
             delivered: false,
             progressed: false,
             patience: Backoff::silence(),
@@ -102,7 +115,7 @@ impl<S: Source> Engine<'_, S> {
         let mut reading = match opened {
             Ok(stream) => {
                 self.ledger.new_stream();
-                Reading::new(stream)
+                Reading::new(stream, opening)
             }
             Err(error) => return self.failed_early(error, opening, FailedAt::Open),
         };
@@ -146,10 +159,40 @@ impl<S: Source> Engine<'_, S> {
             return Ok(Continue(()));
         }
         self.claim = Some(TerminalClaim::new(event));
-        Ok(match self.check(Asking::BesideStream).await? {
+        let look = if self.options.trust_clean_end && reading.first {
+            match self.confirm_or_clean_end(reading).await {
+                Confirmation::CleanEnd => return Ok(Break(StreamEnd::Over(End::Terminal))),
+                Confirmation::Checked(look) => look?,
+                Confirmation::StreamSaid(next) => {
+                    if let Some(Ok(event)) = next {
+                        self.report(&event)?;
+                    }
+                    self.check(Asking::BesideStream).await?
+                }
+            }
+        } else {
+            self.check(Asking::BesideStream).await?
+        };
+        Ok(match look {
             Look::Over(end) => Break(StreamEnd::Over(end)),
             Look::Going | Look::Failed => Continue(()),
         })
+    }
+
+    /// After a terminal event on the first stream: GetThread is asked at once, and the stream
+    /// read on meanwhile. A clean end of the stream before GetThread answers is the server's word
+    /// that the thread is over, so the answer is not awaited (a round trip less for `run`).
+    async fn confirm_or_clean_end(&mut self, reading: &mut Reading) -> Confirmation {
+        let check = self.check(Asking::BesideStream);
+        tokio::pin!(check);
+        tokio::select! {
+            biased;
+            next = reading.stream.next() => match next {
+                None => Confirmation::CleanEnd,
+                next => Confirmation::StreamSaid(next),
+            },
+            look = &mut check => Confirmation::Checked(look),
+        }
     }
 
     /// The stream has been quiet a while: GetThread says what is going on (a pause, an end the

@@ -47,6 +47,7 @@ struct Fake {
     /// GetThread answers in order; the last one repeats.
     gets: RefCell<VecDeque<Result<Thread, CallError>>>,
     watch_calls: Cell<usize>,
+    get_calls: Cell<usize>,
 }
 
 impl Fake {
@@ -61,6 +62,7 @@ impl Fake {
             },
             gets: RefCell::new(VecDeque::new()),
             watch_calls: Cell::new(0),
+            get_calls: Cell::new(0),
         }
     }
 
@@ -104,6 +106,7 @@ impl Source for Fake {
     }
 
     async fn get(&self, _thread_id: &str) -> Result<Thread, CallError> {
+        self.get_calls.set(self.get_calls.get() + 1);
         let mut gets = self.gets.borrow_mut();
         if gets.len() > 1 {
             gets.pop_front().unwrap()
@@ -827,4 +830,52 @@ async fn duplicate_events_in_one_stream_are_reported_once() {
     let (result, recorder) = follow_fake(&fake, &options()).await;
     assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
     assert_eq!(meanings(&recorder.events), meanings(&timeline));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_trusted_clean_end_after_the_terminal_event_needs_no_get_thread() {
+    let fake = Fake::new(hello()).gets(vec![Ok(thread(ThreadStatus::Running, "2"))]);
+    let trusting = FollowOptions {
+        trust_clean_end: true,
+        ..options()
+    };
+    let (result, recorder) = follow_fake(&fake, &trusting).await;
+    let outcome = result.unwrap();
+    assert_eq!(recorder.events, hello());
+    assert_eq!(
+        fake.get_calls.get(),
+        0,
+        "the clean end is the server's word"
+    );
+    assert_eq!(outcome.end, End::Terminal);
+    assert_eq!(outcome.thread.status, ThreadStatus::Completed);
+    // What the events told: the script, the step count, start and end.
+    assert_eq!(outcome.thread.script_name, "demo/hello");
+    assert_eq!(outcome.thread.total_steps, 2);
+    assert_eq!(outcome.thread.duration_ms(0), Some(11));
+
+    // Not trusted (the default): GetThread confirms, and its answer stands.
+    let fake = Fake::new(hello()).gets(vec![Ok(thread(ThreadStatus::Completed, "2"))]);
+    let (result, _) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().thread.status, ThreadStatus::Completed);
+    assert_eq!(fake.get_calls.get(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stream_left_open_after_its_terminal_event_is_settled_by_get_thread() {
+    let all = hello().len();
+    let fake = Fake::new(hello())
+        .opens(vec![Open::Events {
+            upto: all,
+            then: Then::Silent,
+        }])
+        .gets(vec![Ok(thread(ThreadStatus::Completed, "2"))]);
+    let trusting = FollowOptions {
+        trust_clean_end: true,
+        ..options()
+    };
+    let (result, _) = follow_fake(&fake, &trusting).await;
+    let outcome = result.unwrap();
+    assert_eq!(outcome.thread.status, ThreadStatus::Completed);
+    assert_eq!(fake.get_calls.get(), 1);
 }

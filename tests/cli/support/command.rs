@@ -31,13 +31,22 @@ fn is_user_setting(key: &OsStr) -> bool {
 /// Pins `cmd`'s environment to `home`: nothing from the user's settings, config and data in
 /// `home`, no colour, UTC, a fixed width, stdin closed. Every command of the suite starts here,
 /// whether run to a [`Run`] or spawned by a test that drives its pipes.
+///
+/// No test reaches the user's keyring: tokens go to the file store (`DODIL_KEYRING=file`), and
+/// a test that asks for the platform's store finds its session bus at a socket nobody serves.
 pub fn pin<'a>(cmd: &'a mut Command, home: &Path) -> &'a mut Command {
     for (key, _) in std::env::vars_os() {
         if is_user_setting(&key) {
             cmd.env_remove(key);
         }
     }
-    cmd.env("DODIL_CONFIG", home.join("config.yaml"))
+    cmd.env("DODIL_KEYRING", "file")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", home.join("no-session-bus").display()),
+        )
+        .env("XDG_RUNTIME_DIR", home.join("run"))
+        .env("DODIL_CONFIG", home.join("config.yaml"))
         .env("DODIL_DATA_DIR", home.join("data"))
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))

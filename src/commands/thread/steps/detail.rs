@@ -39,10 +39,17 @@ async fn save(
 ) -> anyhow::Result<ExitStatus> {
     let work = crate::save::save_step_files(downloader, thread_id, only, dir);
     let saved = crate::interrupt::race_with(work, || {
-        CliError::new(ExitStatus::Interrupted, crate::interrupt::SAVE_INTERRUPTED)
+        CliError::new(
+            ExitStatus::Interrupted,
+            crate::interrupt::save_interrupted(dir.shown()),
+        )
+        .with_hint(format!(
+            "save them again with: {}",
+            crate::output::suggest::steps_save(thread_id)
+        ))
     })
     .await?;
-    print_saved_files(&ctx.printer, dir, &saved.files, Listing::StepFiles);
+    print_saved_files(&ctx.printer, dir, &saved.files, Listing::Files);
     // A step save meets one problem at most: the stream that broke.
     match saved.problems.into_iter().next() {
         Some(problem) => Err(CliError::new(problem.status, problem.message).into()),

@@ -14,7 +14,8 @@ use crate::output::print_document;
 use crate::output::thread::print_step_tree;
 
 pub async fn run(ctx: &Context, args: StepsArgs) -> anyhow::Result<ExitStatus> {
-    if args.detail {
+    // Files need every byte: --save implies --detail.
+    if args.detail || args.save.is_some() {
         return detail::run(ctx, &args).await;
     }
     match &args.step {
