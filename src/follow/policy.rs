@@ -40,6 +40,9 @@ pub(super) const SILENCE_AFTER_ASK: Duration = Duration::from_millis(250);
 pub(super) const STALE_CHECKS: u32 = 3;
 // GetThread found the end first: how long to wait for the stream's own terminal event.
 pub(super) const TERMINAL_GRACE: Duration = Duration::from_millis(300);
+// GetThread found the end after a stream dropped: how long one more stream may take to bring the
+// events sent since.
+pub(super) const CATCH_UP: Duration = Duration::from_secs(1);
 // GetThread fails this many times in a row after the stream's terminal event: trust the event.
 pub(super) const MAX_DOUBTS: u32 = 5;
 // While polling after a transient stream failure, try the stream again this often.

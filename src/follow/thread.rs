@@ -17,6 +17,9 @@
 //!    [`MAX_DOUBTS`] tries.
 //! 4. A stream that stays silent is not an error: after a while GetThread is asked instead, which
 //!    finds a pause, a terminal state the stream never announced, or a stream gone stale.
+//!    When GetThread finds the end after a stream dropped, one more stream is read briefly for
+//!    the events the thread sent since (a server that replays sends them, the last yields and
+//!    the terminal event among them; the replayed ones are dropped as ever).
 //!
 //! Rules 5 and 6 (retries, Ctrl-C and `--follow-timeout`) are [`super::policy`]'s, shared with the
 //! step engine.
@@ -189,6 +192,9 @@ impl<S: Source> Engine<'_, S> {
                         reopen.reset();
                     }
                     if let Look::Over(end) = self.check(Asking::BesideStream).await? {
+                        if end == End::Terminal {
+                            self.catch_up().await?;
+                        }
                         return self.finish(end);
                     }
                     sleep(self.retries.capped(reopen.next())).await;

@@ -11,7 +11,7 @@ use crate::client::{CallError, CallErrorKind, EventStream};
 use crate::model::{EventKind, ThreadEvent};
 
 use crate::follow::policy::{
-    open_within, Backoff, Look, SILENCE_AFTER_ASK, STALE_CHECKS, TERMINAL_GRACE,
+    open_within, Backoff, Look, CATCH_UP, SILENCE_AFTER_ASK, STALE_CHECKS, TERMINAL_GRACE,
 };
 use crate::follow::stop::Stop;
 use crate::follow::End;
@@ -304,6 +304,33 @@ impl<S: Source> Engine<'_, S> {
                 Ok(StreamEnd::Dropped { progressed: false })
             }
         }
+    }
+
+    /// GetThread found the thread ended after the stream dropped: one more stream, read for at
+    /// most [`CATCH_UP`], for the events sent since the drop (the last yields, the terminal
+    /// event). Best effort: a stream that cannot be opened, or replays nothing, changes nothing.
+    pub(super) async fn catch_up(&mut self) -> Result<(), Stop> {
+        let opened = open_within(
+            CATCH_UP.min(self.options.open_timeout),
+            "WatchThread",
+            self.source.watch(self.thread_id),
+        )
+        .await;
+        let Ok(mut stream) = opened else {
+            return Ok(());
+        };
+        self.ledger.new_stream();
+        let until = Instant::now() + CATCH_UP;
+        while let Ok(Some(Ok(event))) = timeout_at(until, stream.next()).await {
+            let terminal = event.kind.terminal_status().is_some();
+            if self.report(&event)? && terminal {
+                self.claim = Some(TerminalClaim::new(event));
+            }
+            if terminal {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// After GetThread found the thread ended: give the stream a moment to say so itself.

@@ -261,18 +261,57 @@ async fn resumes_after_drops_and_reports_each_event_once() {
 
 #[tokio::test(start_paused = true)]
 async fn stream_end_without_terminal_event_is_confirmed_by_get_thread() {
+    // The one more stream read once GetThread has found the end brings nothing new.
     let fake = Fake::new(hello())
-        .opens(vec![Open::Events {
-            upto: 5,
-            then: Then::End,
-        }])
+        .opens(vec![
+            Open::Events {
+                upto: 5,
+                then: Then::End,
+            },
+            Open::Events {
+                upto: 5,
+                then: Then::Silent,
+            },
+        ])
         .gets(vec![Ok(thread(ThreadStatus::Completed, "2"))]);
     let (result, recorder) = follow_fake(&fake, &options()).await;
     let outcome = result.unwrap();
     assert_eq!(outcome.exit_status(), ExitStatus::Success);
     assert_eq!(recorder.events[..5], hello()[..5]);
     assert_eq!(progress_statuses(&recorder), vec![ThreadStatus::Completed]);
-    assert_eq!(fake.watch_calls.get(), 1);
+    assert_eq!(fake.watch_calls.get(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn once_get_thread_finds_the_end_after_a_drop_one_more_stream_brings_the_rest() {
+    // The stream dropped before the last step's end; GetThread already says COMPLETED. The
+    // replay of one more stream brings what the thread sent since: nothing is lost.
+    let fake = Fake::new(hello())
+        .opens(vec![Open::Events {
+            upto: 3,
+            then: Then::End,
+        }])
+        .gets(vec![Ok(thread(ThreadStatus::Completed, "2"))]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    let outcome = result.unwrap();
+    assert_eq!(outcome.exit_status(), ExitStatus::Success);
+    assert_eq!(recorder.events, hello());
+    assert!(outcome.terminal_event.is_some());
+    assert_eq!(fake.watch_calls.get(), 2);
+
+    // A server that cannot be reached by then changes nothing: GetThread's word ends it.
+    let fake = Fake::new(hello())
+        .opens(vec![
+            Open::Events {
+                upto: 3,
+                then: Then::End,
+            },
+            Open::Fail(fail(Code::Unavailable, "gone")),
+        ])
+        .gets(vec![Ok(thread(ThreadStatus::Completed, "2"))]);
+    let (result, recorder) = follow_fake(&fake, &options()).await;
+    assert_eq!(result.unwrap().exit_status(), ExitStatus::Success);
+    assert_eq!(progress_statuses(&recorder), vec![ThreadStatus::Completed]);
 }
 
 #[tokio::test(start_paused = true)]
