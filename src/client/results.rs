@@ -43,6 +43,23 @@ impl Client {
         Ok(result.into())
     }
 
+    /// GetThreadResult without the output bytes (`metadata_only`), marked truncated when there
+    /// is an output, so that it is streamed: whatever a server puts in `output_data` then, it
+    /// is not taken for the output.
+    pub async fn get_thread_result_metadata(
+        &self,
+        thread_id: &str,
+    ) -> Result<ThreadResult, CallError> {
+        let query = ResultQuery {
+            metadata_only: true,
+            ..ResultQuery::default()
+        };
+        let mut result = self.get_thread_result(thread_id, &query).await?;
+        result.output_data = bytes::Bytes::new();
+        result.output_truncated = result.output_total_bytes > 0;
+        Ok(result)
+    }
+
     /// Opens StreamThreadResult. Failing to open is an ordinary call error (exit 5/6); a failure
     /// once messages flow comes out of [`OutputStream::next`].
     pub async fn stream_thread_result(

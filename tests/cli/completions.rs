@@ -82,15 +82,10 @@ fn man_page_has_environment_exit_status_and_examples() {
         "DODIL_CALL_TIMEOUT",
         "DODIL_RESULT_CHUNK_BYTES",
         "DODIL_KEYRING",
-        "DODIL_DATA_DIR",
-        "DODIL_DEVSERVER_EPHEMERAL",
-        "DODIL_DEVSERVER_SPEED",
-        "DODIL_DEVSERVER_SCRIPTS",
-        "DODIL_DEVSERVER_FAULTS",
-        "DODIL_DEVSERVER_TOKEN",
-        "DODIL_DEVSERVER_CANCEL",
-        "DODIL_DEVSERVER_ARTIFACTS",
-    ] {
+    ]
+    .into_iter()
+    .chain(dodil::devserver::ENV_KNOBS)
+    {
         assert!(page.contains(var), "{var} missing from ENVIRONMENT");
     }
     let exit = &page[page.find(".SH \"EXIT STATUS\"").unwrap()..page.find(".SH EXAMPLES").unwrap()];

@@ -167,14 +167,7 @@ async fn fetch_result(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadRe
                 "GetThreadResult's answer is over the {} message limit; fetching metadata and streaming the output instead",
                 size(crate::client::MAX_MESSAGE_BYTES as i64)
             ));
-            let query = ResultQuery {
-                metadata_only: true,
-                ..ResultQuery::default()
-            };
-            let mut result = client.get_thread_result(thread_id, &query).await?;
-            result.output_data = bytes::Bytes::new();
-            result.output_truncated = result.output_total_bytes > 0;
-            Ok(result)
+            Ok(client.get_thread_result_metadata(thread_id).await?)
         }
         Err(err) => Err(err.into()),
     }
@@ -185,18 +178,11 @@ async fn fetch_result(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadRe
 /// to its first 4 MiB for nothing.
 async fn fetch_for_save(ctx: &Context, thread_id: &str) -> anyhow::Result<(ThreadResult, Thread)> {
     let client = ctx.client().await?;
-    let query = ResultQuery {
-        metadata_only: true,
-        ..ResultQuery::default()
-    };
     let (result, thread) = tokio::join!(
-        client.get_thread_result(thread_id, &query),
+        client.get_thread_result_metadata(thread_id),
         client.get_thread(thread_id)
     );
-    let (mut result, thread) = (result?, thread?);
-    result.output_data = bytes::Bytes::new();
-    result.output_truncated = result.output_total_bytes > 0;
-    Ok((result, thread))
+    Ok((result?, thread?))
 }
 
 /// How the output reaches stdout while it is saved.
