@@ -1,5 +1,6 @@
 //! Compiles the wire contract with protox (pure Rust), so no `protoc` is needed anywhere, and
-//! keeps its encoded descriptors for the dev server's gRPC reflection.
+//! keeps its encoded descriptors for the dev server's gRPC reflection; pbjson-build adds the
+//! JSON mapping the HTTP gateway speaks.
 
 use prost::Message as _;
 
@@ -12,8 +13,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out_dir.join("scriptum_descriptor.bin"),
         descriptors.encode_to_vec(),
     )?;
+    let encoded = descriptors.encode_to_vec();
     tonic_prost_build::configure()
         .bytes(".")
         .compile_fds(descriptors)?;
+    // The HTTP gateway's JSON (pbjson): serde impls for every message, beside prost's types.
+    pbjson_build::Builder::new()
+        .register_descriptors(&encoded)?
+        .build(&[".dodil.scriptum.v1"])?;
     Ok(())
 }
