@@ -602,9 +602,24 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub save: Option<PathBuf>,
 
-    /// Let --save use a non-empty DIR, replacing dodil's files in it (other files are left alone)
+    /// Let --save use a non-empty DIR, replacing dodil's files in it (other files are left alone);
+    /// with --inputs, redo every input, also those a run before completed
     #[arg(long, requires = "save")]
     pub force: bool,
+
+    /// One thread per non-empty line of FILE (or stdin: -), each line the input as JSON; all
+    /// lines are checked before the first thread is created
+    #[arg(long, value_name = "FILE|-", conflicts_with = "input")]
+    pub inputs: Option<PathBuf>,
+
+    /// With --inputs: at most N threads running at once
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "inputs",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub parallel: u32,
+
+    /// With many threads: stop at the first one that ends other than COMPLETED
+    #[arg(long, requires = "inputs")]
+    pub fail_fast: bool,
 
     #[command(flatten)]
     pub follow: FollowArgs,
@@ -612,9 +627,13 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
-    /// Thread to follow
-    #[arg(value_name = "THREAD_ID")]
-    pub thread_id: String,
+    /// Threads to follow, all at once; `-` reads the ids from stdin, one a line
+    #[arg(value_name = "THREAD_ID", required = true, num_args = 1..)]
+    pub thread_ids: Vec<String>,
+
+    /// With many threads: stop at the first one that ends other than COMPLETED
+    #[arg(long)]
+    pub fail_fast: bool,
 
     /// Follow one step instead (e.g. 1.0.2): its snapshot, decision, and end; the exit code
     /// comes from the step

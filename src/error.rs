@@ -76,6 +76,36 @@ impl ExitStatus {
     }
 }
 
+/// With several threads (`watch ID...`, `run --inputs`), the order in which their codes win
+/// (`cli-contract.md`): the first of these that any thread, or the tool, came to.
+const SEVERITY: [ExitStatus; 8] = [
+    ExitStatus::Interrupted,
+    ExitStatus::Unreachable,
+    ExitStatus::ServerRefused,
+    ExitStatus::DownloadIncomplete,
+    ExitStatus::ThreadFailed,
+    ExitStatus::ThreadCancelled,
+    ExitStatus::ThreadPaused,
+    ExitStatus::Success,
+];
+
+impl ExitStatus {
+    /// The exit code of many threads' codes together: 0 only when every one is 0 (and for
+    /// none). A code outside the rule (2, 141) wins over all, as it ends the command itself.
+    pub fn of_many(codes: impl IntoIterator<Item = ExitStatus>) -> ExitStatus {
+        let rank = |code: &ExitStatus| {
+            SEVERITY
+                .iter()
+                .position(|c| c == code)
+                .map_or(0, |at| at + 1)
+        };
+        codes
+            .into_iter()
+            .min_by_key(rank)
+            .unwrap_or(ExitStatus::Success)
+    }
+}
+
 impl From<ExitStatus> for ExitCode {
     fn from(status: ExitStatus) -> ExitCode {
         ExitCode::from(status as u8)
@@ -318,6 +348,43 @@ mod tests {
             "tcp connect error",
         ));
         assert_eq!(report(&err).unwrap().status, ExitStatus::Unreachable);
+    }
+
+    #[test]
+    fn many_codes_follow_the_contracts_order() {
+        use ExitStatus as E;
+        assert_eq!(E::of_many([]), E::Success);
+        assert_eq!(E::of_many([E::Success, E::Success]), E::Success);
+        assert_eq!(E::of_many([E::ThreadPaused, E::Success]), E::ThreadPaused);
+        assert_eq!(
+            E::of_many([E::ThreadPaused, E::ThreadCancelled, E::Success]),
+            E::ThreadCancelled
+        );
+        assert_eq!(
+            E::of_many([E::ThreadCancelled, E::ThreadFailed]),
+            E::ThreadFailed
+        );
+        assert_eq!(
+            E::of_many([E::ThreadFailed, E::DownloadIncomplete]),
+            E::DownloadIncomplete
+        );
+        assert_eq!(
+            E::of_many([E::DownloadIncomplete, E::ServerRefused, E::ThreadFailed]),
+            E::ServerRefused
+        );
+        assert_eq!(
+            E::of_many([E::ServerRefused, E::Unreachable]),
+            E::Unreachable
+        );
+        assert_eq!(
+            E::of_many([E::Unreachable, E::Interrupted, E::Success]),
+            E::Interrupted
+        );
+        // In any order.
+        assert_eq!(
+            E::of_many([E::Success, E::Interrupted, E::ThreadFailed]),
+            E::Interrupted
+        );
     }
 
     #[test]

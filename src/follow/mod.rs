@@ -14,6 +14,7 @@
 //! return an outcome or a `Stop` that the entry points here turn into the error to report.
 
 pub mod extras;
+pub mod fleet;
 mod policy;
 pub(crate) mod seq_set;
 pub mod step;
@@ -176,6 +177,21 @@ pub async fn follow(
 ) -> anyhow::Result<FollowOutcome> {
     let client = ctx.client().await?;
     thread::follow(client, thread_id, &options.for_client(client), observer)
+        .await
+        .map_err(|stop| stop.into_error(Followed::Thread { thread_id }))
+}
+
+/// Follows `thread_id` as one of a [`fleet::Fleet`]'s threads: the same engine, its streams
+/// under the fleet's bound and its GetThread looks answered by the fleet's poller.
+pub async fn follow_in_fleet(
+    fleet: &fleet::Fleet<Client>,
+    thread_id: &str,
+    options: &FollowOptions,
+    observer: &mut dyn Observer,
+) -> anyhow::Result<FollowOutcome> {
+    let member = fleet.member();
+    let options = options.for_client(fleet.server());
+    thread::follow(&member, thread_id, &options, observer)
         .await
         .map_err(|stop| stop.into_error(Followed::Thread { thread_id }))
 }

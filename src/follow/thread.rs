@@ -47,6 +47,11 @@ mod stream;
 pub(crate) trait Source {
     fn watch(&self, thread_id: &str) -> impl Future<Output = Result<EventStream, CallError>>;
     fn get(&self, thread_id: &str) -> impl Future<Output = Result<Thread, CallError>>;
+    /// Whether a stream may be opened now. A fleet keeps its streams under a bound
+    /// (`follow/fleet.rs`); a thread past it is polled until this says yes.
+    fn may_stream(&self) -> bool {
+        true
+    }
 }
 
 impl Source for Client {
@@ -158,6 +163,17 @@ impl TerminalClaim {
     }
 }
 
+/// When polling gives way to a stream again.
+#[derive(Clone, Copy)]
+enum Resume {
+    /// Never: the server does not stream.
+    Never,
+    /// From this moment on (the stream failed transiently).
+    At(Instant),
+    /// Once the source has a stream to spare (a fleet at its bound).
+    SlotFree,
+}
+
 /// Why GetThread is asked; the two differ in whether a change of state is news.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Asking {
@@ -172,17 +188,24 @@ impl<S: Source> Engine<'_, S> {
         let mut reopen = Backoff::reopening();
         let mut opening = Opening::First;
         loop {
+            if !self.source.may_stream() {
+                // No stream to be had for now: polled until one is.
+                if let Some(end) = self.poll(Resume::SlotFree).await? {
+                    return Ok(end);
+                }
+                continue;
+            }
             match self.stream_once(opening).await? {
                 StreamEnd::Over(end) => return self.finish(end),
                 // Polling reports every change, the end among them: nothing to finish.
                 StreamEnd::Unsupported => {
-                    if let Some(end) = self.poll(None).await? {
+                    if let Some(end) = self.poll(Resume::Never).await? {
                         return Ok(end);
                     }
                 }
                 StreamEnd::Unavailable => {
                     let retry_stream_at = Instant::now() + STREAM_RETRY_EVERY;
-                    if let Some(end) = self.poll(Some(retry_stream_at)).await? {
+                    if let Some(end) = self.poll(Resume::At(retry_stream_at)).await? {
                         return Ok(end);
                     }
                     // Time to see whether the stream works again.
@@ -213,9 +236,9 @@ impl<S: Source> Engine<'_, S> {
         Ok(end)
     }
 
-    /// Polls GetThread until the thread ends or pauses. Returns `None` once `retry_stream_at`
-    /// (if any) has passed: time to try the stream again.
-    async fn poll(&mut self, retry_stream_at: Option<Instant>) -> Result<Option<End>, Stop> {
+    /// Polls GetThread until the thread ends or pauses. Returns `None` once `resume` says it is
+    /// time to try the stream again.
+    async fn poll(&mut self, resume: Resume) -> Result<Option<End>, Stop> {
         let mut interval = Backoff::polling();
         loop {
             let before = self.last.as_ref().map(state_of);
@@ -226,7 +249,12 @@ impl<S: Source> Engine<'_, S> {
                     if before != self.last.as_ref().map(state_of) {
                         interval.reset();
                     }
-                    if retry_stream_at.is_some_and(|at| Instant::now() >= at) {
+                    let stream_again = match resume {
+                        Resume::Never => false,
+                        Resume::At(at) => Instant::now() >= at,
+                        Resume::SlotFree => self.source.may_stream(),
+                    };
+                    if stream_again {
                         return Ok(None);
                     }
                 }

@@ -33,6 +33,8 @@ pub struct Printer {
     color_stderr: bool,
     /// `--jq`: every JSON document goes through it before reaching stdout.
     jq: Option<Arc<JqOutput>>,
+    /// Put before every stderr line: the thread's id when many are followed at once.
+    prefix: Option<Arc<str>>,
 }
 
 /// The `--jq` program, and the part of a document printed in pieces (a long list's array)
@@ -60,6 +62,25 @@ impl Printer {
             color_stdout: decide(stdout_tty),
             color_stderr: decide(stderr_tty),
             jq: None,
+            prefix: None,
+        }
+    }
+
+    /// This printer for one of many threads followed at once: every stderr line starts with
+    /// `prefix` (the thread's id), and nothing is drawn live (the many-thread view draws).
+    pub fn one_of_many(&self, prefix: &str) -> Printer {
+        Printer {
+            prefix: Some(Arc::from(prefix)),
+            stderr_tty: false,
+            ..self.clone()
+        }
+    }
+
+    /// This printer with nothing on stderr but errors (as `-q`), data as before.
+    pub fn quieted(&self) -> Printer {
+        Printer {
+            verbosity: Verbosity::Quiet,
+            ..self.clone()
         }
     }
 
@@ -216,7 +237,10 @@ impl Printer {
 
     fn stderr_line(&self, line: &str) {
         // Nothing sensible remains to be done if stderr itself is gone.
-        let _ = writeln!(io::stderr().lock(), "{line}");
+        let _ = match &self.prefix {
+            Some(prefix) => writeln!(io::stderr().lock(), "{prefix} {line}"),
+            None => writeln!(io::stderr().lock(), "{line}"),
+        };
     }
 }
 

@@ -373,3 +373,53 @@ fn check_unary_size(result: &ThreadResult) -> Result<(), CliError> {
         result.output_total_bytes
     )))
 }
+
+/// One thread of a batch (`run --inputs --save`) saved into its own DIR, with nothing on the
+/// terminal (the batch's view speaks): the exit code the thread and the save call for, and the
+/// summary written.
+pub(crate) async fn save_one_of_many(
+    ctx: &Context,
+    thread_id: &str,
+    save: SaveTo,
+) -> anyhow::Result<(ExitStatus, Summary)> {
+    let (result, thread) = fetch_for_save(ctx, thread_id).await?;
+    if !result.status.is_terminal() {
+        return Err(not_finished(thread_id, result.status).into());
+    }
+    let quiet = ctx.printer.quieted();
+    let view = SaveView::new(&quiet);
+    let downloader = Downloader::new(ctx.client().await?, &ctx.settings, &view);
+    let (saved, summary) =
+        save_result(downloader, &thread, &result, &save.dir, None, save.yields).await?;
+    let status = match saved.problems.first() {
+        Some(problem) => problem.status,
+        None => ExitStatus::for_thread(summary.status),
+    };
+    Ok((status, summary))
+}
+
+/// A thread's result with its whole output embedded (streamed when GetThreadResult had it
+/// truncated, within the embedding limit), for `run --inputs --result`.
+pub(crate) async fn result_document(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadResult> {
+    let result = fetch_result(ctx, thread_id).await?;
+    if !result.output_truncated {
+        check_unary_size(&result)?;
+        return Ok(result);
+    }
+    let total = crate::save::output_total(&result).map_err(crate::save::sink::incomplete)?;
+    if total > EMBED_LIMIT {
+        return Err(too_large("the output", EMBED_LIMIT).into());
+    }
+    let quiet = ctx.printer.quieted();
+    let view = SaveView::new(&quiet);
+    let downloader = Downloader::new(ctx.client().await?, &ctx.settings, &view);
+    let mut memory = MemorySink::new("the output", EMBED_LIMIT as usize);
+    downloader
+        .download_output(thread_id, Some(total), &mut memory)
+        .await
+        .map_err(DownloadError::into_anyhow)?;
+    let mut full = result;
+    full.output_data = memory.data.into();
+    full.output_truncated = false;
+    Ok(full)
+}

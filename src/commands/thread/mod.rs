@@ -16,6 +16,8 @@ mod watch;
 // Shared by several verbs.
 mod deliver;
 mod follow_flow;
+mod inputs_flow;
+mod many_flow;
 mod new_thread;
 mod unimplemented;
 

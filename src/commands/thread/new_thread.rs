@@ -15,7 +15,7 @@ pub async fn create_thread(ctx: &Context, args: &CreateArgs) -> anyhow::Result<C
 }
 
 /// The thread the flags describe, checked here so that a typo costs no call.
-fn build_request(args: &CreateArgs) -> Result<NewThread, CliError> {
+pub(crate) fn build_request(args: &CreateArgs) -> Result<NewThread, CliError> {
     if args.script.trim().is_empty() {
         return Err(CliError::usage("the script name is empty"));
     }

@@ -1,5 +1,6 @@
 //! `thread run`: CreateThread, then follow the thread to its end, then (with `--result` /
-//! `--save`) its result, exactly as `thread result` gives it.
+//! `--save`) its result, exactly as `thread result` gives it. `--inputs FILE|-`: one thread per
+//! line, many at once (`inputs_flow.rs`).
 
 use crate::cli::{OutputFormat, RunArgs};
 use crate::context::Context;
@@ -10,9 +11,13 @@ use crate::output::terminal_safe;
 
 use super::deliver::{deliver, Print, ResultPlan, SaveTo};
 use super::follow_flow::{follow_and_report, print_final};
+use super::inputs_flow::run_inputs;
 use super::new_thread::create_thread;
 
 pub async fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<ExitStatus> {
+    if let Some(inputs) = &args.inputs {
+        return run_inputs(ctx, &args, inputs).await;
+    }
     let mut options = FollowOptions::from(&args.follow);
     // A thread created a moment ago has no earlier end a stream could replay; and what follows
     // the follow needs no GetThread document (`-o json|yaml` prints one, so it asks).

@@ -18,6 +18,7 @@
 mod book;
 mod ending;
 mod live;
+pub mod many;
 mod queue;
 
 use std::sync::{Arc, Mutex, MutexGuard};
