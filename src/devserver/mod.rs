@@ -127,6 +127,11 @@ fn parse_bool(v: &str) -> Option<bool> {
 /// The slowest and fastest time scales.
 pub const SPEED_RANGE: std::ops::RangeInclusive<f64> = 0.001..=1_000_000.0;
 
+/// HTTP/2 streams one connection may have open at once (watches of many threads among them).
+const MAX_STREAMS_PER_CONNECTION: u32 = 10_000;
+/// How often the data file is looked at for threads other processes created or changed.
+const DATA_FILE_POLL: Duration = Duration::from_millis(250);
+
 /// Validates a speed: from 0.001 to 1 000 000 (0.0 means the default, 1.0).
 pub fn check_speed(speed: f64) -> anyhow::Result<f64> {
     if speed == 0.0 {
@@ -286,7 +291,26 @@ impl DevServer {
             log,
             stop_rx.clone(),
         );
-        let mut svc = ScriptumServiceServer::new(service::Service(Arc::new(shared)))
+        let shared = Arc::new(shared);
+        if shared.store.has_file() {
+            // One task looks at the data file for other processes' threads, for every stream
+            // (a change wakes the watches that wait), rather than each watch on its own.
+            let (refreshed, mut stopped) = (shared.clone(), stop_rx.clone());
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(DATA_FILE_POLL);
+                loop {
+                    tokio::select! {
+                        _ = every.tick() => {
+                            if let Err(e) = refreshed.store.refresh() {
+                                eprintln!("dev-server: {e:#}");
+                            }
+                        }
+                        _ = stopped.changed() => break,
+                    }
+                }
+            });
+        }
+        let mut svc = ScriptumServiceServer::new(service::Service(shared))
             .max_decoding_message_size(16 * 1024 * 1024)
             .max_encoding_message_size(usize::MAX)
             .accept_compressed(CompressionEncoding::Gzip)
@@ -309,7 +333,10 @@ impl DevServer {
             .set_serving::<ScriptumServiceServer<service::Service>>()
             .await;
         let (reflection_v1, reflection_v1alpha) = reflection()?;
-        let mut builder = tonic::transport::Server::builder();
+        // Room for the many watch streams of `thread watch ID...` on one connection (h2's
+        // default of 200 would queue the rest).
+        let mut builder =
+            tonic::transport::Server::builder().max_concurrent_streams(Some(MAX_STREAMS_PER_CONNECTION));
         if let Some(identity) = &config.tls {
             let identity =
                 tonic::transport::Identity::from_pem(&identity.cert_pem, &identity.key_pem);

@@ -175,6 +175,11 @@ impl Store {
         Ok(store)
     }
 
+    /// Whether threads are kept in a data file (which other processes may write too).
+    pub fn has_file(&self) -> bool {
+        self.file.is_some()
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }

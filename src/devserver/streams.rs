@@ -26,8 +26,9 @@ async fn sleep_until_ms(deadline_ms: Option<i64>, cap: Duration) {
     tokio::time::sleep(d).await;
 }
 
-/// How long a waiting watch goes without looking at the data file for other processes' changes.
-const POLL: Duration = Duration::from_millis(250);
+/// The longest a waiting watch sleeps with nothing scheduled: changes wake it (the data file's
+/// among them, looked at by one task for all), so this is only a safety net.
+const IDLE: Duration = Duration::from_secs(60);
 
 impl Service {
     /// Waits for the next scheduled event, a change of any thread, or shutdown. False: stop.
@@ -39,18 +40,12 @@ impl Service {
         closed: &mpsc::Sender<impl Send>,
     ) -> bool {
         tokio::select! {
-            _ = sleep_until_ms(next_ts, POLL) => {}
+            _ = sleep_until_ms(next_ts, IDLE) => {}
             r = changes.changed() => { if r.is_err() { return false; } }
             _ = shutdown.changed() => return false,
             _ = closed.closed() => return false,
         }
-        if *shutdown.borrow() {
-            return false;
-        }
-        if let Err(e) = self.0.store.refresh() {
-            eprintln!("dev-server: {e:#}");
-        }
-        true
+        !*shutdown.borrow()
     }
 
     pub(super) async fn watch_thread_task(

@@ -22,7 +22,7 @@ use tokio::sync::{oneshot, Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::time::{sleep_until, Instant};
 use tokio_stream::StreamExt;
 
-use crate::client::{CallError, Client, Code, EventStream, ListQuery, ThreadPage};
+use crate::client::{CallError, CallErrorKind, Client, Code, EventStream, ListQuery, ThreadPage};
 use crate::model::Thread;
 
 use super::thread::Source;
@@ -67,6 +67,8 @@ pub struct Fleet<S> {
     wake: Notify,
     /// ListThreads refused (an old server): GetThread only.
     no_list: Cell<bool>,
+    /// WatchThread is UNIMPLEMENTED: no follow tries a stream again (each would cost a call).
+    no_streams: Cell<bool>,
     /// Calls the poller made, for tests and `-v`.
     calls: Cell<u64>,
 }
@@ -79,6 +81,7 @@ impl<S: Server> Fleet<S> {
             wanted: RefCell::new(HashMap::new()),
             wake: Notify::new(),
             no_list: Cell::new(false),
+            no_streams: Cell::new(false),
             calls: Cell::new(0),
         }
     }
@@ -214,7 +217,11 @@ impl<S: Server> Source for Member<'_, S> {
                 .await
                 .map_err(|_| CallError::new("WatchThread", Code::Unavailable, "closed"))?,
         };
-        let stream = self.fleet.server.watch(thread_id).await?;
+        let stream = self.fleet.server.watch(thread_id).await.inspect_err(|error| {
+            if error.kind == CallErrorKind::Unimplemented {
+                self.fleet.no_streams.set(true);
+            }
+        })?;
         // The slot frees when the engine drops the stream.
         Ok(Box::pin(stream.map(move |item| {
             let _slot = &permit;
@@ -227,6 +234,9 @@ impl<S: Server> Source for Member<'_, S> {
     }
 
     fn may_stream(&self) -> bool {
+        if self.fleet.no_streams.get() {
+            return false;
+        }
         if self.reserved.borrow().is_some() {
             return true;
         }

@@ -88,7 +88,7 @@ pub(super) async fn follow<S: Source>(
 }
 
 /// A thread known only by its id (nothing could be read about it).
-fn placeholder(thread_id: &str) -> Thread {
+pub(crate) fn placeholder(thread_id: &str) -> Thread {
     Thread {
         thread_id: thread_id.to_string(),
         script_name: String::new(),

@@ -57,7 +57,7 @@ impl<'a> Many<'a> {
         let client = ctx.client().await?.clone();
         Ok(Many {
             ctx,
-            fleet: Fleet::new(client, MAX_STREAMS),
+            fleet: Fleet::new(client, max_streams()),
             view: ManyView::new(
                 &ctx.printer,
                 if events_out {
@@ -275,6 +275,16 @@ pub(crate) async fn watch_many(
         .collect();
     let ended: Vec<Ended> = ended.into_iter().flatten().collect();
     many.close(&ended, &left, stop, None)
+}
+
+/// Watch streams at once: [`MAX_STREAMS`], or `DODIL_MAX_STREAMS` for a server known to allow
+/// more on one connection (the benchmark loads the dev server with 1 000).
+fn max_streams() -> usize {
+    std::env::var("DODIL_MAX_STREAMS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(MAX_STREAMS)
 }
 
 /// Why a batch stopped before every thread ended.
