@@ -335,8 +335,8 @@ impl DevServer {
         let (reflection_v1, reflection_v1alpha) = reflection()?;
         // Room for the many watch streams of `thread watch ID...` on one connection (h2's
         // default of 200 would queue the rest).
-        let mut builder =
-            tonic::transport::Server::builder().max_concurrent_streams(Some(MAX_STREAMS_PER_CONNECTION));
+        let mut builder = tonic::transport::Server::builder()
+            .max_concurrent_streams(Some(MAX_STREAMS_PER_CONNECTION));
         if let Some(identity) = &config.tls {
             let identity =
                 tonic::transport::Identity::from_pem(&identity.cert_pem, &identity.key_pem);

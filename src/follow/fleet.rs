@@ -112,9 +112,13 @@ impl<S: Server> Fleet<S> {
             .or_default()
             .push(answer);
         self.wake.notify_one();
-        answered
-            .await
-            .unwrap_or_else(|_| Err(CallError::new("GetThread", Code::Unavailable, "poller gone")))
+        answered.await.unwrap_or_else(|_| {
+            Err(CallError::new(
+                "GetThread",
+                Code::Unavailable,
+                "poller gone",
+            ))
+        })
     }
 
     /// Answers the looks, sweep after sweep, for as long as it is polled (run it beside the
@@ -217,11 +221,16 @@ impl<S: Server> Source for Member<'_, S> {
                 .await
                 .map_err(|_| CallError::new("WatchThread", Code::Unavailable, "closed"))?,
         };
-        let stream = self.fleet.server.watch(thread_id).await.inspect_err(|error| {
-            if error.kind == CallErrorKind::Unimplemented {
-                self.fleet.no_streams.set(true);
-            }
-        })?;
+        let stream = self
+            .fleet
+            .server
+            .watch(thread_id)
+            .await
+            .inspect_err(|error| {
+                if error.kind == CallErrorKind::Unimplemented {
+                    self.fleet.no_streams.set(true);
+                }
+            })?;
         // The slot frees when the engine drops the stream.
         Ok(Box::pin(stream.map(move |item| {
             let _slot = &permit;

@@ -12,6 +12,7 @@ mod hardening;
 mod help;
 mod human_output;
 mod jq;
+mod many;
 mod proxy;
 mod readme;
 mod real_server;

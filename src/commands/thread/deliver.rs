@@ -400,7 +400,10 @@ pub(crate) async fn save_one_of_many(
 
 /// A thread's result with its whole output embedded (streamed when GetThreadResult had it
 /// truncated, within the embedding limit), for `run --inputs --result`.
-pub(crate) async fn result_document(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadResult> {
+pub(crate) async fn result_document(
+    ctx: &Context,
+    thread_id: &str,
+) -> anyhow::Result<ThreadResult> {
     let result = fetch_result(ctx, thread_id).await?;
     if !result.output_truncated {
         check_unary_size(&result)?;

@@ -374,4 +374,3 @@ fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     part.persist(path)?;
     Ok(())
 }
-

@@ -19,7 +19,10 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<ExitStatus> {
     let ids = thread_ids(&args.thread_ids)?;
     if let Some(step_path) = &args.step {
         let [thread_id] = ids.as_slice() else {
-            return Err(CliError::usage("--step follows one step of one thread: give one THREAD_ID").into());
+            return Err(CliError::usage(
+                "--step follows one step of one thread: give one THREAD_ID",
+            )
+            .into());
         };
         return watch_step(ctx, thread_id, step_path, &options).await;
     }
@@ -56,7 +59,12 @@ fn thread_ids(given: &[String]) -> Result<Vec<String>, CliError> {
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|err| CliError::usage(format!("cannot read thread ids from stdin: {err}")))?;
-        ids.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from));
+        ids.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from),
+        );
     }
     let mut seen = std::collections::HashSet::new();
     ids.retain(|id| seen.insert(id.clone()));

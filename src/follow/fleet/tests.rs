@@ -209,7 +209,11 @@ async fn streams_stay_under_the_bound_and_the_rest_are_polled_then_streamed() {
     let fake = fleet.server();
     assert_eq!(ended.len(), 40);
     for (id, end, status, events) in &ended {
-        assert_eq!((*end, *status), (End::Terminal, ThreadStatus::Completed), "{id}");
+        assert_eq!(
+            (*end, *status),
+            (End::Terminal, ThreadStatus::Completed),
+            "{id}"
+        );
         assert_eq!(terminal_events(events), 1, "{id}: {events:?}");
         let starts = events
             .iter()
@@ -233,7 +237,11 @@ async fn polling_a_thousand_threads_costs_few_calls_a_second() {
     let took = started.elapsed().as_secs_f64();
     let fake = fleet.server();
     for (id, end, status, events) in &ended {
-        assert_eq!((*end, *status), (End::Terminal, ThreadStatus::Completed), "{id}");
+        assert_eq!(
+            (*end, *status),
+            (End::Terminal, ThreadStatus::Completed),
+            "{id}"
+        );
         assert_eq!(terminal_events(events), 1, "{id}: {events:?}");
     }
     let calls = fake.gets.get() + fake.lists.get();
@@ -244,7 +252,15 @@ async fn polling_a_thousand_threads_costs_few_calls_a_second() {
         "{calls} calls in {took:.1}s"
     );
     // Once WatchThread said UNIMPLEMENTED, no follow asked it again (a few were under way).
-    assert!(fake.watches.get() <= MAX_STREAMS as u64, "{}", fake.watches.get());
+    assert!(
+        fake.watches.get() <= MAX_STREAMS as u64,
+        "{}",
+        fake.watches.get()
+    );
     // Most of the threads were seen by ListThreads pages, not one GetThread each.
-    assert!(fake.gets.get() < 1000, "{} GetThread calls", fake.gets.get());
+    assert!(
+        fake.gets.get() < 1000,
+        "{} GetThread calls",
+        fake.gets.get()
+    );
 }

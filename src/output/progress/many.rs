@@ -59,10 +59,13 @@ impl ManyView {
             let drawn = rows.clone();
             let style = ProgressStyle::with_template("{rows}")
                 .expect("a valid template")
-                .with_key("rows", move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let rows = drawn.lock().unwrap_or_else(|p| p.into_inner());
-                    let _ = w.write_str(&render(&rows, Instant::now(), term::width()));
-                });
+                .with_key(
+                    "rows",
+                    move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+                        let rows = drawn.lock().unwrap_or_else(|p| p.into_inner());
+                        let _ = w.write_str(&render(&rows, Instant::now(), term::width()));
+                    },
+                );
             bar.set_style(style);
             bar.enable_steady_tick(TICK);
             bar
