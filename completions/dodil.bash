@@ -2209,7 +2209,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__run)
-            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --result --save --force --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --result --save --force --inputs --parallel --fail-fast --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2236,6 +2236,14 @@ _dodil() {
                     return 0
                     ;;
                 --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inputs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2365,7 +2373,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__watch)
-            opts="-o -q -v -h --step --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --fail-fast --step --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
