@@ -17,6 +17,12 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<ExitStatus> {
     let options = FollowOptions::from(&args.follow);
     let from_stdin = args.thread_ids.iter().any(|id| id == "-");
     let ids = thread_ids(&args.thread_ids)?;
+    if ids.is_empty() {
+        // `thread list ... | thread watch -` with nothing running: nothing to wait for.
+        ctx.printer
+            .status("no thread ids on stdin: nothing to follow");
+        return Ok(ExitStatus::Success);
+    }
     if let Some(step_path) = &args.step {
         let [thread_id] = ids.as_slice() else {
             return Err(CliError::usage(
@@ -68,9 +74,6 @@ fn thread_ids(given: &[String]) -> Result<Vec<String>, CliError> {
     }
     let mut seen = std::collections::HashSet::new();
     ids.retain(|id| seen.insert(id.clone()));
-    if ids.is_empty() {
-        return Err(CliError::usage("no thread ids on stdin (one a line)"));
-    }
     Ok(ids)
 }
 
