@@ -291,3 +291,42 @@ fn ctrl_c_stops_the_batch_and_says_how_to_pick_it_up() {
         "{listed:?}"
     );
 }
+
+#[test]
+fn result_prints_one_line_per_input_with_its_output_and_the_codes_count() {
+    let env = TestEnv::start();
+    let run = env
+        .thread_cmd([
+            "run",
+            "demo/fail",
+            "--inputs",
+            "-",
+            "--result",
+            "-o",
+            "jsonl",
+        ])
+        .run_with_stdin("{}\n{}\n");
+    run.code_is(1);
+    let lines = run.jsonl();
+    assert_eq!(lines.len(), 2, "{run}");
+    let mut numbers: Vec<i64> = lines.iter().map(|l| l["line"].as_i64().unwrap()).collect();
+    numbers.sort();
+    assert_eq!(numbers, [1, 2]);
+    assert!(lines.iter().all(|l| l["exitCode"] == 1
+        && l["status"] == "THREAD_STATUS_FAILED"
+        && l["threadId"].as_str().is_some()
+        && l.get("outputData").is_some()));
+    let run = env
+        .thread_cmd([
+            "run",
+            "demo/hello",
+            "--inputs",
+            "-",
+            "--result",
+            "-o",
+            "jsonl",
+        ])
+        .run_with_stdin("{\"name\": \"Ada\"}\n");
+    run.success();
+    assert_eq!(run.jsonl()[0]["exitCode"], 0, "{run}");
+}

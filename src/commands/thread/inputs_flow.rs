@@ -144,11 +144,8 @@ pub(crate) async fn run_inputs(
         }
     }
     let again = if args.save.is_some() { again } else { None };
-    let shown = if args.result { Vec::new() } else { ended };
-    // (With --result the lines were the report; the codes count all the same.)
-    let codes: Vec<ExitStatus> = shown.iter().map(|e| e.status).collect();
-    let _ = codes;
-    many.close(&shown, &left, stop, again)
+    // With --result the lines on stdout were the report: no table or array after them.
+    many.close(&ended, &left, stop, again, !args.result)
 }
 
 /// What every input's part shares.

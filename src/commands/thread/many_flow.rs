@@ -165,6 +165,7 @@ impl<'a> Many<'a> {
         left: &[String],
         stop: Option<Stopped>,
         again: Option<String>,
+        list_threads: bool,
     ) -> anyhow::Result<ExitStatus> {
         self.view.clear();
         let printer = &self.ctx.printer;
@@ -193,7 +194,7 @@ impl<'a> Many<'a> {
         } else if !left.is_empty() {
             printer.hint(&format!("follow them again with: {}", watch_again(left)));
         }
-        if stop != Some(Stopped::Interrupted) {
+        if list_threads && stop != Some(Stopped::Interrupted) {
             let printed = self.print_threads(ended);
             match printed {
                 Err(err) if is_closed_pipe(&err) => {}
@@ -274,7 +275,7 @@ pub(crate) async fn watch_many(
         .map(|(id, _)| id.clone())
         .collect();
     let ended: Vec<Ended> = ended.into_iter().flatten().collect();
-    many.close(&ended, &left, stop, None)
+    many.close(&ended, &left, stop, None, true)
 }
 
 /// Watch streams at once: [`MAX_STREAMS`], or `DODIL_MAX_STREAMS` for a server known to allow
