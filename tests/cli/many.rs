@@ -330,3 +330,32 @@ fn result_prints_one_line_per_input_with_its_output_and_the_codes_count() {
     run.success();
     assert_eq!(run.jsonl()[0]["exitCode"], 0, "{run}");
 }
+
+#[test]
+fn without_watch_thread_every_thread_is_polled_to_its_end_once() {
+    let env = TestEnv::with(|s| s.faults.watch_unimplemented = true);
+    let ids: Vec<String> = (0..6).map(|_| env.create("demo/hello", &[])).collect();
+    let fail = env.create("demo/fail", &[]);
+    let mut all = ids.clone();
+    all.push(fail.clone());
+    let run = env
+        .thread_cmd(["watch", "-", "-o", "jsonl"])
+        .run_with_stdin(all.join("\n"));
+    run.code_is(1);
+    // One terminal state each, whether the first look found it ended or polling did.
+    for id in &all {
+        let ends = run
+            .jsonl()
+            .iter()
+            .filter(|e| {
+                e["threadId"] == id.as_str()
+                    && e["event"] == "progress"
+                    && matches!(
+                        e["progress"]["status"].as_str(),
+                        Some("THREAD_STATUS_COMPLETED" | "THREAD_STATUS_FAILED")
+                    )
+            })
+            .count();
+        assert_eq!(ends, 1, "{id}\n{run}");
+    }
+}
