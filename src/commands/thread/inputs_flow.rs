@@ -118,7 +118,12 @@ pub(crate) async fn run_inputs(
         let not_started = waiting.count();
         anyhow::Ok((ended, stop, not_started))
     };
-    let (ended, stop, not_started) = many.drive(work).await?;
+    let (mut ended, stop, not_started) = many.drive(work).await?;
+    if !args.result && stop != Some(Stopped::Interrupted) {
+        // A follow that trusted the stream's clean end knows the thread from its events only:
+        // the table (or array) shows each as GetThread does, for one ListThreads page or so.
+        many.drive(refresh(&many, &mut ended)).await;
+    }
     let left: Vec<String> = run.created.borrow().clone();
     let again = match (&stop, &args.save) {
         (Some(_), Some(dir)) => Some(format!(
@@ -146,6 +151,20 @@ pub(crate) async fn run_inputs(
     let again = if args.save.is_some() { again } else { None };
     // With --result the lines on stdout were the report: no table or array after them.
     many.close(&ended, &left, stop, again, !args.result)
+}
+
+/// Each ended thread as the server describes it now (kept as it is when it cannot be had).
+async fn refresh(many: &Many<'_>, ended: &mut [Ended]) {
+    let looks: FuturesUnordered<_> = ended
+        .iter_mut()
+        .filter(|e| e.thread.as_ref().is_some_and(|t| t.created_at_ms == 0))
+        .map(|e| async move {
+            if let Ok(thread) = many.fleet.look(&e.thread_id).await {
+                e.thread = Some(thread);
+            }
+        })
+        .collect();
+    looks.collect::<Vec<()>>().await;
 }
 
 /// What every input's part shares.
