@@ -143,12 +143,15 @@ pub(crate) async fn run_inputs(
         )),
         _ => None,
     };
-    if let Some(again) = &again {
-        if !left.is_empty() && args.save.is_none() {
-            many.view.line(again);
+    // Without a batch DIR there is nothing to pick up: the line says so, and the hint of
+    // `close` is how to follow the threads still running.
+    let again = match (&args.save, again) {
+        (None, Some(text)) => {
+            many.view.line(&text);
+            None
         }
-    }
-    let again = if args.save.is_some() { again } else { None };
+        (_, again) => again,
+    };
     // With --result the lines on stdout were the report: no table or array after them.
     many.close(&ended, &left, stop, again, !args.result)
 }
