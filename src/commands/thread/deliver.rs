@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::cli::OutputFormat;
-use crate::client::{CallErrorKind, ResultQuery};
+use crate::client::{CallErrorKind, Client, ResultQuery};
 use crate::context::Context;
 use crate::error::{is_closed_pipe, CliError, ExitStatus};
 use crate::model::{Thread, ThreadResult, ThreadStatus};
@@ -76,7 +76,7 @@ pub(crate) async fn deliver(
 ) -> anyhow::Result<ExitStatus> {
     let (result, thread) = match plan.save {
         Some(_) => {
-            let (result, thread) = fetch_for_save(ctx, thread_id).await?;
+            let (result, thread) = fetch_for_save(ctx.client().await?, thread_id).await?;
             (result, Some(thread))
         }
         None => (fetch_result(ctx, thread_id).await?, None),
@@ -176,8 +176,10 @@ async fn fetch_result(ctx: &Context, thread_id: &str) -> anyhow::Result<ThreadRe
 /// What a save starts from: the result's metadata and the thread, asked for at once (one round
 /// trip). Metadata only, since the output is streamed anyway: the unary answer would carry up
 /// to its first 4 MiB for nothing.
-async fn fetch_for_save(ctx: &Context, thread_id: &str) -> anyhow::Result<(ThreadResult, Thread)> {
-    let client = ctx.client().await?;
+async fn fetch_for_save(
+    client: &Client,
+    thread_id: &str,
+) -> anyhow::Result<(ThreadResult, Thread)> {
     let (result, thread) = tokio::join!(
         client.get_thread_result_metadata(thread_id),
         client.get_thread(thread_id)
@@ -382,20 +384,34 @@ pub(crate) async fn save_one_of_many(
     thread_id: &str,
     save: SaveTo,
 ) -> anyhow::Result<(ExitStatus, Summary)> {
-    let (result, thread) = fetch_for_save(ctx, thread_id).await?;
-    if !result.status.is_terminal() {
-        return Err(not_finished(thread_id, result.status).into());
-    }
+    let client = ctx.client().await?.clone();
+    let settings = ctx.settings.clone();
     let quiet = ctx.printer.quieted();
-    let view = SaveView::new(&quiet);
-    let downloader = Downloader::new(ctx.client().await?, &ctx.settings, &view);
-    let (saved, summary) =
-        save_result(downloader, &thread, &result, &save.dir, None, save.yields).await?;
-    let status = match saved.problems.first() {
-        Some(problem) => problem.status,
-        None => ExitStatus::for_thread(summary.status),
-    };
-    Ok((status, summary))
+    let thread_id = thread_id.to_string();
+    // A batch follows all its threads on one task, and a save waits on the disk (fsync,
+    // syncfs) in place: on that task, 1 000 saves would queue behind each other and stall
+    // every follow. On a thread of its own, a save overlaps the others and the follows.
+    let runtime = tokio::runtime::Handle::current();
+    let saving = tokio::task::spawn_blocking(move || {
+        runtime.block_on(async move {
+            let (result, thread) = fetch_for_save(&client, &thread_id).await?;
+            if !result.status.is_terminal() {
+                return Err(not_finished(&thread_id, result.status).into());
+            }
+            let view = SaveView::new(&quiet);
+            let downloader = Downloader::new(&client, &settings, &view);
+            let (saved, summary) =
+                save_result(downloader, &thread, &result, &save.dir, None, save.yields).await?;
+            let status = match saved.problems.first() {
+                Some(problem) => problem.status,
+                None => ExitStatus::for_thread(summary.status),
+            };
+            anyhow::Ok((status, summary))
+        })
+    });
+    saving
+        .await
+        .map_err(|err| anyhow::anyhow!("a save stopped unexpectedly: {err}"))?
 }
 
 /// A thread's result with its whole output embedded (streamed when GetThreadResult had it
