@@ -219,6 +219,19 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL|none")]
     pub proxy: Option<String>,
 
+    /// How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON
+    /// bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC
+    #[arg(
+        long,
+        global = true,
+        env = "DODIL_TRANSPORT",
+        value_enum,
+        value_name = "grpc|http",
+        hide_env_values = true,
+        hide_possible_values = true
+    )]
+    pub transport: Option<Transport>,
+
     /// Allow sending a token over plaintext http:// to a host that is not loopback
     #[arg(long, global = true)]
     pub insecure_allow_plaintext: bool,
@@ -253,6 +266,17 @@ pub enum OutputFormat {
     Json,
     Yaml,
     Jsonl,
+}
+
+/// How calls travel (`--transport`, `DODIL_TRANSPORT`, a profile's `transport:`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    /// gRPC over HTTP/2.
+    #[default]
+    Grpc,
+    /// The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it).
+    Http,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
