@@ -361,3 +361,39 @@ fn a_cancelled_thread_is_exit_3() {
     assert_eq!(status.code(), Some(3), "{rest:?}");
     assert!(rest.join("\n").contains("cancelled"), "{rest:?}");
 }
+
+/// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
+/// exit codes.
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn each_demo_ends_with_its_exit_code() {
+        over_http(super::each_demo_ends_with_its_exit_code);
+    }
+
+    #[test]
+    fn dropped_streams_are_resumed_and_every_event_printed_once() {
+        over_http(super::dropped_streams_are_resumed_and_every_event_printed_once);
+    }
+
+    #[test]
+    fn a_stream_without_its_terminal_event_is_confirmed_by_get_thread() {
+        over_http(super::a_stream_without_its_terminal_event_is_confirmed_by_get_thread);
+    }
+
+    #[test]
+    fn without_watch_thread_polling_gets_the_same_outcomes() {
+        over_http(super::without_watch_thread_polling_gets_the_same_outcomes);
+    }
+
+    #[test]
+    fn transient_unavailable_is_retried() {
+        over_http(super::transient_unavailable_is_retried);
+    }
+
+    #[test]
+    fn a_cancelled_thread_is_exit_3() {
+        over_http(super::a_cancelled_thread_is_exit_3);
+    }
+}

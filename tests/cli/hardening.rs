@@ -765,3 +765,29 @@ fn saving_many_steps_holds_few_files_open() {
         assert!(step.join("output.json").is_file());
     }
 }
+
+/// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
+/// exit codes.
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn a_refused_token_is_exit_5_with_a_hint_and_never_shown() {
+        over_http(super::a_refused_token_is_exit_5_with_a_hint_and_never_shown);
+    }
+
+    #[test]
+    fn a_wrong_organization_is_exit_5_with_a_hint_naming_the_org_flags() {
+        over_http(super::a_wrong_organization_is_exit_5_with_a_hint_naming_the_org_flags);
+    }
+
+    #[test]
+    fn calls_to_a_stalled_server_hit_their_deadline() {
+        over_http(super::calls_to_a_stalled_server_hit_their_deadline);
+    }
+
+    #[test]
+    fn a_result_stream_that_goes_silent_is_broken_off() {
+        over_http(super::a_result_stream_that_goes_silent_is_broken_off);
+    }
+}

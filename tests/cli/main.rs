@@ -18,5 +18,6 @@ mod real_server;
 mod results;
 mod thread_actions;
 mod thread_basics;
+mod transport;
 mod verify;
 mod watch_step;

@@ -115,6 +115,11 @@ impl Decoder {
     pub fn next(&mut self) -> Result<Option<Payload>, FrameError> {
         loop {
             let Some(line) = self.line()? else {
+                if self.ended && self.has_data {
+                    // A body that ends inside an event was cut: what it holds is decoded (and
+                    // refused if it is not whole), not quietly dropped as a browser would.
+                    return self.sse_line(b"");
+                }
                 return Ok(None);
             };
             let framing = match self.framing {
@@ -140,8 +145,7 @@ impl Decoder {
         }
     }
 
-    /// The body ended: what is left is one last line (an unterminated SSE event is dropped, as
-    /// the SSE rules say).
+    /// The body ended: what is left is one last line, or the rest of an SSE event.
     pub fn end(&mut self) {
         self.ended = true;
     }
@@ -453,13 +457,14 @@ mod tests {
 
     #[test]
     fn sse_events_join_data_lines_and_skip_comments() {
-        let body = b": keepalive\n\nid: 1\ndata: {\"a\":\ndata:  1}\n\nevent: error\ndata: {\"code\": 14, \"message\": \"gone\"}\n\ndata: {\"half\"";
+        let body = b": keepalive\n\nid: 1\ndata: {\"a\":\ndata:  1}\n\nevent: error\ndata: {\"code\": 14, \"message\": \"gone\"}\n\ndata: {\"cut\"";
         let got = bytewise(None, body);
         assert_eq!(
             got,
             vec![
                 json("{\"a\":\n 1}"),
                 Payload::Error(Bytes::from_static(b"{\"code\": 14, \"message\": \"gone\"}")),
+                json("{\"cut\""),
             ]
         );
         assert_eq!(
