@@ -9,7 +9,8 @@
 //! Modules: `scripts` (definitions and demos), `timeline` (the script engine), `store`
 //! (persistence), `service` (the RPCs), `streams` (the streaming RPCs' tasks), `convert` (wire types), `faults`, `data` (payloads,
 //! generated on demand), `artifacts` (the download server), `args` (the CLI flags), `embedded`
-//! (`--endpoint embedded`'s server, on a runtime of its own).
+//! (`--endpoint embedded`'s server, on a runtime of its own), `gateway` (the HTTP gateway, on the
+//! gRPC port).
 
 mod args;
 mod artifacts;
@@ -17,6 +18,7 @@ mod convert;
 pub mod data;
 mod embedded;
 pub mod faults;
+mod gateway;
 mod mangle;
 mod scripts;
 mod service;
@@ -286,7 +288,8 @@ impl DevServer {
             log,
             stop_rx.clone(),
         );
-        let mut svc = ScriptumServiceServer::new(service::Service(Arc::new(shared)))
+        let service = service::Service(Arc::new(shared));
+        let mut svc = ScriptumServiceServer::new(service.clone())
             .max_decoding_message_size(16 * 1024 * 1024)
             .max_encoding_message_size(usize::MAX)
             .accept_compressed(CompressionEncoding::Gzip)
@@ -309,7 +312,18 @@ impl DevServer {
             .set_serving::<ScriptumServiceServer<service::Service>>()
             .await;
         let (reflection_v1, reflection_v1alpha) = reflection()?;
-        let mut builder = tonic::transport::Server::builder();
+        let grpc = tonic::service::Routes::new(svc)
+            .add_service(health_service)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha)
+            .into_axum_router();
+        // The HTTP gateway shares the port (and the service): HTTP/1.1 too, for curl and friends.
+        let both = gateway::ByContentType {
+            grpc,
+            gateway: gateway::router(service),
+        };
+        let routes = tonic::service::Routes::from(axum::Router::new().fallback_service(both));
+        let mut builder = tonic::transport::Server::builder().accept_http1(true);
         if let Some(identity) = &config.tls {
             let identity =
                 tonic::transport::Identity::from_pem(&identity.cert_pem, &identity.key_pem);
@@ -334,10 +348,7 @@ impl DevServer {
                     .await;
             };
             let r = builder
-                .add_service(svc)
-                .add_service(health_service)
-                .add_service(reflection_v1)
-                .add_service(reflection_v1alpha)
+                .add_routes(routes)
                 .serve_with_incoming_shutdown(incoming, signal)
                 .await;
             if let Err(e) = r {
