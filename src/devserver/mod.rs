@@ -233,6 +233,24 @@ fn reflection() -> anyhow::Result<(
     Ok((v1, v1alpha))
 }
 
+/// Serves `router` on `incoming`'s connections (plaintext or TLS) until `signal`.
+async fn serve<IO>(
+    router: tonic::transport::server::Router,
+    incoming: impl tokio_stream::Stream<Item = std::io::Result<IO>>,
+    signal: impl std::future::Future<Output = ()>,
+) where
+    IO: tokio::io::AsyncRead
+        + tokio::io::AsyncWrite
+        + tonic::transport::server::Connected
+        + Unpin
+        + Send
+        + 'static,
+{
+    if let Err(e) = router.serve_with_incoming_shutdown(incoming, signal).await {
+        eprintln!("dev-server: {e}");
+    }
+}
+
 impl DevServer {
     /// Binds `listen` (port 0 picks a free port), starts serving, and returns at once.
     pub async fn start(listen: SocketAddr, config: ServerConfig) -> anyhow::Result<DevServer> {
@@ -302,11 +320,6 @@ impl DevServer {
         }
         // `bad-utf8` and `undecodable` break the bytes of (uncompressed) answers on their way out.
         let svc = mangle::Mangle::new(svc, &config.faults);
-        let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener).map(|s| {
-            s.inspect(|s| {
-                let _ = s.set_nodelay(true);
-            })
-        });
         let (health, health_service) = tonic_health::server::health_reporter();
         health
             .set_serving::<ScriptumServiceServer<service::Service>>()
@@ -323,38 +336,44 @@ impl DevServer {
             gateway: gateway::router(service),
         };
         let routes = tonic::service::Routes::from(axum::Router::new().fallback_service(both));
-        let mut builder = tonic::transport::Server::builder().accept_http1(true);
-        if let Some(identity) = &config.tls {
-            let identity =
-                tonic::transport::Identity::from_pem(&identity.cert_pem, &identity.key_pem);
-            builder = builder
-                .tls_config(tonic::transport::ServerTlsConfig::new().identity(identity))
-                .context("cannot serve TLS with this certificate and key")?;
-        }
+        // TLS is ours rather than tonic's, whose ALPN is h2 only.
+        let acceptor = config
+            .tls
+            .as_ref()
+            .map(tls::acceptor)
+            .transpose()
+            .context("cannot serve TLS with this certificate and key")?;
+        let router = tonic::transport::Server::builder()
+            .accept_http1(true)
+            .add_routes(routes);
         let mut rx = stop_rx;
-        let server = tokio::spawn(async move {
-            let signal = async move {
-                while !*rx.borrow() {
-                    if rx.changed().await.is_err() {
-                        break;
-                    }
+        let signal = async move {
+            while !*rx.borrow() {
+                if rx.changed().await.is_err() {
+                    break;
                 }
-                // Load balancers and probes see the drain coming before the listener closes.
-                health
-                    .set_service_status("", tonic_health::ServingStatus::NotServing)
-                    .await;
-                health
-                    .set_not_serving::<ScriptumServiceServer<service::Service>>()
-                    .await;
-            };
-            let r = builder
-                .add_routes(routes)
-                .serve_with_incoming_shutdown(incoming, signal)
-                .await;
-            if let Err(e) = r {
-                eprintln!("dev-server: {e}");
             }
-        });
+            // Load balancers and probes see the drain coming before the listener closes.
+            health
+                .set_service_status("", tonic_health::ServingStatus::NotServing)
+                .await;
+            health
+                .set_not_serving::<ScriptumServiceServer<service::Service>>()
+                .await;
+        };
+        let server = match acceptor {
+            Some(acceptor) => {
+                tokio::spawn(serve(router, tls::incoming(listener, acceptor), signal))
+            }
+            None => {
+                let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener).map(|s| {
+                    s.inspect(|s| {
+                        let _ = s.set_nodelay(true);
+                    })
+                });
+                tokio::spawn(serve(router, incoming, signal))
+            }
+        };
         Ok(DevServer {
             addr,
             tls: config.tls.is_some(),
