@@ -85,6 +85,51 @@ fn the_gateway_is_reached_through_a_connect_proxy_by_name() {
 }
 
 #[test]
+fn a_proxys_html_error_page_is_one_line_naming_the_route_and_exit_6() {
+    let env = TestEnv::with(|s| s.faults.http_html_error = vec!["GetThread".into()]);
+    let id = env.create("demo/etl", &["--transport", "http"]);
+    let run = env.thread(["get", &id, "--transport", "http"]);
+    run.code_is(6).stderr_has(
+        "GET /v1/scriptum/threads/{thread_id} answered 502 Bad Gateway, text/html: \"<html>\\r\\n<head>",
+    );
+    let error = run.stderr_lines()[0];
+    assert!(error.starts_with("error: GetThread: "), "{run}");
+    assert!(!run.stderr.contains("<body>\r\n"), "the page is quoted escaped\n{run}");
+}
+
+#[test]
+fn a_200_that_is_not_json_is_exit_5_naming_the_route() {
+    let env = TestEnv::with(|s| s.faults.http_non_json = vec!["ListThreads".into()]);
+    let run = env.thread(["list", "--transport", "http"]);
+    run.code_is(5)
+        .stderr_has("(not JSON: ")
+        .stderr_has("GET /v1/scriptum/threads answered 200 OK, text/plain: \"upstream connect error");
+}
+
+#[test]
+fn truncated_json_is_exit_5_and_a_truncated_download_exit_7() {
+    let env = TestEnv::with(|s| s.faults.http_truncate = vec!["GetThread".into()]);
+    let id = env.create("demo/etl", &["--transport", "http"]);
+    env.thread(["get", &id, "--transport", "http"])
+        .code_is(5)
+        .stderr_has("(truncated JSON: ")
+        .stderr_has("GET /v1/scriptum/threads/{thread_id} answered 200 OK, application/json");
+
+    let env = TestEnv::with(|s| s.faults.http_truncate = vec!["StreamThreadResult".into()]);
+    // Over the unary cap: the output comes by StreamThreadResult.
+    let id = env.finished("demo/big", &["--input", r#"{"bytes": 5000000, "steps": 2}"#]);
+    let out = env.path("out");
+    let run = env
+        .thread_cmd(["result", &id, "--transport", "http", "--save"])
+        .arg(&out)
+        .run();
+    run.code_is(7)
+        .stderr_has("truncated JSON")
+        .stderr_has("GET /v1/scriptum/threads/{thread_id}/result/stream");
+    assert!(!out.join("output.json").exists(), "{run}");
+}
+
+#[test]
 fn a_json_answer_of_the_wrong_shape_is_exit_5_and_never_a_panic() {
     let env = TestEnv::offline();
     for (status, content_type, body, code, said) in [
