@@ -18,8 +18,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .bytes(".")
         .compile_fds(descriptors)?;
     // The HTTP gateway's JSON (pbjson): serde impls for every message, beside prost's types.
+    // Unknown fields and enum values (a newer server's) are passed over, as prost does, not a
+    // failure to decode the whole answer.
     pbjson_build::Builder::new()
         .register_descriptors(&encoded)?
+        .ignore_unknown_fields()
+        .ignore_unknown_enum_variants()
         .build(&[".dodil.scriptum.v1"])?;
     Ok(())
 }

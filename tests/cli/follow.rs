@@ -364,6 +364,8 @@ fn a_cancelled_thread_is_exit_3() {
 
 /// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
 /// exit codes.
+/// (Not `unknown_enum_values_are_not_terminal_and_do_not_crash`: pbjson cannot write an enum
+/// value the proto does not name, so the gateway answers INTERNAL where gRPC passes 42 through.)
 mod over_http {
     use crate::support::over_http;
 
@@ -395,5 +397,25 @@ mod over_http {
     #[test]
     fn a_cancelled_thread_is_exit_3() {
         over_http(super::a_cancelled_thread_is_exit_3);
+    }
+
+    #[test]
+    fn a_server_gone_for_good_is_exit_6_within_the_budget() {
+        over_http(super::a_server_gone_for_good_is_exit_6_within_the_budget);
+    }
+
+    #[test]
+    fn follow_timeout_gives_up_with_a_hint() {
+        over_http(super::follow_timeout_gives_up_with_a_hint);
+    }
+
+    #[test]
+    fn sigint_stops_following_and_leaves_the_thread_running() {
+        over_http(super::sigint_stops_following_and_leaves_the_thread_running);
+    }
+
+    #[test]
+    fn run_result_adds_to_the_follow_s_ending_without_repeating_it() {
+        over_http(super::run_result_adds_to_the_follow_s_ending_without_repeating_it);
     }
 }

@@ -768,6 +768,8 @@ fn saving_many_steps_holds_few_files_open() {
 
 /// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
 /// exit codes.
+/// (Not `a_watch_on_a_connection_gone_silent_gives_up_within_the_budget`: over HTTP/1.1 the
+/// polls take a connection of their own beside the stalled watch, so they reach the end.)
 mod over_http {
     use crate::support::over_http;
 
@@ -789,5 +791,20 @@ mod over_http {
     #[test]
     fn a_result_stream_that_goes_silent_is_broken_off() {
         over_http(super::a_result_stream_that_goes_silent_is_broken_off);
+    }
+
+    #[test]
+    fn polling_through_an_unavailable_get_thread_warns_once() {
+        over_http(super::polling_through_an_unavailable_get_thread_warns_once);
+    }
+
+    #[test]
+    fn a_closed_stdout_ends_list_result_and_watch_quietly() {
+        over_http(super::a_closed_stdout_ends_list_result_and_watch_quietly);
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_for_people_and_verbatim_in_json() {
+        over_http(super::hostile_text_is_escaped_for_people_and_verbatim_in_json);
     }
 }

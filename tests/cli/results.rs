@@ -802,4 +802,24 @@ mod over_http {
     fn failed_thread_is_saved_and_exits_1() {
         over_http(super::failed_thread_is_saved_and_exits_1);
     }
+
+    #[test]
+    fn sigint_during_a_save_leaves_no_partial_file() {
+        over_http(super::sigint_during_a_save_leaves_no_partial_file);
+    }
+
+    #[test]
+    fn a_stream_that_breaks_twice_is_exit_7_with_no_output_file() {
+        over_http(super::a_stream_that_breaks_twice_is_exit_7_with_no_output_file);
+    }
+
+    #[test]
+    fn step_chunk_faults_leave_no_step_files() {
+        over_http(super::step_chunk_faults_leave_no_step_files);
+    }
+
+    #[test]
+    fn json_output_embeds_a_streamed_output() {
+        over_http(super::json_output_embeds_a_streamed_output);
+    }
 }

@@ -19,7 +19,9 @@ fn through_an_http1_only_proxy_grpc_fails_clearly_and_http_works() {
     };
 
     let grpc = through("grpc", &["get", &id]);
-    grpc.code_is(6).stderr_has("error: GetThread: ");
+    grpc.code_is(6)
+        .stderr_has("error: GetThread: ")
+        .stderr_has("try --transport http");
     assert_eq!(
         grpc.stderr_lines().len(),
         2,
@@ -94,16 +96,19 @@ fn a_proxys_html_error_page_is_one_line_naming_the_route_and_exit_6() {
     );
     let error = run.stderr_lines()[0];
     assert!(error.starts_with("error: GetThread: "), "{run}");
-    assert!(!run.stderr.contains("<body>\r\n"), "the page is quoted escaped\n{run}");
+    assert!(
+        !run.stderr.contains("<body>\r\n"),
+        "the page is quoted escaped\n{run}"
+    );
 }
 
 #[test]
 fn a_200_that_is_not_json_is_exit_5_naming_the_route() {
     let env = TestEnv::with(|s| s.faults.http_non_json = vec!["ListThreads".into()]);
     let run = env.thread(["list", "--transport", "http"]);
-    run.code_is(5)
-        .stderr_has("(not JSON: ")
-        .stderr_has("GET /v1/scriptum/threads answered 200 OK, text/plain: \"upstream connect error");
+    run.code_is(5).stderr_has("(not JSON: ").stderr_has(
+        "GET /v1/scriptum/threads answered 200 OK, text/plain: \"upstream connect error",
+    );
 }
 
 #[test]
@@ -117,7 +122,10 @@ fn truncated_json_is_exit_5_and_a_truncated_download_exit_7() {
 
     let env = TestEnv::with(|s| s.faults.http_truncate = vec!["StreamThreadResult".into()]);
     // Over the unary cap: the output comes by StreamThreadResult.
-    let id = env.finished("demo/big", &["--input", r#"{"bytes": 5000000, "steps": 2}"#]);
+    let id = env.finished(
+        "demo/big",
+        &["--input", r#"{"bytes": 5000000, "steps": 2}"#],
+    );
     let out = env.path("out");
     let run = env
         .thread_cmd(["result", &id, "--transport", "http", "--save"])

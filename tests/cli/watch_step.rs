@@ -147,4 +147,9 @@ mod over_http {
     fn approval_pauses_then_resume_watch_finishes_it() {
         over_http(super::approval_pauses_then_resume_watch_finishes_it);
     }
+
+    #[test]
+    fn a_step_stream_that_never_opens_is_retried_then_exit_6() {
+        over_http(super::a_step_stream_that_never_opens_is_retried_then_exit_6);
+    }
 }

@@ -207,23 +207,20 @@ pub(super) fn broken(
     err: &(dyn std::error::Error + 'static),
 ) -> CallError {
     let mut causes = Vec::new();
-    let mut proxy = None;
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(err) = cause {
+        if let Some(failed) = err.downcast_ref::<ProxyError>() {
+            // The proxy's words say it all, as over gRPC.
+            return CallError::new(method, Code::Unavailable, failed.to_string())
+                .through_proxy(failed.trouble);
+        }
         let text = err.to_string();
         if !causes.contains(&text) {
             causes.push(text);
         }
-        if let Some(failed) = err.downcast_ref::<ProxyError>() {
-            proxy = Some(failed.trouble);
-        }
         cause = err.source();
     }
-    let error = CallError::with_causes(method, Code::Unavailable, what.to_string(), causes);
-    match proxy {
-        Some(trouble) => error.through_proxy(trouble),
-        None => error,
-    }
+    CallError::with_causes(method, Code::Unavailable, what.to_string(), causes)
 }
 
 /// Reads a body up to `limit` bytes; `true` when that was all of it.
