@@ -8,6 +8,7 @@ mod auth;
 mod completions;
 mod config;
 mod follow;
+mod gateway_conformance;
 mod hardening;
 mod help;
 mod human_output;
