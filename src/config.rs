@@ -572,6 +572,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn built_in_profiles_know_their_gateway_bases() {
+        let file = ConfigFile::default();
+        let staging = find_profile(&file, "staging").unwrap();
+        assert_eq!(staging.endpoint.as_deref(), Some(STAGING_ENDPOINT));
+        assert_eq!(staging.http_endpoint.as_deref(), Some(STAGING_HTTP_ENDPOINT));
+        // A file's staging profile that names its own endpoint does not get the built-in base.
+        let file = parse_config(
+            "profiles:\n  staging:\n    endpoint: https://rpc.example:443\n    transport: http\n",
+        )
+        .unwrap();
+        let staging = find_profile(&file, "staging").unwrap();
+        assert_eq!(staging.http_endpoint, None);
+        assert_eq!(staging.transport, Some(Transport::Http));
+        let file = parse_config("profiles:\n  production:\n    org: acme\n").unwrap();
+        let production = find_profile(&file, "production").unwrap();
+        assert_eq!(
+            production.http_endpoint.as_deref(),
+            Some(PRODUCTION_HTTP_ENDPOINT)
+        );
+        assert!(parse_config("profiles:\n  x:\n    transport: pigeon\n").is_err());
+    }
+
+    #[test]
     fn endpoints_parse_and_normalise() {
         assert_eq!(Endpoint::parse("embedded").unwrap(), Endpoint::Embedded);
         assert_eq!(
