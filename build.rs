@@ -18,12 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .bytes(".")
         .compile_fds(descriptors)?;
     // The HTTP gateway's JSON (pbjson): serde impls for every message, beside prost's types.
-    // An enum value this build does not know (a newer server's) reads as the default, not as
-    // a failure to decode the whole answer. Unknown fields stay refused: the gateway's request
-    // parsing relies on it (a misspelt query parameter is INVALID_ARGUMENT).
     pbjson_build::Builder::new()
         .register_descriptors(&encoded)?
-        .ignore_unknown_enum_variants()
         .build(&[".dodil.scriptum.v1"])?;
     Ok(())
 }
