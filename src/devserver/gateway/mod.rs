@@ -15,7 +15,8 @@ mod stream;
 use std::future::Future;
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -30,6 +31,9 @@ use crate::proto::scriptum_service_server::ScriptumService as _;
 pub use dispatch::ByContentType;
 use faults::Breakage;
 use stream::{Cut, Framing, Messages};
+
+/// The largest request body, as the gRPC side's largest request message.
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// The headers a route hands on to the service as gRPC metadata.
 const FORWARDED: [&str; 3] = ["authorization", "x-organization-name", "x-organization-id"];
@@ -51,6 +55,7 @@ pub fn router(svc: Service) -> Router {
         )
         .route(&format!("{t}/{{id}}/steps/stream"), get(stream_step_result))
         .route(&format!("{t}/{{id}}/artifacts"), get(list_artifacts))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .method_not_allowed_fallback(wrong_method)
         .fallback(unknown_route)
         .with_state(svc)
@@ -97,7 +102,19 @@ fn type_name<T>() -> &'static str {
 
 /// A request body in pbjson; an empty body is `{}` (every field of these requests is optional
 /// but the thread id, which the path gives).
-fn parse_body<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, Status> {
+fn parse_body<T: DeserializeOwned + Default>(
+    body: &Result<Bytes, BytesRejection>,
+) -> Result<T, Status> {
+    let body = body.as_ref().map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Status::resource_exhausted(format!(
+                "the request body is larger than {} MiB",
+                BODY_LIMIT >> 20
+            ))
+        } else {
+            Status::invalid_argument(format!("cannot read the request body: {}", e.body_text()))
+        }
+    })?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
@@ -199,7 +216,11 @@ where
     }
 }
 
-async fn create_thread(State(svc): State<Service>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create_thread(
+    State(svc): State<Service>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     unary(&svc, "CreateThread", async {
         let msg: proto::CreateThreadRequest = parse_body(&body)?;
         svc.create_thread(request(&headers, msg)).await
@@ -235,7 +256,7 @@ async fn cancel_thread(
     State(svc): State<Service>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     unary(&svc, "CancelThread", async {
         let mut msg: proto::CancelThreadRequest = parse_body(&body)?;
@@ -249,7 +270,7 @@ async fn resume_thread(
     State(svc): State<Service>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     unary(&svc, "ResumeThread", async {
         let mut msg: proto::ResumeThreadRequest = parse_body(&body)?;
@@ -369,15 +390,35 @@ mod tests {
 
     #[test]
     fn bodies() {
-        let r: proto::CancelThreadRequest = parse_body(&Bytes::from_static(b" \n")).unwrap();
+        let r: proto::CancelThreadRequest = parse_body(&Ok(Bytes::from_static(b" \n"))).unwrap();
         assert_eq!(r, proto::CancelThreadRequest::default());
-        let e = parse_body::<proto::CreateThreadRequest>(&Bytes::from_static(b"{\"scriptName\":"))
-            .unwrap_err();
+        let e =
+            parse_body::<proto::CreateThreadRequest>(&Ok(Bytes::from_static(b"{\"scriptName\":")))
+                .unwrap_err();
         assert_eq!(e.code(), tonic::Code::InvalidArgument);
         assert!(
             e.message().contains("CreateThreadRequest"),
             "{}",
             e.message()
         );
+    }
+
+    #[tokio::test]
+    async fn a_body_over_the_limit_is_resource_exhausted() {
+        use tower_service::Service as _;
+        let mut app = Router::new()
+            .route(
+                "/",
+                post(|body: Result<Bytes, BytesRejection>| async move {
+                    let e = parse_body::<proto::CancelThreadRequest>(&body).unwrap_err();
+                    error::response(&e)
+                }),
+            )
+            .layer(DefaultBodyLimit::max(8));
+        let request = axum::http::Request::post("/")
+            .body(axum::body::Body::from("{\"reason\": \"too long\"}"))
+            .unwrap();
+        let r = app.call(request).await.unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     }
 }
