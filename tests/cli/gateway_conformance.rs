@@ -1093,3 +1093,44 @@ fn the_readme_gateway_examples_work_as_written() {
         a.body
     );
 }
+
+/// `bad-enums` over the gateway: a status the proto does not name is written as its number (as
+/// protojson does; pbjson alone would fail), every route still answers.
+#[test]
+fn unnamed_statuses_are_numbers_over_the_gateway() {
+    let env = TestEnv::with(|s| s.faults.bad_enums = true);
+    let base = env.url.clone();
+    let a = post(
+        &format!("{base}/v1/scriptum/threads"),
+        r#"{"scriptName": "demo/hello"}"#,
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json()["status"], 42, "{}", a.body);
+    let id = a.json()["threadId"].as_str().unwrap().to_string();
+    let a = get(&format!("{base}/v1/scriptum/threads/{id}/watch"));
+    let events = sse_events(&a.body);
+    assert!(
+        events.iter().any(|e| e.get("completed").is_some()),
+        "{}",
+        a.body
+    );
+    let a = get(&format!("{base}/v1/scriptum/threads/{id}/result"));
+    assert_eq!(a.status, 200, "{}", a.body);
+    let result = a.json();
+    assert_eq!(result["status"], 42, "{result}");
+    assert_eq!(result["steps"][0]["status"], 42, "{result}");
+    let a = get(&format!("{base}/v1/scriptum/threads/{id}/result/stream"));
+    assert_eq!(
+        ndjson_results(&a.body)[0]["meta"]["status"],
+        42,
+        "{}",
+        a.body
+    );
+    let a = get(&format!("{base}/v1/scriptum/threads/{id}/steps/1/watch"));
+    assert_eq!(
+        sse_events(&a.body)[0]["snapshot"]["status"],
+        42,
+        "{}",
+        a.body
+    );
+}

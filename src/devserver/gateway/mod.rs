@@ -5,9 +5,11 @@
 //! Each route calls the very service method the gRPC server calls, with the auth headers as
 //! its metadata, so auth, organizations, state and faults are the same over both transports.
 //! `error` turns a status into the HTTP error answer, `stream` frames the streaming RPCs (SSE,
-//! NDJSON), `dispatch` splits the port, `faults` breaks answers as a bad proxy would.
+//! NDJSON), `dispatch` splits the port, `faults` breaks answers as a bad proxy would, `enums`
+//! writes the statuses the proto does not name (the `bad-enums` fault).
 
 mod dispatch;
+mod enums;
 mod error;
 mod faults;
 mod stream;
@@ -22,13 +24,13 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use tonic::Status;
 
 use super::service::Service;
 use crate::proto;
 use crate::proto::scriptum_service_server::ScriptumService as _;
 pub use dispatch::ByContentType;
+use enums::Statuses;
 use faults::Breakage;
 use stream::{Cut, Framing, Messages};
 
@@ -162,13 +164,13 @@ fn parse_query<T: DeserializeOwned>(query: Option<&str>, bools: &[&str]) -> Resu
 }
 
 /// A unary answer: the message as pbjson, or the error answer.
-fn unary_response<T: Serialize>(answer: Result<tonic::Response<T>, Status>, cut: Cut) -> Response {
+fn unary_response<T: Statuses>(answer: Result<tonic::Response<T>, Status>, cut: Cut) -> Response {
     let answer = match answer {
         Ok(a) => a,
         Err(status) => return error::response(&status),
     };
     let request_id = error::request_id(answer.metadata());
-    let mut json = match serde_json::to_vec(answer.get_ref()) {
+    let mut json = match enums::to_json(answer.get_ref()) {
         Ok(json) => json,
         Err(e) => {
             let status = Status::internal(format!("cannot write the answer as JSON: {e}"));
@@ -193,7 +195,7 @@ fn unary_response<T: Serialize>(answer: Result<tonic::Response<T>, Status>, cut:
 /// Runs a unary route for `method`, with the gateway's faults.
 async fn unary<T, F>(svc: &Service, method: &str, call: F) -> Response
 where
-    T: Serialize,
+    T: Statuses,
     F: Future<Output = Result<tonic::Response<T>, Status>>,
 {
     match faults::breakage(&svc.0.faults, method) {
@@ -206,7 +208,7 @@ where
 /// Runs a streaming route for `method`, with the gateway's faults.
 async fn streaming<T, F>(svc: &Service, method: &str, framing: Framing, call: F) -> Response
 where
-    T: Serialize + Send + 'static,
+    T: Statuses + Send + 'static,
     F: Future<Output = Result<tonic::Response<Messages<T>>, Status>>,
 {
     match faults::breakage(&svc.0.faults, method) {
