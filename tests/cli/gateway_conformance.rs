@@ -1134,3 +1134,56 @@ fn unnamed_statuses_are_numbers_over_the_gateway() {
         a.body
     );
 }
+
+/// `--tls`: a client that offers ALPN `http/1.1` only (curl --http1.1) is served, as one that
+/// offers `h2` is (gRPC, which the CLI checks); each gets the protocol it asked for.
+#[test]
+fn the_gateway_over_tls_speaks_http1_to_who_asks() {
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio_rustls::rustls;
+
+    let generated = dodil::devserver::tls::generate(&[]).unwrap();
+    let env = TestEnv::with(|s| s.tls = Some(generated.identity.clone()));
+    let addr = env.url.trim_start_matches("https://").to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let ask = |alpn: &[u8]| {
+        let mut roots = rustls::RootCertStore::empty();
+        let ca = rustls::pki_types::pem::PemObject::from_pem_slice(generated.ca_pem.as_bytes());
+        roots.add(ca.unwrap()).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![alpn.to_vec()];
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        runtime.block_on(async {
+            let tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+            let mut tls = connector.connect(name, tcp).await.unwrap();
+            let agreed = tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec);
+            let mut answer = Vec::new();
+            if alpn == b"http/1.1" {
+                let request = "GET /v1/scriptum/threads HTTP/1.1\r\nHost: localhost\r\n\
+                               Connection: close\r\n\r\n";
+                tls.write_all(request.as_bytes()).await.unwrap();
+                tls.read_to_end(&mut answer).await.unwrap();
+            }
+            (agreed, String::from_utf8_lossy(&answer).into_owned())
+        })
+    };
+    let (agreed, answer) = ask(b"http/1.1");
+    assert_eq!(agreed.as_deref(), Some(&b"http/1.1"[..]));
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(
+        answer.contains("content-type: application/json"),
+        "{answer}"
+    );
+    let (agreed, _) = ask(b"h2");
+    assert_eq!(agreed.as_deref(), Some(&b"h2"[..]));
+}
