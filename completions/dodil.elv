@@ -406,7 +406,7 @@ set edit:completion:arg-completer[dodil] = {|@words|
             cand --scripts 'Load scenario files (*.yaml) from this directory (see the README for the format)'
             cand --artifacts 'Make ListArtifacts list this directory''s files, downloadable from a local HTTP server (the real service answers UNIMPLEMENTED)'
             cand --compress 'Compress every answer with this encoding when the client accepts it'
-            cand --faults 'Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags'
+            cand --faults 'Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags. The HTTP gateway''s are only here: http-html-error=METHOD (a proxy''s 502 HTML page), http-non-json=METHOD (a 200 of plain text), http-truncate=METHOD (the body cut in half)'
             cand --fault-watch-drop-after 'Every watch stream ends (no terminal event) after N live events past its catch-up'
             cand --fault-unavailable 'The first N calls of METHOD (an RPC name, or * for each) answer UNAVAILABLE; repeatable'
             cand --fault-latency-ms 'Every call waits this many milliseconds before it is answered'

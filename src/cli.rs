@@ -392,6 +392,7 @@ pub enum ScriptumCommand {
   dodil scriptum dev-server --listen 127.0.0.1:50051 --speed 10
   dodil scriptum dev-server --listen 127.0.0.1:0 --scripts ./scenarios --fault-watch-drop-after 3
   DODIL_ENDPOINT=http://127.0.0.1:50051 dodil scriptum thread run demo/hello
+  curl -sS http://127.0.0.1:50051/v1/scriptum/threads   # the HTTP gateway, on the same port
   dodil scriptum dev-server --tls --listen 127.0.0.1:50052   # prints `ca certificate: PATH`
   dodil --endpoint https://localhost:50052 --ca-cert PATH scriptum thread list")]
     DevServer(Box<DevServerArgs>),
@@ -874,7 +875,9 @@ pub struct DevServerArgs {
     pub compress: Option<Compression>,
 
     /// Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g.
-    /// `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags
+    /// `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags. The HTTP
+    /// gateway's are only here: http-html-error=METHOD (a proxy's 502 HTML page),
+    /// http-non-json=METHOD (a 200 of plain text), http-truncate=METHOD (the body cut in half)
     #[arg(long, value_name = "SPEC", help_heading = "Fault switches")]
     pub faults: Option<String>,
 

@@ -62,15 +62,21 @@ fn reference_text() -> String {
     );
 }
 
+/// A curl command: what it sends.
+#[derive(Clone, Debug)]
+struct Curl {
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+}
+
 /// One curl example of the reference.
 #[derive(Debug)]
 struct Example {
     /// The section (RPC) it belongs to.
     rpc: String,
-    method: String,
-    url: String,
-    headers: Vec<(String, String)>,
-    body: Option<String>,
+    curl: Curl,
     /// The example answer the reference shows, if any.
     response: Option<Value>,
 }
@@ -162,54 +168,66 @@ fn shell_words(text: &str, vars: &BTreeMap<&str, String>) -> (Vec<String>, usize
     (words, end)
 }
 
-/// Every curl example of the reference, with its section and example answer.
-fn examples(text: &str, vars: &BTreeMap<&str, String>) -> Vec<Example> {
+/// Every curl command in `text` (one starting a line), with where it starts and ends.
+fn curls(text: &str, vars: &BTreeMap<&str, String>) -> Vec<(usize, usize, Curl)> {
     let mut out = Vec::new();
     let mut at = 0;
     while let Some(found) = text[at..].find("\ncurl ") {
         let start = at + found + 1;
-        // A heading may follow a block's closing brace on its line (`}GetThread`).
-        let heading = |l: &str| l.trim().trim_start_matches('}').to_string();
-        let rpc = text[..start]
-            .lines()
-            .rev()
-            .map(heading)
-            .find(|l| RPCS.contains(&l.as_str()))
-            .expect("an example under an RPC's heading");
         let (words, len) = shell_words(&text[start..], vars);
         at = start + len;
-        let mut e = Example {
-            rpc,
+        let mut c = Curl {
             method: "GET".into(),
             url: String::new(),
             headers: Vec::new(),
             body: None,
-            response: None,
         };
         let mut words = words.into_iter().skip(1);
         while let Some(w) = words.next() {
             match w.as_str() {
                 "-sS" | "-s" | "-S" | "-N" => {}
-                "-X" => e.method = words.next().unwrap(),
+                "-X" => c.method = words.next().unwrap(),
                 "-H" => {
                     let h = words.next().unwrap();
                     let (k, v) = h.split_once(':').expect("a header is NAME: VALUE");
-                    e.headers.push((k.trim().to_string(), v.trim().to_string()));
+                    c.headers.push((k.trim().to_string(), v.trim().to_string()));
                 }
-                "-d" => e.body = Some(words.next().unwrap()),
-                w if w.starts_with("http") => e.url = w.to_string(),
+                "-d" => c.body = Some(words.next().unwrap()),
+                w if w.starts_with("http") => c.url = w.to_string(),
                 w => panic!("the test does not know curl's {w:?}; teach it"),
             }
         }
-        // An example answer follows as `HTTP` then a JSON object, before the next heading.
-        let rest = &text[at..];
-        let next_section = rest.find("\ncurl ").unwrap_or(rest.len());
-        if let Some(http) = rest[..next_section].find("\nHTTP\n{") {
+        out.push((start, at, c));
+    }
+    out
+}
+
+/// Every curl example of the reference, with its section and example answer.
+fn examples(text: &str, vars: &BTreeMap<&str, String>) -> Vec<Example> {
+    let found = curls(text, vars);
+    let mut out = Vec::new();
+    for (i, (start, end, curl)) in found.iter().enumerate() {
+        // A heading may follow a block's closing brace on its line (`}GetThread`).
+        let heading = |l: &str| l.trim().trim_start_matches('}').to_string();
+        let rpc = text[..*start]
+            .lines()
+            .rev()
+            .map(heading)
+            .find(|l| RPCS.contains(&l.as_str()))
+            .expect("an example under an RPC's heading");
+        // An example answer follows as `HTTP` then a JSON object, before the next example.
+        let next = found.get(i + 1).map_or(text.len(), |n| n.0);
+        let rest = &text[*end..next];
+        let response = rest.find("\nHTTP\n{").map(|http| {
             let json = &rest[http + "\nHTTP\n".len()..];
             let mut values = serde_json::Deserializer::from_str(json).into_iter::<Value>();
-            e.response = Some(values.next().unwrap().expect("the example answer is JSON"));
-        }
-        out.push(e);
+            values.next().unwrap().expect("the example answer is JSON")
+        });
+        out.push(Example {
+            rpc,
+            curl: curl.clone(),
+            response,
+        });
     }
     out
 }
@@ -603,19 +621,20 @@ fn every_reference_example_answers_in_the_reference_shape() {
         sections, RPCS,
         "one curl example per RPC, in the table's order"
     );
-    for e in &examples {
-        let thread = match e.rpc.as_str() {
+    for example in &examples {
+        let thread = match example.rpc.as_str() {
             "CancelThread" => &slow,
             "ResumeThread" => &approval,
             _ => &etl,
         };
+        let e = &example.curl;
         assert!(e.url.starts_with(REFERENCE_HOST), "{e:?}");
         let url = e
             .url
             .replace(REFERENCE_HOST, &base)
             .replace(REFERENCE_THREAD, thread);
         let a = send(&e.method, &url, &e.headers, e.body.as_deref());
-        let what = format!("{} ({} {url})", e.rpc, e.method);
+        let what = format!("{} ({} {url})", example.rpc, e.method);
         assert_eq!(a.status, 200, "{what}: {}", a.body);
         assert!(
             a.request_id
@@ -623,13 +642,13 @@ fn every_reference_example_answers_in_the_reference_shape() {
                 .is_some_and(|r| r.starts_with("req_")),
             "{what}"
         );
-        let content_type = match e.rpc.as_str() {
+        let content_type = match example.rpc.as_str() {
             "WatchThread" | "WatchStep" => "text/event-stream",
             "StreamThreadResult" | "StreamStepResult" => "application/x-ndjson",
             _ => "application/json",
         };
         assert_eq!(a.content_type, content_type, "{what}");
-        match e.rpc.as_str() {
+        match example.rpc.as_str() {
             "WatchThread" => {
                 let events = sse_events(&a.body);
                 for ev in &events {
@@ -675,7 +694,7 @@ fn every_reference_example_answers_in_the_reference_shape() {
             }
             _ => {
                 let got = a.json();
-                match e.rpc.as_str() {
+                match example.rpc.as_str() {
                     "CreateThread" => {
                         let _: proto::CreateThreadResponse = pbjson(&got);
                     }
@@ -721,7 +740,7 @@ fn every_reference_example_answers_in_the_reference_shape() {
                     }
                     other => panic!("no check for {other}"),
                 }
-                if let Some(want) = &e.response {
+                if let Some(want) = &example.response {
                     let mut problems = Vec::new();
                     same_shape(&schema, &got, want, "", &mut problems);
                     assert!(
@@ -1012,4 +1031,159 @@ fn gateway_faults_answer_as_a_broken_proxy_would() {
     assert_eq!(a.status, 200, "{}", a.body);
     let run = env.thread(["get", &id, "-o", "json"]);
     run.success();
+}
+
+/// README's gateway examples are `sh no-run` (curl is not on every machine that runs the
+/// tests), so this runs their requests: the block's curl commands, and its `dodil` line, as
+/// written but for the port.
+#[test]
+fn the_readme_gateway_examples_work_as_written() {
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let section = &readme[readme
+        .find("\n### HTTP gateway\n")
+        .expect("README has the section")..];
+    let block = &section[section
+        .find("```sh no-run\n")
+        .expect("the section has an example")..];
+    let block = &block[..block[3..].find("```").unwrap() + 3];
+    let env = TestEnv::start();
+    let block = block.replace("http://127.0.0.1:50051", &env.url);
+    let line = block
+        .lines()
+        .find_map(|l| l.strip_prefix("id=$(dodil "))
+        .and_then(|l| l.strip_suffix(')'))
+        .expect("the block creates a thread with dodil");
+    let run = crate::support::Execute::run(env.bare_cmd().args(line.split_whitespace()));
+    let id = run.success().stdout.trim().to_string();
+    let found = curls(&block, &BTreeMap::from([("id", id.clone())]));
+    assert_eq!(found.len(), 2, "{block}");
+    let created = &found[0].2;
+    let a = send(
+        &created.method,
+        &created.url,
+        &created.headers,
+        created.body.as_deref(),
+    );
+    assert_eq!(
+        (a.status, a.content_type.as_str()),
+        (200, "application/json"),
+        "{}",
+        a.body
+    );
+    let created: proto::CreateThreadResponse = pbjson(&a.json());
+    let thread = get(&format!(
+        "{}/v1/scriptum/threads/{}",
+        env.url, created.thread_id
+    ))
+    .json();
+    assert_eq!(thread["scriptName"], "demo/hello", "{thread}");
+    let watch = &found[1].2;
+    assert!(
+        watch.url.ends_with(&format!("/threads/{id}/watch")),
+        "{watch:?}"
+    );
+    let a = send(&watch.method, &watch.url, &watch.headers, None);
+    assert_eq!(a.content_type, "text/event-stream", "{}", a.body);
+    let events = sse_events(&a.body);
+    assert!(
+        events.last().unwrap()["completed"].is_object(),
+        "{}",
+        a.body
+    );
+}
+
+/// `bad-enums` over the gateway: a status the proto does not name is written as its number (as
+/// protojson does; pbjson alone would fail), every route still answers.
+#[test]
+fn unnamed_statuses_are_numbers_over_the_gateway() {
+    let env = TestEnv::with(|s| s.faults.bad_enums = true);
+    let base = env.url.clone();
+    let a = post(
+        &format!("{base}/v1/scriptum/threads"),
+        r#"{"scriptName": "demo/hello"}"#,
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json()["status"], 42, "{}", a.body);
+    let id = a.json()["threadId"].as_str().unwrap().to_string();
+    let a = get(&format!("{base}/v1/scriptum/threads/{id}/watch"));
+    let events = sse_events(&a.body);
+    assert!(
+        events.iter().any(|e| e.get("completed").is_some()),
+        "{}",
+        a.body
+    );
+    let a = get(&format!("{base}/v1/scriptum/threads/{id}/result"));
+    assert_eq!(a.status, 200, "{}", a.body);
+    let result = a.json();
+    assert_eq!(result["status"], 42, "{result}");
+    assert_eq!(result["steps"][0]["status"], 42, "{result}");
+    let a = get(&format!("{base}/v1/scriptum/threads/{id}/result/stream"));
+    assert_eq!(
+        ndjson_results(&a.body)[0]["meta"]["status"],
+        42,
+        "{}",
+        a.body
+    );
+    let a = get(&format!("{base}/v1/scriptum/threads/{id}/steps/1/watch"));
+    assert_eq!(
+        sse_events(&a.body)[0]["snapshot"]["status"],
+        42,
+        "{}",
+        a.body
+    );
+}
+
+/// `--tls`: a client that offers ALPN `http/1.1` only (curl --http1.1) is served, as one that
+/// offers `h2` is (gRPC, which the CLI checks); each gets the protocol it asked for.
+#[test]
+fn the_gateway_over_tls_speaks_http1_to_who_asks() {
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio_rustls::rustls;
+
+    let generated = dodil::devserver::tls::generate(&[]).unwrap();
+    let env = TestEnv::with(|s| s.tls = Some(generated.identity.clone()));
+    let addr = env.url.trim_start_matches("https://").to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let ask = |alpn: &[u8]| {
+        let mut roots = rustls::RootCertStore::empty();
+        let ca = rustls::pki_types::pem::PemObject::from_pem_slice(generated.ca_pem.as_bytes());
+        roots.add(ca.unwrap()).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![alpn.to_vec()];
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        runtime.block_on(async {
+            let tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+            let mut tls = connector.connect(name, tcp).await.unwrap();
+            let agreed = tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec);
+            let mut answer = Vec::new();
+            if alpn == b"http/1.1" {
+                let request = "GET /v1/scriptum/threads HTTP/1.1\r\nHost: localhost\r\n\
+                               Connection: close\r\n\r\n";
+                tls.write_all(request.as_bytes()).await.unwrap();
+                tls.read_to_end(&mut answer).await.unwrap();
+            }
+            (agreed, String::from_utf8_lossy(&answer).into_owned())
+        })
+    };
+    let (agreed, answer) = ask(b"http/1.1");
+    assert_eq!(agreed.as_deref(), Some(&b"http/1.1"[..]));
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(
+        answer.contains("content-type: application/json"),
+        "{answer}"
+    );
+    let (agreed, _) = ask(b"h2");
+    assert_eq!(agreed.as_deref(), Some(&b"h2"[..]));
 }

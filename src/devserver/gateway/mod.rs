@@ -5,9 +5,11 @@
 //! Each route calls the very service method the gRPC server calls, with the auth headers as
 //! its metadata, so auth, organizations, state and faults are the same over both transports.
 //! `error` turns a status into the HTTP error answer, `stream` frames the streaming RPCs (SSE,
-//! NDJSON), `dispatch` splits the port, `faults` breaks answers as a bad proxy would.
+//! NDJSON), `dispatch` splits the port, `faults` breaks answers as a bad proxy would, `enums`
+//! writes the statuses the proto does not name (the `bad-enums` fault).
 
 mod dispatch;
+mod enums;
 mod error;
 mod faults;
 mod stream;
@@ -15,21 +17,25 @@ mod stream;
 use std::future::Future;
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use tonic::Status;
 
 use super::service::Service;
 use crate::proto;
 use crate::proto::scriptum_service_server::ScriptumService as _;
 pub use dispatch::ByContentType;
+use enums::Statuses;
 use faults::Breakage;
 use stream::{Cut, Framing, Messages};
+
+/// The largest request body, as the gRPC side's largest request message.
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// The headers a route hands on to the service as gRPC metadata.
 const FORWARDED: [&str; 3] = ["authorization", "x-organization-name", "x-organization-id"];
@@ -51,6 +57,7 @@ pub fn router(svc: Service) -> Router {
         )
         .route(&format!("{t}/{{id}}/steps/stream"), get(stream_step_result))
         .route(&format!("{t}/{{id}}/artifacts"), get(list_artifacts))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .method_not_allowed_fallback(wrong_method)
         .fallback(unknown_route)
         .with_state(svc)
@@ -97,7 +104,19 @@ fn type_name<T>() -> &'static str {
 
 /// A request body in pbjson; an empty body is `{}` (every field of these requests is optional
 /// but the thread id, which the path gives).
-fn parse_body<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, Status> {
+fn parse_body<T: DeserializeOwned + Default>(
+    body: &Result<Bytes, BytesRejection>,
+) -> Result<T, Status> {
+    let body = body.as_ref().map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Status::resource_exhausted(format!(
+                "the request body is larger than {} MiB",
+                BODY_LIMIT >> 20
+            ))
+        } else {
+            Status::invalid_argument(format!("cannot read the request body: {}", e.body_text()))
+        }
+    })?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
@@ -145,13 +164,13 @@ fn parse_query<T: DeserializeOwned>(query: Option<&str>, bools: &[&str]) -> Resu
 }
 
 /// A unary answer: the message as pbjson, or the error answer.
-fn unary_response<T: Serialize>(answer: Result<tonic::Response<T>, Status>, cut: Cut) -> Response {
+fn unary_response<T: Statuses>(answer: Result<tonic::Response<T>, Status>, cut: Cut) -> Response {
     let answer = match answer {
         Ok(a) => a,
         Err(status) => return error::response(&status),
     };
     let request_id = error::request_id(answer.metadata());
-    let mut json = match serde_json::to_vec(answer.get_ref()) {
+    let mut json = match enums::to_json(answer.get_ref()) {
         Ok(json) => json,
         Err(e) => {
             let status = Status::internal(format!("cannot write the answer as JSON: {e}"));
@@ -176,7 +195,7 @@ fn unary_response<T: Serialize>(answer: Result<tonic::Response<T>, Status>, cut:
 /// Runs a unary route for `method`, with the gateway's faults.
 async fn unary<T, F>(svc: &Service, method: &str, call: F) -> Response
 where
-    T: Serialize,
+    T: Statuses,
     F: Future<Output = Result<tonic::Response<T>, Status>>,
 {
     match faults::breakage(&svc.0.faults, method) {
@@ -189,7 +208,7 @@ where
 /// Runs a streaming route for `method`, with the gateway's faults.
 async fn streaming<T, F>(svc: &Service, method: &str, framing: Framing, call: F) -> Response
 where
-    T: Serialize + Send + 'static,
+    T: Statuses + Send + 'static,
     F: Future<Output = Result<tonic::Response<Messages<T>>, Status>>,
 {
     match faults::breakage(&svc.0.faults, method) {
@@ -199,7 +218,11 @@ where
     }
 }
 
-async fn create_thread(State(svc): State<Service>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create_thread(
+    State(svc): State<Service>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     unary(&svc, "CreateThread", async {
         let msg: proto::CreateThreadRequest = parse_body(&body)?;
         svc.create_thread(request(&headers, msg)).await
@@ -235,7 +258,7 @@ async fn cancel_thread(
     State(svc): State<Service>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     unary(&svc, "CancelThread", async {
         let mut msg: proto::CancelThreadRequest = parse_body(&body)?;
@@ -249,7 +272,7 @@ async fn resume_thread(
     State(svc): State<Service>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     unary(&svc, "ResumeThread", async {
         let mut msg: proto::ResumeThreadRequest = parse_body(&body)?;
@@ -369,15 +392,35 @@ mod tests {
 
     #[test]
     fn bodies() {
-        let r: proto::CancelThreadRequest = parse_body(&Bytes::from_static(b" \n")).unwrap();
+        let r: proto::CancelThreadRequest = parse_body(&Ok(Bytes::from_static(b" \n"))).unwrap();
         assert_eq!(r, proto::CancelThreadRequest::default());
-        let e = parse_body::<proto::CreateThreadRequest>(&Bytes::from_static(b"{\"scriptName\":"))
-            .unwrap_err();
+        let e =
+            parse_body::<proto::CreateThreadRequest>(&Ok(Bytes::from_static(b"{\"scriptName\":")))
+                .unwrap_err();
         assert_eq!(e.code(), tonic::Code::InvalidArgument);
         assert!(
             e.message().contains("CreateThreadRequest"),
             "{}",
             e.message()
         );
+    }
+
+    #[tokio::test]
+    async fn a_body_over_the_limit_is_resource_exhausted() {
+        use tower_service::Service as _;
+        let mut app = Router::new()
+            .route(
+                "/",
+                post(|body: Result<Bytes, BytesRejection>| async move {
+                    let e = parse_body::<proto::CancelThreadRequest>(&body).unwrap_err();
+                    error::response(&e)
+                }),
+            )
+            .layer(DefaultBodyLimit::max(8));
+        let request = axum::http::Request::post("/")
+            .body(axum::body::Body::from("{\"reason\": \"too long\"}"))
+            .unwrap();
+        let r = app.call(request).await.unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     }
 }

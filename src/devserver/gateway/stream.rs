@@ -10,11 +10,11 @@ use axum::body::Body;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use bytes::Bytes;
-use serde::Serialize;
 use tokio::sync::mpsc;
 use tokio_stream::{Stream, StreamExt as _};
 use tonic::Status;
 
+use super::enums::{self, Statuses};
 use super::error;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,21 +32,17 @@ impl Framing {
     }
 
     /// One message's frame.
-    fn message<T: Serialize>(self, msg: &T) -> serde_json::Result<Vec<u8>> {
-        match self {
-            Framing::Sse => {
-                let mut out = b"data: ".to_vec();
-                serde_json::to_writer(&mut out, msg)?;
-                out.extend_from_slice(b"\n\n");
-                Ok(out)
-            }
-            Framing::Ndjson => {
-                let mut out = b"{\"result\":".to_vec();
-                serde_json::to_writer(&mut out, msg)?;
-                out.extend_from_slice(b"}\n");
-                Ok(out)
-            }
-        }
+    fn message<T: Statuses>(self, msg: &T) -> serde_json::Result<Vec<u8>> {
+        let json = enums::to_json(msg)?;
+        let (before, after): (&[u8], &[u8]) = match self {
+            Framing::Sse => (b"data: ", b"\n\n"),
+            Framing::Ndjson => (b"{\"result\":", b"}\n"),
+        };
+        let mut out = Vec::with_capacity(before.len() + json.len() + after.len());
+        out.extend_from_slice(before);
+        out.extend_from_slice(&json);
+        out.extend_from_slice(after);
+        Ok(out)
     }
 
     /// The frame of the error a stream ends with.
@@ -78,7 +74,7 @@ pub fn response<T>(
     cut: Cut,
 ) -> Response
 where
-    T: Serialize + Send + 'static,
+    T: Statuses + Send + 'static,
 {
     let answer = match answer {
         Ok(a) => a,
@@ -129,7 +125,10 @@ mod tests {
 
     #[test]
     fn frames() {
-        let msg = serde_json::json!({"threadId": "thr_1"});
+        let msg = crate::proto::ThreadEvent {
+            thread_id: "thr_1".into(),
+            ..Default::default()
+        };
         assert_eq!(
             Framing::Sse.message(&msg).unwrap(),
             b"data: {\"threadId\":\"thr_1\"}\n\n"
