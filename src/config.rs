@@ -576,7 +576,10 @@ mod tests {
         let file = ConfigFile::default();
         let staging = find_profile(&file, "staging").unwrap();
         assert_eq!(staging.endpoint.as_deref(), Some(STAGING_ENDPOINT));
-        assert_eq!(staging.http_endpoint.as_deref(), Some(STAGING_HTTP_ENDPOINT));
+        assert_eq!(
+            staging.http_endpoint.as_deref(),
+            Some(STAGING_HTTP_ENDPOINT)
+        );
         // A file's staging profile that names its own endpoint does not get the built-in base.
         let file = parse_config(
             "profiles:\n  staging:\n    endpoint: https://rpc.example:443\n    transport: http\n",

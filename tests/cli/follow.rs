@@ -364,8 +364,6 @@ fn a_cancelled_thread_is_exit_3() {
 
 /// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
 /// exit codes.
-/// (Not `unknown_enum_values_are_not_terminal_and_do_not_crash`: pbjson cannot write an enum
-/// value the proto does not name, so the gateway answers INTERNAL where gRPC passes 42 through.)
 mod over_http {
     use crate::support::over_http;
 
@@ -417,5 +415,10 @@ mod over_http {
     #[test]
     fn run_result_adds_to_the_follow_s_ending_without_repeating_it() {
         over_http(super::run_result_adds_to_the_follow_s_ending_without_repeating_it);
+    }
+
+    #[test]
+    fn unknown_enum_values_are_not_terminal_and_do_not_crash() {
+        over_http(super::unknown_enum_values_are_not_terminal_and_do_not_crash);
     }
 }

@@ -116,7 +116,7 @@ impl Gateway {
             )
             .with_request_id(request_id));
         }
-        match serde_json::from_slice::<T>(&bytes) {
+        match stream::from_json::<T>(&bytes) {
             Ok(value) => Ok(Answer { value, request_id }),
             Err(err) => Err(error::undecodable(
                 method,

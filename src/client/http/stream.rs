@@ -255,15 +255,14 @@ pub fn decode<P: DeserializeOwned>(
                 .map(trim_start)
                 .unwrap_or_default();
             if first_key.starts_with(b"\"result\"") || first_key.starts_with(b"\"error\"") {
-                let envelope: Envelope<P> =
-                    serde_json::from_slice(json).map_err(|err| json_trouble(&err))?;
+                let envelope: Envelope<P> = from_json(json).map_err(|err| json_trouble(&err))?;
                 match (envelope.result, envelope.error) {
                     (_, Some(error)) => Ok(Err(error.into_error(method))),
                     (Some(message), None) => Ok(Ok(message)),
                     (None, None) => Err("a line with neither result nor error".to_string()),
                 }
             } else {
-                serde_json::from_slice::<P>(json)
+                from_json::<P>(json)
                     .map(Ok)
                     .map_err(|err| json_trouble(&err))
             }
@@ -280,6 +279,53 @@ pub fn decode<P: DeserializeOwned>(
                 .map(|error| Err(error.into_error(method)))
                 .map_err(|err| format!("an error event that is not an error body: {err}"))
         }
+    }
+}
+
+/// A JSON text as `T`. pbjson refuses an enum number the proto does not name, which a gateway
+/// writes for a newer server's status (gRPC passes it through): when that is why decoding
+/// failed, such statuses read as UNSPECIFIED — not an ending — rather than losing the answer.
+pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, serde_json::Error> {
+    let err = match serde_json::from_slice::<T>(json) {
+        Ok(value) => return Ok(value),
+        Err(err) => err,
+    };
+    if err.classify() != serde_json::error::Category::Data || !err.to_string().contains("integer") {
+        return Err(err);
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(json)?;
+    if !unname_statuses(&mut value) {
+        return Err(err);
+    }
+    T::deserialize(value)
+}
+
+/// Sets every `status` number neither status enum names to 0; whether there was one.
+fn unname_statuses(value: &mut serde_json::Value) -> bool {
+    use crate::proto::{StepStatus, ThreadStatus};
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut found = false;
+            for (key, item) in map.iter_mut() {
+                let unnamed = key == "status"
+                    && item.as_i64().is_some_and(|n| {
+                        let n = i32::try_from(n).unwrap_or(-1);
+                        ThreadStatus::try_from(n).is_err() && StepStatus::try_from(n).is_err()
+                    });
+                if unnamed {
+                    *item = Value::from(0);
+                    found = true;
+                } else {
+                    found |= unname_statuses(item);
+                }
+            }
+            found
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |found, item| unname_statuses(item) | found),
+        _ => false,
     }
 }
 
@@ -545,6 +591,13 @@ mod tests {
 
         let why = decode::<Chunk>("M", &json(r#"{"result": {"threadId": "#)).unwrap_err();
         assert!(why.starts_with("truncated JSON"), "{why}");
+        let thread = from_json::<proto::Thread>(br#"{"threadId": "t", "status": 42}"#).unwrap();
+        assert_eq!(thread.status, 0);
+        let page = from_json::<proto::ListThreadsResponse>(
+            br#"{"threads": [{"status": "THREAD_STATUS_RUNNING"}, {"status": 42}]}"#,
+        )
+        .unwrap();
+        assert_eq!(page.threads[0].status, proto::ThreadStatus::Running as i32);
         let why = decode::<Chunk>("M", &json(r#"{"threadId": 7}"#)).unwrap_err();
         assert!(why.starts_with("JSON of the wrong shape"), "{why}");
     }
