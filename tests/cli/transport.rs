@@ -259,3 +259,25 @@ fn the_transport_comes_from_the_flag_the_environment_or_the_profile() {
     env.thread(["get", &id, "--transport", "carrier-pigeon"])
         .code_is(2);
 }
+
+#[test]
+fn over_tls_the_gateway_is_http2_by_alpn_with_the_same_trust() {
+    let env = TestEnv::offline();
+    let server = crate::support::server::ServerProcess::start(&env, &["--tls", "--ephemeral"]);
+    let ca = server.ca.clone().expect("a generated CA");
+    let get = |extra: &[&str]| {
+        env.bare_cmd()
+            .args(["scriptum", "thread", "list", "-v", "--transport", "http"])
+            .args(["--endpoint", &server.url])
+            .args(extra)
+            .run()
+    };
+    get(&["--ca-cert", ca.to_str().unwrap()])
+        .success()
+        .stderr_has("GET /v1/scriptum/threads?pageSize=50 -> 200 over HTTP/2.0");
+    // Without the CA the certificate is refused, as over gRPC: exit 6 with the TLS hint.
+    get(&[])
+        .code_is(6)
+        .stderr_has("certificate")
+        .stderr_has("--ca-cert FILE");
+}
