@@ -127,8 +127,8 @@ pub(crate) enum Retry {
 }
 
 impl Client {
-    /// Builds the channel without connecting: the first call connects, and a connection failure
-    /// surfaces there as UNAVAILABLE.
+    /// Builds the gRPC channel or the gateway client (`settings.transport`) without connecting:
+    /// the first call connects, and a connection failure surfaces there as UNAVAILABLE.
     pub fn new(
         url: &str,
         tls: bool,
