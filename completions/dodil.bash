@@ -251,7 +251,7 @@ _dodil() {
 
     case "${cmd}" in
         dodil)
-            opts="-o -q -v -h -V --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help --version scriptum auth completions man options help"
+            opts="-o -q -v -h -V --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help --version scriptum auth completions man options help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -285,6 +285,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -309,7 +313,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__auth)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help login status logout help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help login status logout help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -341,6 +345,10 @@ _dodil() {
                     ;;
                 --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -437,7 +445,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__auth__subcmd__login)
-            opts="-o -q -v -h --with-token --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --with-token --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,6 +477,10 @@ _dodil() {
                     ;;
                 --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -495,7 +507,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__auth__subcmd__logout)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -527,6 +539,10 @@ _dodil() {
                     ;;
                 --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -553,7 +569,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__auth__subcmd__status)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -587,6 +603,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -611,7 +631,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__completions)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help bash elvish fish powershell zsh"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,6 +663,10 @@ _dodil() {
                     ;;
                 --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -991,7 +1015,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__man)
-            opts="-o -q -v -h --dir --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --dir --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1029,6 +1053,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1053,7 +1081,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__options)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1085,6 +1113,10 @@ _dodil() {
                     ;;
                 --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1111,7 +1143,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help thread dev-server verify help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help thread dev-server verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1145,6 +1177,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1169,7 +1205,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__dev__subcmd__server)
-            opts="-o -q -v -h --listen --token-file --token --data-dir --ephemeral --tls --tls-cert --tls-key --speed --scripts --implement-cancel --artifacts --compress --faults --fault-watch-drop-after --fault-watch-no-terminal --fault-watch-unimplemented --fault-unavailable --fault-latency-ms --fault-page-repeat --fault-chunk-skip --fault-chunk-repeat --fault-chunk-reorder --fault-chunk-short --fault-chunk-no-final --fault-chunk-extra --fault-meta-total-mismatch --fault-result-total-mismatch --fault-bad-enums --fault-hostile-names --fault-huge-message --endpoint --profile --org --org-id --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --listen --token-file --token --data-dir --ephemeral --tls --tls-cert --tls-key --speed --scripts --implement-cancel --artifacts --compress --faults --fault-watch-drop-after --fault-watch-no-terminal --fault-watch-unimplemented --fault-unavailable --fault-latency-ms --fault-page-repeat --fault-chunk-skip --fault-chunk-repeat --fault-chunk-reorder --fault-chunk-short --fault-chunk-no-final --fault-chunk-extra --fault-meta-total-mismatch --fault-result-total-mismatch --fault-bad-enums --fault-hostile-names --fault-huge-message --endpoint --profile --org --org-id --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1269,6 +1305,10 @@ _dodil() {
                     ;;
                 --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1505,7 +1545,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help create run watch get list result steps resume cancel artifacts help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help create run watch get list result steps resume cancel artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1539,6 +1579,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1563,7 +1607,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__artifacts)
-            opts="-o -q -v -h --save --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --save --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1601,6 +1645,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1625,7 +1673,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__cancel)
-            opts="-o -q -v -h --reason --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --reason --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1663,6 +1711,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1687,7 +1739,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__create)
-            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1741,6 +1793,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -1765,7 +1821,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__get)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1797,6 +1853,10 @@ _dodil() {
                     ;;
                 --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1991,7 +2051,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__list)
-            opts="-o -q -v -h --script --status --page-size --limit --all --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --script --status --page-size --limit --all --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2041,6 +2101,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -2065,7 +2129,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__result)
-            opts="-o -q -v -h --save --wait --follow-timeout --wait-paused --retry-budget --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --save --wait --follow-timeout --wait-paused --retry-budget --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2111,6 +2175,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -2135,7 +2203,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__resume)
-            opts="-o -q -v -h --input --watch --save --force --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --watch --save --force --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2185,6 +2253,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -2209,7 +2281,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__run)
-            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --result --save --force --inputs --parallel --fail-fast --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --input --version --env --timeout --metadata --callback-url --result --save --force --inputs --parallel --fail-fast --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2283,6 +2355,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -2307,7 +2383,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__steps)
-            opts="-o -q -v -h --step --detail --save --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --step --detail --save --force --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2349,6 +2425,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -2373,7 +2453,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__thread__subcmd__watch)
-            opts="-o -q -v -h --fail-fast --step --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --fail-fast --step --follow-timeout --wait-paused --retry-budget --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2419,6 +2499,10 @@ _dodil() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml jsonl" -- "${cur}"))
                     return 0
@@ -2443,7 +2527,7 @@ _dodil() {
             return 0
             ;;
         dodil__subcmd__scriptum__subcmd__verify)
-            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
+            opts="-o -q -v -h --endpoint --profile --org --org-id --token-file --ca-cert --proxy --transport --insecure-allow-plaintext --output --jq --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2475,6 +2559,10 @@ _dodil() {
                     ;;
                 --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "grpc http" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dodil_global_optspecs
-    string join \n endpoint= profile= org= org-id= token-file= ca-cert= proxy= insecure-allow-plaintext o/output= jq= q/quiet v/verbose color= h/help V/version
+    string join \n endpoint= profile= org= org-id= token-file= ca-cert= proxy= transport= insecure-allow-plaintext o/output= jq= q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_dodil_needs_command
@@ -31,6 +31,8 @@ complete -c dodil -n "__fish_dodil_needs_command" -l org-id -d 'Organization id,
 complete -c dodil -n "__fish_dodil_needs_command" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_needs_command" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_needs_command" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_needs_command" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_needs_command" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -57,6 +59,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_see
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and not __fish_seen_subcommand_from thread dev-server verify help" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -80,6 +84,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from thread" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -114,7 +120,7 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l artifacts -d 'Make ListArtifacts list this directory\'s files, downloadable from a local HTTP server (the real service answers UNIMPLEMENTED)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l compress -d 'Compress every answer with this encoding when the client accepts it' -r -f -a "gzip\t''
 zstd\t''"
-complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l faults -d 'Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l faults -d 'Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g. `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags. The HTTP gateway\'s are only here: http-html-error=METHOD (a proxy\'s 502 HTML page), http-non-json=METHOD (a 200 of plain text), http-truncate=METHOD (the body cut in half)' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-watch-drop-after -d 'Every watch stream ends (no terminal event) after N live events past its catch-up' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-unavailable -d 'The first N calls of METHOD (an RPC name, or * for each) answer UNAVAILABLE; repeatable' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l fault-latency-ms -d 'Every call waits this many milliseconds before it is answered' -r
@@ -128,6 +134,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l org-id -d 'Organization id, sent as x-organization-id' -r
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from dev-server" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -160,6 +168,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_using_subcommand scriptum; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -183,6 +193,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_su
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -206,6 +218,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcom
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from login" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -226,6 +240,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcom
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -245,6 +261,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcom
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_using_subcommand auth; and __fish_seen_subcommand_from logout" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -268,6 +286,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand completions" -l org-id -d 'O
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand completions" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_using_subcommand completions" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -288,6 +308,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand man" -l org-id -d 'Organizat
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand man" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand man" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_using_subcommand man" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -307,6 +329,8 @@ complete -c dodil -n "__fish_dodil_using_subcommand options" -l org-id -d 'Organ
 complete -c dodil -n "__fish_dodil_using_subcommand options" -l token-file -d 'File holding the bearer token (or set DODIL_TOKEN to the token itself, or store one with `dodil auth login`; a token is never taken as a command-line value)' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand options" -l ca-cert -d 'PEM file of a private CA to trust for TLS, in addition to the system\'s roots' -r -F
 complete -c dodil -n "__fish_dodil_using_subcommand options" -l proxy -d 'Proxy for every connection: http://HOST:PORT (CONNECT), socks5://HOST:PORT, socks5h://HOST:PORT, or `none`; overrides HTTPS_PROXY, ALL_PROXY and NO_PROXY (a password only in DODIL_PROXY) [env: DODIL_PROXY]' -r
+complete -c dodil -n "__fish_dodil_using_subcommand options" -l transport -d 'How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC' -r -f -a "grpc\t'gRPC over HTTP/2'
+http\t'The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it)'"
 complete -c dodil -n "__fish_dodil_using_subcommand options" -s o -l output -d 'Output format: table for people; json, yaml, or jsonl (one object a line) for programs' -r -f -a "table\t''
 json\t''
 yaml\t''

@@ -219,6 +219,19 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL|none")]
     pub proxy: Option<String>,
 
+    /// How calls travel: grpc (the default), or http: the HTTP gateway (/v1/scriptum/..., JSON
+    /// bodies, HTTP/1.1 or HTTP/2), for proxies and load balancers that break gRPC
+    #[arg(
+        long,
+        global = true,
+        env = "DODIL_TRANSPORT",
+        value_enum,
+        value_name = "grpc|http",
+        hide_env_values = true,
+        hide_possible_values = true
+    )]
+    pub transport: Option<Transport>,
+
     /// Allow sending a token over plaintext http:// to a host that is not loopback
     #[arg(long, global = true)]
     pub insecure_allow_plaintext: bool,
@@ -253,6 +266,17 @@ pub enum OutputFormat {
     Json,
     Yaml,
     Jsonl,
+}
+
+/// How calls travel (`--transport`, `DODIL_TRANSPORT`, a profile's `transport:`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    /// gRPC over HTTP/2.
+    #[default]
+    Grpc,
+    /// The HTTP gateway: JSON over HTTP/1.1 (HTTP/2 where TLS offers it).
+    Http,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -368,6 +392,7 @@ pub enum ScriptumCommand {
   dodil scriptum dev-server --listen 127.0.0.1:50051 --speed 10
   dodil scriptum dev-server --listen 127.0.0.1:0 --scripts ./scenarios --fault-watch-drop-after 3
   DODIL_ENDPOINT=http://127.0.0.1:50051 dodil scriptum thread run demo/hello
+  curl -sS http://127.0.0.1:50051/v1/scriptum/threads   # the HTTP gateway, on the same port
   dodil scriptum dev-server --tls --listen 127.0.0.1:50052   # prints `ca certificate: PATH`
   dodil --endpoint https://localhost:50052 --ca-cert PATH scriptum thread list")]
     DevServer(Box<DevServerArgs>),
@@ -869,7 +894,9 @@ pub struct DevServerArgs {
     pub compress: Option<Compression>,
 
     /// Fault switches in the DODIL_DEVSERVER_FAULTS grammar, e.g.
-    /// `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags
+    /// `watch-drop-after=3,unavailable=GetThread:2`; adds to the --fault-* flags. The HTTP
+    /// gateway's are only here: http-html-error=METHOD (a proxy's 502 HTML page),
+    /// http-non-json=METHOD (a 200 of plain text), http-truncate=METHOD (the body cut in half)
     #[arg(long, value_name = "SPEC", help_heading = "Fault switches")]
     pub faults: Option<String>,
 

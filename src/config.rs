@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use serde::Deserialize;
 
 use crate::cli::GlobalArgs;
+pub use crate::cli::Transport;
 use crate::credentials::{self, Place, StoreKey};
 use crate::error::CliError;
 use crate::output::Printer;
@@ -17,6 +18,9 @@ use crate::proxy::Proxies;
 
 pub const PRODUCTION_ENDPOINT: &str = "https://rpc.dodil.io:443";
 pub const STAGING_ENDPOINT: &str = "https://rpc.dev.dodil.io:443";
+/// The HTTP gateway's bases (the API reference's endpoint table), for `--transport http`.
+pub const PRODUCTION_HTTP_ENDPOINT: &str = "https://api.dodil.io:443";
+pub const STAGING_HTTP_ENDPOINT: &str = "https://api.dev.dodil.io:443";
 
 /// The config file as written by people.
 #[derive(Debug, Default, Deserialize)]
@@ -37,6 +41,10 @@ pub struct Profile {
     pub token_file: Option<PathBuf>,
     /// `URL` or `none`: overrides the environment's proxy variables (as `--proxy` does).
     pub proxy: Option<String>,
+    /// `grpc` or `http` (as `--transport`).
+    pub transport: Option<Transport>,
+    /// The HTTP gateway's base URL, when it is not `endpoint` (used with `transport: http`).
+    pub http_endpoint: Option<String>,
 }
 
 /// A bearer token. Its `Debug` and `Display` never show it.
@@ -113,7 +121,10 @@ impl fmt::Display for Token {
 /// Where the endpoint setting came from, for `-v` and error hints.
 #[derive(Clone, Debug)]
 pub struct Settings {
+    /// The endpoint calls go to: the gRPC endpoint, or with `--transport http` the gateway's
+    /// base.
     pub endpoint: Endpoint,
+    pub transport: Transport,
     /// The profile chosen (`--profile`, `DODIL_PROFILE`, the file's `default_profile`).
     pub profile: Option<String>,
     pub org: Option<String>,
@@ -264,7 +275,18 @@ pub fn resolve(
         .clone()
         .or(profile.endpoint.clone())
         .unwrap_or_else(|| PRODUCTION_ENDPOINT.to_string());
-    let endpoint = Endpoint::parse(&endpoint_text)?;
+    let grpc_endpoint = Endpoint::parse(&endpoint_text)?;
+    let transport = global.transport.or(profile.transport).unwrap_or_default();
+    // An endpoint given as a flag or variable serves both transports (the dev server does); a
+    // profile may name its gateway's base apart from its gRPC endpoint.
+    let endpoint = match transport {
+        Transport::Grpc => grpc_endpoint.clone(),
+        Transport::Http => match (&global.endpoint, &profile.http_endpoint, &profile.endpoint) {
+            (Some(_), _, _) | (None, None, Some(_)) => grpc_endpoint.clone(),
+            (None, Some(base), _) => Endpoint::parse(base)?,
+            (None, None, None) => Endpoint::parse(PRODUCTION_HTTP_ENDPOINT)?,
+        },
+    };
 
     let org = global
         .org
@@ -274,7 +296,8 @@ pub fn resolve(
         .or(profile.org.clone());
     let org_id = global.org_id.clone().or(profile.org_id.clone());
 
-    let store_key = StoreKey::new(profile_name.as_deref(), &endpoint);
+    // Keyed by the gRPC endpoint whatever the transport: one login serves both.
+    let store_key = StoreKey::new(profile_name.as_deref(), &grpc_endpoint);
     let (token, token_source) = match lookup {
         // What would come before a stored token, named but not read.
         TokenLookup::Skip => match (env_nonempty("DODIL_TOKEN"), &global.token_file) {
@@ -315,6 +338,7 @@ pub fn resolve(
 
     Ok(Settings {
         endpoint,
+        transport,
         profile: profile_name,
         org,
         org_id,
@@ -464,20 +488,25 @@ fn strip_location(message: &str) -> &str {
 
 fn find_profile(file: &ConfigFile, name: &str) -> anyhow::Result<Profile> {
     let builtin = match name {
-        "production" => Some(PRODUCTION_ENDPOINT),
-        "staging" => Some(STAGING_ENDPOINT),
+        "production" => Some((PRODUCTION_ENDPOINT, PRODUCTION_HTTP_ENDPOINT)),
+        "staging" => Some((STAGING_ENDPOINT, STAGING_HTTP_ENDPOINT)),
         _ => None,
     };
     match (file.profiles.get(name), builtin) {
         (Some(profile), builtin) => {
             let mut profile = profile.clone();
-            if profile.endpoint.is_none() {
-                profile.endpoint = builtin.map(str::to_string);
+            if let (None, Some((endpoint, base))) = (&profile.endpoint, builtin) {
+                profile.endpoint = Some(endpoint.to_string());
+                // The built-in gateway base goes with the built-in endpoint only.
+                profile
+                    .http_endpoint
+                    .get_or_insert_with(|| base.to_string());
             }
             Ok(profile)
         }
-        (None, Some(endpoint)) => Ok(Profile {
+        (None, Some((endpoint, base))) => Ok(Profile {
             endpoint: Some(endpoint.to_string()),
+            http_endpoint: Some(base.to_string()),
             ..Profile::default()
         }),
         (None, None) => {
@@ -543,6 +572,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn built_in_profiles_know_their_gateway_bases() {
+        let file = ConfigFile::default();
+        let staging = find_profile(&file, "staging").unwrap();
+        assert_eq!(staging.endpoint.as_deref(), Some(STAGING_ENDPOINT));
+        assert_eq!(
+            staging.http_endpoint.as_deref(),
+            Some(STAGING_HTTP_ENDPOINT)
+        );
+        // A file's staging profile that names its own endpoint does not get the built-in base.
+        let file = parse_config(
+            "profiles:\n  staging:\n    endpoint: https://rpc.example:443\n    transport: http\n",
+        )
+        .unwrap();
+        let staging = find_profile(&file, "staging").unwrap();
+        assert_eq!(staging.http_endpoint, None);
+        assert_eq!(staging.transport, Some(Transport::Http));
+        let file = parse_config("profiles:\n  production:\n    org: acme\n").unwrap();
+        let production = find_profile(&file, "production").unwrap();
+        assert_eq!(
+            production.http_endpoint.as_deref(),
+            Some(PRODUCTION_HTTP_ENDPOINT)
+        );
+        assert!(parse_config("profiles:\n  x:\n    transport: pigeon\n").is_err());
+    }
+
+    #[test]
     fn endpoints_parse_and_normalise() {
         assert_eq!(Endpoint::parse("embedded").unwrap(), Endpoint::Embedded);
         assert_eq!(
@@ -601,6 +656,7 @@ mod tests {
     fn settings_never_show_the_token() {
         let settings = Settings {
             endpoint: Endpoint::Embedded,
+            transport: Transport::Grpc,
             profile: None,
             org: None,
             org_id: None,

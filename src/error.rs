@@ -287,6 +287,15 @@ fn classify(call: &CallError) -> (ExitStatus, Option<&'static str>) {
                  or trust a private CA with --ca-cert FILE",
             ),
         ),
+        // tonic's word for an HTTP/2 connection closed under the call, as an HTTP/1.1-only
+        // proxy or load balancer does (the gateway transport never says CANCELLED).
+        K::TransportBroken if call.code == crate::client::Code::Cancelled => (
+            ExitStatus::Unreachable,
+            Some(
+                "the connection was closed under the call: if a proxy or load balancer in the way \
+                 does not pass gRPC (HTTP/2), try --transport http",
+            ),
+        ),
         _ if call.is_retryable() => (
             ExitStatus::Unreachable,
             Some("check --endpoint (or DODIL_ENDPOINT / the profile) and the network"),

@@ -21,6 +21,7 @@ impl Client {
                 "ResumeThread",
                 Retry::Never,
                 request,
+                super::http::routes::resume_thread,
                 |mut s, r| async move { s.resume_thread(r).await },
             )
             .await?;
@@ -41,6 +42,7 @@ impl Client {
                 "CancelThread",
                 Retry::Never,
                 request,
+                super::http::routes::cancel_thread,
                 |mut s, r| async move { s.cancel_thread(r).await },
             )
             .await?;
@@ -56,6 +58,7 @@ impl Client {
                 "ListArtifacts",
                 Retry::Idempotent,
                 request,
+                super::http::routes::list_artifacts,
                 |mut s, r| async move { s.list_artifacts(r).await },
             )
             .await?;

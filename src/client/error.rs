@@ -139,7 +139,15 @@ impl CallError {
         causes: Vec<String>,
     ) -> CallError {
         let message = message.trim().to_string();
-        let kind = classify(code, &message);
+        let mut kind = classify(code, &message);
+        // A transport's own words may lie underneath a bland message ("operation was canceled":
+        // "connection closed"); a status the server sent has nothing underneath.
+        if kind == CallErrorKind::Refused
+            && matches!(code, Code::Unknown | Code::Internal | Code::Cancelled)
+            && causes.iter().any(|cause| mentions_transport(cause))
+        {
+            kind = CallErrorKind::TransportBroken;
+        }
         CallError {
             method,
             kind,

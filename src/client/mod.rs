@@ -1,10 +1,14 @@
-//! The gRPC client: one channel, an interceptor that adds auth and org metadata, deadlines and
-//! retries for unary calls, and conversion of every answer into `model` types at this edge.
+//! The client: the API's calls over gRPC (one channel, an interceptor that adds auth and org
+//! metadata) or over the HTTP gateway (`http/`), with deadlines and retries for unary calls, and
+//! conversion of every answer into `model` types at this edge. Both transports hand back the
+//! same generated types and the same [`CallError`]s, so nothing past this module knows which
+//! one carried a call.
 
 mod actions;
 mod connect;
 mod convert;
 mod error;
+mod http;
 mod results;
 mod watch;
 
@@ -16,12 +20,13 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use serde::de::DeserializeOwned;
 use tonic::codec::CompressionEncoding;
 use tonic::metadata::{AsciiMetadataValue, MetadataValue};
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig};
 
-use crate::config::{Settings, Token};
+use crate::config::{Settings, Token, Transport};
 use crate::error::CliError;
 use crate::model::{CreatedThread, NewThread, Thread, ThreadStatus};
 use crate::output::Printer;
@@ -45,10 +50,71 @@ pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct Client {
-    service: Service,
+    transport: Carrier,
     pub(crate) printer: Printer,
     /// `DODIL_CALL_TIMEOUT`: replaces every per-call time limit when set (see [`Client::limit`]).
     call_timeout: Option<Duration>,
+}
+
+/// What carries the calls.
+#[derive(Clone)]
+enum Carrier {
+    Grpc(Service),
+    Http(http::Gateway),
+}
+
+/// One call's answer, and the server's id for the request.
+pub(crate) struct Answer<T> {
+    pub value: T,
+    pub request_id: Option<String>,
+}
+
+impl<T> Answer<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Answer<U> {
+        Answer {
+            value: f(self.value),
+            request_id: self.request_id,
+        }
+    }
+}
+
+/// A server stream's messages, from either transport.
+pub(crate) enum Replies<P> {
+    Grpc(tonic::Streaming<P>),
+    Http(http::Messages<P>),
+}
+
+impl<P: DeserializeOwned> Replies<P> {
+    /// The next message; `Ok(None)` when the server ended the stream.
+    async fn message(&mut self, method: &'static str) -> Result<Option<P>, CallError> {
+        match self {
+            Replies::Grpc(stream) => stream
+                .message()
+                .await
+                .map_err(|status| call_error(method, status)),
+            Replies::Http(messages) => messages.message().await,
+        }
+    }
+
+    /// As a `Stream` that ends after its first error.
+    fn into_stream<T>(
+        self,
+        method: &'static str,
+        map: impl Fn(P) -> T + Send + 'static,
+    ) -> impl tokio_stream::Stream<Item = Result<T, CallError>> + Send
+    where
+        P: Send + 'static,
+        T: Send,
+    {
+        futures_util::stream::unfold(Some((self, map)), move |state| async move {
+            let (mut replies, map) = state?;
+            match replies.message(method).await {
+                Ok(Some(message)) => Some((Ok(map(message)), Some((replies, map)))),
+                Ok(None) => None,
+                Err(err) => Some((Err(err), None)),
+            }
+        })
+    }
 }
 
 /// Which unary calls may be repeated after a transient failure.
@@ -61,27 +127,20 @@ pub(crate) enum Retry {
 }
 
 impl Client {
-    /// Builds the channel without connecting: the first call connects, and a connection failure
-    /// surfaces there as UNAVAILABLE.
+    /// Builds the gRPC channel or the gateway client (`settings.transport`) without connecting:
+    /// the first call connects, and a connection failure surfaces there as UNAVAILABLE.
     pub fn new(
         url: &str,
         tls: bool,
         settings: &Settings,
         printer: Printer,
     ) -> anyhow::Result<Client> {
-        let mut endpoint = endpoint(url)?.connect_timeout(CONNECTION_TIMEOUT);
-        if tls {
-            let mut tls_config = ClientTlsConfig::new().with_enabled_roots();
-            if let Some(pem) = &settings.ca_cert {
-                tls_config = tls_config.ca_certificate(Certificate::from_pem(pem));
-            }
-            endpoint = endpoint
-                .tls_config(tls_config)
-                .context("cannot set up TLS")?;
-        }
-        let auth = Auth::new(settings)?;
         printer.verbose(&format!(
-            "endpoint {url}; {}; org {}; org id {}; {}",
+            "endpoint {url}{}; {}; org {}; org id {}; {}",
+            match settings.transport {
+                Transport::Grpc => "",
+                Transport::Http => " (HTTP gateway)",
+            },
             match (&settings.token, &settings.token_source) {
                 (None, _) => "no token".to_string(),
                 (Some(_), source) =>
@@ -91,23 +150,51 @@ impl Client {
             settings.org_id.as_deref().unwrap_or("-"),
             settings.proxies.summary(),
         ));
-        // Our connector picks each connection's route (direct, CONNECT, SOCKS5); tonic runs TLS
-        // over the stream it returns.
-        let connector = connect::Connector::new(settings.proxies.clone(), printer.clone());
-        let channel = endpoint.connect_with_connector_lazy(connector);
-        // Compressed answers are taken when the server offers them; the size limit applies to
-        // the message once decompressed (tonic >= 0.14.3), so a small bomb is refused.
-        let service = ScriptumServiceClient::with_interceptor(channel, auth)
-            .max_decoding_message_size(MAX_MESSAGE_BYTES)
-            .accept_compressed(CompressionEncoding::Zstd)
-            .accept_compressed(CompressionEncoding::Gzip);
+        let transport = match settings.transport {
+            Transport::Grpc => Carrier::Grpc(grpc_service(url, tls, settings, &printer)?),
+            Transport::Http => {
+                Carrier::Http(http::Gateway::new(url, tls, settings, printer.clone())?)
+            }
+        };
         Ok(Client {
-            service,
+            transport,
             printer,
             call_timeout: settings.call_timeout,
         })
     }
+}
 
+/// The gRPC channel, built without connecting.
+fn grpc_service(
+    url: &str,
+    tls: bool,
+    settings: &Settings,
+    printer: &Printer,
+) -> anyhow::Result<Service> {
+    let mut endpoint = endpoint(url)?.connect_timeout(CONNECTION_TIMEOUT);
+    if tls {
+        let mut tls_config = ClientTlsConfig::new().with_enabled_roots();
+        if let Some(pem) = &settings.ca_cert {
+            tls_config = tls_config.ca_certificate(Certificate::from_pem(pem));
+        }
+        endpoint = endpoint
+            .tls_config(tls_config)
+            .context("cannot set up TLS")?;
+    }
+    let auth = Auth::new(settings)?;
+    // Our connector picks each connection's route (direct, CONNECT, SOCKS5); tonic runs TLS
+    // over the stream it returns.
+    let connector = connect::Connector::new(settings.proxies.clone(), printer.clone());
+    let channel = endpoint.connect_with_connector_lazy(connector);
+    // Compressed answers are taken when the server offers them; the size limit applies to
+    // the message once decompressed (tonic >= 0.14.3), so a small bomb is refused.
+    Ok(ScriptumServiceClient::with_interceptor(channel, auth)
+        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+        .accept_compressed(CompressionEncoding::Zstd)
+        .accept_compressed(CompressionEncoding::Gzip))
+}
+
+impl Client {
     pub async fn create_thread(&self, thread: NewThread) -> Result<CreatedThread, CallError> {
         let request = proto::CreateThreadRequest {
             script_name: thread.script_name,
@@ -123,6 +210,7 @@ impl Client {
                 "CreateThread",
                 Retry::Never,
                 request,
+                http::routes::create_thread,
                 |mut s, r| async move { s.create_thread(r).await },
             )
             .await?;
@@ -138,6 +226,7 @@ impl Client {
                 "GetThread",
                 Retry::Idempotent,
                 request,
+                http::routes::get_thread,
                 |mut s, r| async move { s.get_thread(r).await },
             )
             .await?;
@@ -156,6 +245,7 @@ impl Client {
                 "ListThreads",
                 Retry::Idempotent,
                 request,
+                http::routes::list_threads,
                 |mut s, r| async move { s.list_threads(r).await },
             )
             .await?;
@@ -178,46 +268,93 @@ impl Client {
         method: &'static str,
         retry: Retry,
         request: Req,
+        route: fn(&Req) -> http::Route,
         call: F,
     ) -> Result<Resp, CallError>
     where
         Req: Clone,
+        Resp: DeserializeOwned,
         F: Fn(Service, tonic::Request<Req>) -> Fut,
         Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
         let attempts = if retry == Retry::Idempotent { 3 } else { 1 };
         let deadline = Deadline::Whole(self.limit(UNARY_DEADLINE));
         with_retries(attempts, || {
-            self.logged(method, deadline, "OK", request.clone(), &call)
+            self.call(method, deadline, request.clone(), route, &call)
         })
         .await
     }
 
-    /// The one place a call is made: applies its deadline, times it, writes its `-v` line
-    /// (`{method}: {ok_label} in 1.2ms`, or the failure), and turns a failure into a
-    /// [`CallError`].
-    async fn logged<Req, Resp, F, Fut>(
+    /// One unary call over whichever transport carries them: gRPC's `call`, or the gateway's
+    /// `route`.
+    async fn call<Req, Resp, F, Fut>(
+        &self,
+        method: &'static str,
+        deadline: Deadline,
+        request: Req,
+        route: fn(&Req) -> http::Route,
+        call: F,
+    ) -> Result<Resp, CallError>
+    where
+        Resp: DeserializeOwned,
+        F: FnOnce(Service, tonic::Request<Req>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
+        let answer = async {
+            match &self.transport {
+                Carrier::Grpc(service) => {
+                    grpc_answer(method, deadline, service.clone(), request, call).await
+                }
+                Carrier::Http(gateway) => gateway.unary(method, route(&request)).await,
+            }
+        };
+        self.logged(method, deadline, "OK", answer).await
+    }
+
+    /// Opens a server stream over whichever transport carries them; returns once the server has
+    /// answered with its headers.
+    async fn open<Req, P, F, Fut>(
+        &self,
+        method: &'static str,
+        deadline: Deadline,
+        request: Req,
+        route: fn(&Req) -> http::Route,
+        call: F,
+    ) -> Result<Replies<P>, CallError>
+    where
+        P: DeserializeOwned,
+        F: FnOnce(Service, tonic::Request<Req>) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<tonic::Streaming<P>>, tonic::Status>>,
+    {
+        let answer = async {
+            match &self.transport {
+                Carrier::Grpc(service) => {
+                    grpc_answer(method, deadline, service.clone(), request, call)
+                        .await
+                        .map(|answer| answer.map(Replies::Grpc))
+                }
+                Carrier::Http(gateway) => gateway
+                    .open(method, route(&request))
+                    .await
+                    .map(|answer| answer.map(Replies::Http)),
+            }
+        };
+        self.logged(method, deadline, "stream open", answer).await
+    }
+
+    /// The one place a call is made: applies its deadline, times it, and writes its `-v` line
+    /// (`{method}: {ok_label} in 1.2ms`, or the failure).
+    async fn logged<T>(
         &self,
         method: &'static str,
         deadline: Deadline,
         ok_label: &str,
-        request: Req,
-        call: F,
-    ) -> Result<Resp, CallError>
-    where
-        F: FnOnce(Service, tonic::Request<Req>) -> Fut,
-        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
-    {
-        let mut request = tonic::Request::new(request);
-        if let Deadline::Whole(limit) = deadline {
-            // Sent to the server too (grpc-timeout), so it can stop working for us in time.
-            request.set_timeout(limit);
-        }
+        answer: impl Future<Output = Result<Answer<T>, CallError>>,
+    ) -> Result<T, CallError> {
         let started = Instant::now();
-        let answer = call(self.service.clone(), request);
         let result = match deadline {
             Deadline::Opening(limit) => match tokio::time::timeout(limit, answer).await {
-                Ok(result) => result.map_err(|status| call_error(method, status)),
+                Ok(result) => result,
                 Err(_) => Err(CallError::deadline(
                     method,
                     format!(
@@ -226,15 +363,21 @@ impl Client {
                     ),
                 )),
             },
-            Deadline::Whole(_) | Deadline::Unbounded => {
-                answer.await.map_err(|status| call_error(method, status))
-            }
+            // gRPC's own deadline fires at the same time, in the same words.
+            Deadline::Whole(limit) => match tokio::time::timeout(limit, answer).await {
+                Ok(result) => result,
+                Err(_) => Err(CallError::deadline(
+                    method,
+                    "no answer before the call's deadline",
+                )),
+            },
+            Deadline::Unbounded => answer.await,
         };
         let took = fmt_elapsed(started.elapsed());
         match &result {
-            Ok(response) => self.printer.verbose(&format!(
+            Ok(answer) => self.printer.verbose(&format!(
                 "{method}: {ok_label} in {took}{}",
-                shown_request_id(request_id(response.metadata()).as_deref())
+                shown_request_id(answer.request_id.as_deref())
             )),
             Err(err) => self.printer.verbose(&format!(
                 "{method}: {} in {took}{}",
@@ -242,14 +385,40 @@ impl Client {
                 shown_request_id(err.request_id.as_deref())
             )),
         }
-        result.map(tonic::Response::into_inner)
+        result.map(|answer| answer.value)
+    }
+}
+
+/// One gRPC call, its deadline sent to the server too (grpc-timeout) so it can stop working for
+/// us in time.
+async fn grpc_answer<Req, Resp, F, Fut>(
+    method: &'static str,
+    deadline: Deadline,
+    service: Service,
+    request: Req,
+    call: F,
+) -> Result<Answer<Resp>, CallError>
+where
+    F: FnOnce(Service, tonic::Request<Req>) -> Fut,
+    Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+{
+    let mut request = tonic::Request::new(request);
+    if let Deadline::Whole(limit) = deadline {
+        request.set_timeout(limit);
+    }
+    match call(service, request).await {
+        Ok(response) => Ok(Answer {
+            request_id: request_id(response.metadata()),
+            value: response.into_inner(),
+        }),
+        Err(status) => Err(call_error(method, status)),
     }
 }
 
 /// How long a call may take.
 #[derive(Clone, Copy)]
 enum Deadline {
-    /// The whole call (unary): tonic's deadline, which the server is told of as well.
+    /// The whole call (unary); over gRPC the server is told of it as well.
     Whole(Duration),
     /// Only until the server answers with its headers: a stream then lives as long as it has to.
     Opening(Duration),

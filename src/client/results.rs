@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use crate::model::{OutputMessage, StepMessage, ThreadResult};
 use crate::proto;
 
-use super::{call_error, fmt_elapsed, with_retries, CallError, Client, Deadline, Retry};
+use super::http::routes;
+use super::{fmt_elapsed, with_retries, CallError, Client, Deadline, Replies, Retry};
 
 /// How long a result stream may stay silent before we call it broken.
 pub const STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -37,6 +38,7 @@ impl Client {
                 "GetThreadResult",
                 Retry::Idempotent,
                 request,
+                routes::get_thread_result,
                 |mut s, r| async move { s.get_thread_result(r).await },
             )
             .await?;
@@ -72,9 +74,12 @@ impl Client {
             max_chunk_bytes,
         };
         let inner = self
-            .open_stream("StreamThreadResult", request, |mut s, r| async move {
-                s.stream_thread_result(r).await
-            })
+            .open_stream(
+                "StreamThreadResult",
+                request,
+                routes::stream_thread_result,
+                |mut s, r| async move { s.stream_thread_result(r).await },
+            )
             .await?;
         Ok(OutputStream {
             inner: Incoming::new(inner, self.clone(), "StreamThreadResult"),
@@ -94,9 +99,12 @@ impl Client {
             max_chunk_bytes,
         };
         let inner = self
-            .open_stream("StreamStepResult", request, |mut s, r| async move {
-                s.stream_step_result(r).await
-            })
+            .open_stream(
+                "StreamStepResult",
+                request,
+                routes::stream_step_result,
+                |mut s, r| async move { s.stream_step_result(r).await },
+            )
             .await?;
         Ok(StepStream {
             inner: Incoming::new(inner, self.clone(), "StreamStepResult"),
@@ -109,10 +117,12 @@ impl Client {
         &self,
         method: &'static str,
         request: Req,
+        route: fn(&Req) -> routes::Route,
         call: F,
-    ) -> Result<tonic::Streaming<P>, CallError>
+    ) -> Result<Replies<P>, CallError>
     where
         Req: Clone,
+        P: serde::de::DeserializeOwned,
         F: Fn(super::Service, tonic::Request<Req>) -> Fut,
         Fut: std::future::Future<
             Output = Result<tonic::Response<tonic::Streaming<P>>, tonic::Status>,
@@ -120,7 +130,7 @@ impl Client {
     {
         let deadline = Deadline::Opening(self.limit(STREAM_OPEN_DEADLINE));
         with_retries(3, || {
-            self.logged(method, deadline, "stream open", request.clone(), &call)
+            self.open(method, deadline, request.clone(), route, &call)
         })
         .await
     }
@@ -151,15 +161,15 @@ impl StepStream {
 }
 
 struct Incoming<P> {
-    inner: tonic::Streaming<P>,
+    inner: Replies<P>,
     client: Client,
     method: &'static str,
     messages: u64,
     started: Instant,
 }
 
-impl<P> Incoming<P> {
-    fn new(inner: tonic::Streaming<P>, client: Client, method: &'static str) -> Self {
+impl<P: serde::de::DeserializeOwned> Incoming<P> {
+    fn new(inner: Replies<P>, client: Client, method: &'static str) -> Self {
         Incoming {
             inner,
             client,
@@ -171,8 +181,8 @@ impl<P> Incoming<P> {
 
     async fn next(&mut self) -> Result<Option<P>, CallError> {
         let idle = self.client.limit(STREAM_IDLE_TIMEOUT);
-        let next = match tokio::time::timeout(idle, self.inner.message()).await {
-            Ok(next) => next.map_err(|status| call_error(self.method, status)),
+        let next = match tokio::time::timeout(idle, self.inner.message(self.method)).await {
+            Ok(next) => next,
             Err(_) => Err(CallError::deadline(
                 self.method,
                 format!(

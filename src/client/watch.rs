@@ -4,9 +4,10 @@
 use std::pin::Pin;
 use std::time::Duration;
 
-use tokio_stream::{Stream, StreamExt};
+use tokio_stream::Stream;
 
-use super::{call_error, CallError, Client, Code, Deadline};
+use super::http::routes;
+use super::{CallError, Client, Code, Deadline};
 use crate::model::event::{
     EventKind, StepCompleted, StepFailed, StepStarted, ThreadCancelled, ThreadCompleted,
     ThreadEvent, ThreadFailed, ThreadStarted,
@@ -30,21 +31,20 @@ impl Client {
         let request = proto::WatchThreadRequest {
             thread_id: thread_id.to_string(),
         };
-        let stream = self
-            .logged(
+        let replies = self
+            .open(
                 "WatchThread",
                 Deadline::Unbounded,
-                "stream open",
                 request,
+                routes::watch_thread,
                 |mut s, r| async move { s.watch_thread(r).await },
             )
             .await?;
         let printer = self.printer.clone();
-        let stream = stream.map(move |item| {
-            item.map(ThreadEvent::from).map_err(|status| {
-                let err = call_error("WatchThread", status);
+        let stream = replies.into_stream("WatchThread", ThreadEvent::from);
+        let stream = tokio_stream::StreamExt::map(stream, move |item| {
+            item.inspect_err(|err| {
                 printer.verbose(&format!("WatchThread: stream broke: {}", err.status_text()));
-                err
             })
         });
         Ok(Box::pin(stream))
@@ -56,11 +56,11 @@ impl Client {
             thread_id: thread_id.to_string(),
         };
         let thread = self
-            .logged(
+            .call(
                 "GetThread",
                 Deadline::Whole(self.limit(POLL_DEADLINE)),
-                "OK",
                 request,
+                routes::get_thread,
                 |mut s, r| async move { s.get_thread(r).await },
             )
             .await?;
@@ -137,19 +137,16 @@ impl Client {
             thread_id: thread_id.to_string(),
             step_path: step_path.to_string(),
         };
-        let stream = self
-            .logged(
+        let replies = self
+            .open(
                 "WatchStep",
                 Deadline::Unbounded,
-                "stream open",
                 request,
+                routes::watch_step,
                 |mut s, r| async move { s.watch_step(r).await },
             )
             .await?;
-        Ok(Box::pin(stream.map(|item| {
-            item.map(StepEvent::from)
-                .map_err(|status| call_error("WatchStep", status))
-        })))
+        Ok(Box::pin(replies.into_stream("WatchStep", StepEvent::from)))
     }
 
     /// One GetThreadResult attempt for one step's status, with a short deadline and no retries:
@@ -166,11 +163,11 @@ impl Client {
             metadata_only: None,
         };
         let response = self
-            .logged(
+            .call(
                 "GetThreadResult",
                 Deadline::Whole(self.limit(POLL_DEADLINE)),
-                "OK",
                 request,
+                routes::get_thread_result,
                 |mut s, r| async move { s.get_thread_result(r).await },
             )
             .await?;

@@ -120,6 +120,15 @@ pub struct Faults {
     /// answers end with UNAVAILABLE right after chunk K, as a dropped connection would (a
     /// stream with no chunk K counts as one of the N, and is sent whole).
     pub output_break: Option<(u32, u32)>,
+    /// `http-html-error=METHOD`: the HTTP gateway answers METHOD's route (or `*`: every route)
+    /// with a 502 HTML page, as a proxy in front of a failed service does. Repeatable.
+    pub http_html_error: Vec<String>,
+    /// `http-non-json=METHOD`: the HTTP gateway answers METHOD's route with a 200 whose body is
+    /// plain text, not JSON. Repeatable.
+    pub http_non_json: Vec<String>,
+    /// `http-truncate=METHOD`: the HTTP gateway cuts METHOD's JSON body (a stream's first frame)
+    /// in half and ends the body there. Repeatable.
+    pub http_truncate: Vec<String>,
 }
 
 impl Faults {
@@ -188,6 +197,9 @@ impl Faults {
             "output-break" => self.output_break = Some(parse_break(value.unwrap_or(""))?),
             "bad-utf8" => self.bad_utf8.push(parse_method(name, value)?),
             "undecodable" => self.undecodable.push(parse_method(name, value)?),
+            "http-html-error" => self.http_html_error.push(parse_method(name, value)?),
+            "http-non-json" => self.http_non_json.push(parse_method(name, value)?),
+            "http-truncate" => self.http_truncate.push(parse_method(name, value)?),
             "only-org" => match value.map(str::trim).filter(|v| !v.is_empty()) {
                 Some(org) => self.only_org = Some(org.to_string()),
                 None => bail!("fault `only-org` needs an organization name, e.g. only-org=acme"),
@@ -201,7 +213,8 @@ impl Faults {
                  chunk-delay-ms=MS, meta-total-mismatch, meta-missing, meta-late, \
                  meta-chunks-unknown, result-total-mismatch, bad-enums, hostile-names, \
                  huge-message, compress-bomb, artifact-size-mismatch, artifact-size-smaller, \
-                 output-break=K[:N], bad-utf8=METHOD, undecodable=METHOD, only-org=NAME"
+                 output-break=K[:N], bad-utf8=METHOD, undecodable=METHOD, only-org=NAME, \
+                 http-html-error=METHOD, http-non-json=METHOD, http-truncate=METHOD"
             ),
         }
         Ok(())
@@ -246,6 +259,9 @@ impl Faults {
             bad_utf8,
             undecodable,
             only_org,
+            http_html_error,
+            http_non_json,
+            http_truncate,
         } = other;
         self.watch_drop_after = watch_drop_after.or(self.watch_drop_after);
         self.watch_no_terminal |= watch_no_terminal;
@@ -282,6 +298,9 @@ impl Faults {
         self.output_break = output_break.or(self.output_break);
         self.bad_utf8.extend(bad_utf8);
         self.undecodable.extend(undecodable);
+        self.http_html_error.extend(http_html_error);
+        self.http_non_json.extend(http_non_json);
+        self.http_truncate.extend(http_truncate);
         self.only_org = only_org.or(self.only_org.take());
     }
 
@@ -406,6 +425,15 @@ impl fmt::Display for Faults {
         for m in &self.undecodable {
             items.push(format!("undecodable={m}"));
         }
+        for (name, list) in [
+            ("http-html-error", &self.http_html_error),
+            ("http-non-json", &self.http_non_json),
+            ("http-truncate", &self.http_truncate),
+        ] {
+            for m in list {
+                items.push(format!("{name}={m}"));
+            }
+        }
         if let Some(org) = &self.only_org {
             items.push(format!("only-org={org}"));
         }
@@ -480,7 +508,8 @@ mod tests {
             "artifact-size-mismatch,artifact-size-smaller,output-break=3,only-org=acme,chunk-extra,\
              bad-utf8=GetThread,undecodable=*,watch-restamp,watch-terminal-only,watch-silent,\
              watch-linger,watch-duplicate-terminal,page-short,page-empty=3,steps-bad-parents,\
-             meta-missing,meta-late,meta-chunks-unknown,chunk-delay-ms=20",
+             meta-missing,meta-late,meta-chunks-unknown,chunk-delay-ms=20,http-html-error=GetThread,\
+             http-non-json=*,http-truncate=WatchThread",
         )
         .unwrap();
         assert_eq!(every.output_break, Some((3, 1)));

@@ -9,7 +9,8 @@
 //! Modules: `scripts` (definitions and demos), `timeline` (the script engine), `store`
 //! (persistence), `service` (the RPCs), `streams` (the streaming RPCs' tasks), `convert` (wire types), `faults`, `data` (payloads,
 //! generated on demand), `artifacts` (the download server), `args` (the CLI flags), `embedded`
-//! (`--endpoint embedded`'s server, on a runtime of its own).
+//! (`--endpoint embedded`'s server, on a runtime of its own), `gateway` (the HTTP gateway, on the
+//! gRPC port).
 
 mod args;
 mod artifacts;
@@ -17,6 +18,7 @@ mod convert;
 pub mod data;
 mod embedded;
 pub mod faults;
+mod gateway;
 mod mangle;
 mod scripts;
 mod service;
@@ -236,6 +238,24 @@ fn reflection() -> anyhow::Result<(
     Ok((v1, v1alpha))
 }
 
+/// Serves `router` on `incoming`'s connections (plaintext or TLS) until `signal`.
+async fn serve<IO>(
+    router: tonic::transport::server::Router,
+    incoming: impl tokio_stream::Stream<Item = std::io::Result<IO>>,
+    signal: impl std::future::Future<Output = ()>,
+) where
+    IO: tokio::io::AsyncRead
+        + tokio::io::AsyncWrite
+        + tonic::transport::server::Connected
+        + Unpin
+        + Send
+        + 'static,
+{
+    if let Err(e) = router.serve_with_incoming_shutdown(incoming, signal).await {
+        eprintln!("dev-server: {e}");
+    }
+}
+
 impl DevServer {
     /// Binds `listen` (port 0 picks a free port), starts serving, and returns at once.
     pub async fn start(listen: SocketAddr, config: ServerConfig) -> anyhow::Result<DevServer> {
@@ -310,7 +330,8 @@ impl DevServer {
                 }
             });
         }
-        let mut svc = ScriptumServiceServer::new(service::Service(shared))
+        let service = service::Service(shared);
+        let mut svc = ScriptumServiceServer::new(service.clone())
             .max_decoding_message_size(16 * 1024 * 1024)
             .max_encoding_message_size(usize::MAX)
             .accept_compressed(CompressionEncoding::Gzip)
@@ -323,54 +344,63 @@ impl DevServer {
         }
         // `bad-utf8` and `undecodable` break the bytes of (uncompressed) answers on their way out.
         let svc = mangle::Mangle::new(svc, &config.faults);
-        let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener).map(|s| {
-            s.inspect(|s| {
-                let _ = s.set_nodelay(true);
-            })
-        });
         let (health, health_service) = tonic_health::server::health_reporter();
         health
             .set_serving::<ScriptumServiceServer<service::Service>>()
             .await;
         let (reflection_v1, reflection_v1alpha) = reflection()?;
+        let grpc = tonic::service::Routes::new(svc)
+            .add_service(health_service)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha)
+            .into_axum_router();
+        // The HTTP gateway shares the port (and the service): HTTP/1.1 too, for curl and friends.
+        let both = gateway::ByContentType {
+            grpc,
+            gateway: gateway::router(service),
+        };
+        let routes = tonic::service::Routes::from(axum::Router::new().fallback_service(both));
+        // TLS is ours rather than tonic's, whose ALPN is h2 only.
+        let acceptor = config
+            .tls
+            .as_ref()
+            .map(tls::acceptor)
+            .transpose()
+            .context("cannot serve TLS with this certificate and key")?;
         // Room for the many watch streams of `thread watch ID...` on one connection (h2's
         // default of 200 would queue the rest).
-        let mut builder = tonic::transport::Server::builder()
-            .max_concurrent_streams(Some(MAX_STREAMS_PER_CONNECTION));
-        if let Some(identity) = &config.tls {
-            let identity =
-                tonic::transport::Identity::from_pem(&identity.cert_pem, &identity.key_pem);
-            builder = builder
-                .tls_config(tonic::transport::ServerTlsConfig::new().identity(identity))
-                .context("cannot serve TLS with this certificate and key")?;
-        }
+        let router = tonic::transport::Server::builder()
+            .max_concurrent_streams(Some(MAX_STREAMS_PER_CONNECTION))
+            .accept_http1(true)
+            .add_routes(routes);
         let mut rx = stop_rx;
-        let server = tokio::spawn(async move {
-            let signal = async move {
-                while !*rx.borrow() {
-                    if rx.changed().await.is_err() {
-                        break;
-                    }
+        let signal = async move {
+            while !*rx.borrow() {
+                if rx.changed().await.is_err() {
+                    break;
                 }
-                // Load balancers and probes see the drain coming before the listener closes.
-                health
-                    .set_service_status("", tonic_health::ServingStatus::NotServing)
-                    .await;
-                health
-                    .set_not_serving::<ScriptumServiceServer<service::Service>>()
-                    .await;
-            };
-            let r = builder
-                .add_service(svc)
-                .add_service(health_service)
-                .add_service(reflection_v1)
-                .add_service(reflection_v1alpha)
-                .serve_with_incoming_shutdown(incoming, signal)
-                .await;
-            if let Err(e) = r {
-                eprintln!("dev-server: {e}");
             }
-        });
+            // Load balancers and probes see the drain coming before the listener closes.
+            health
+                .set_service_status("", tonic_health::ServingStatus::NotServing)
+                .await;
+            health
+                .set_not_serving::<ScriptumServiceServer<service::Service>>()
+                .await;
+        };
+        let server = match acceptor {
+            Some(acceptor) => {
+                tokio::spawn(serve(router, tls::incoming(listener, acceptor), signal))
+            }
+            None => {
+                let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener).map(|s| {
+                    s.inspect(|s| {
+                        let _ = s.set_nodelay(true);
+                    })
+                });
+                tokio::spawn(serve(router, incoming, signal))
+            }
+        };
         Ok(DevServer {
             addr,
             tls: config.tls.is_some(),

@@ -3,8 +3,13 @@
 //! The CA's PEM is what a client passes to `--ca-cert`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
 
 /// A server certificate (chain) and its private key, both PEM. `Debug` never shows the key.
 #[derive(Clone)]
@@ -70,6 +75,67 @@ pub fn generate(names: &[&str]) -> anyhow::Result<Generated> {
         },
         ca_pem: ca_cert.pem(),
     })
+}
+
+/// A TLS acceptor for `identity` that agrees to ALPN `h2` (gRPC, and HTTP/2 clients of the
+/// gateway) and `http/1.1` (the gateway's HTTP/1.1 clients).
+pub fn acceptor(identity: &TlsIdentity) -> anyhow::Result<tokio_rustls::TlsAcceptor> {
+    use tokio_rustls::rustls::pki_types::pem::PemObject as _;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use tokio_rustls::rustls::{crypto::ring, ServerConfig};
+    let certs = CertificateDer::pem_slice_iter(&identity.cert_pem)
+        .collect::<Result<Vec<_>, _>>()
+        .context("the certificate is not PEM")?;
+    if certs.is_empty() {
+        anyhow::bail!("the certificate file holds no certificate");
+    }
+    let key =
+        PrivateKeyDer::from_pem_slice(&identity.key_pem).context("the private key is not PEM")?;
+    let mut config = ServerConfig::builder_with_provider(Arc::new(ring::default_provider()))
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+/// How long a client may take over its handshake before it is dropped.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `listener`'s connections, each once its TLS handshake is done. Handshakes run side by side, so
+/// a stalled one holds up nobody; a failed one is dropped. Ends when the receiver goes away.
+pub fn incoming(
+    listener: TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+) -> ReceiverStream<std::io::Result<tokio_rustls::server::TlsStream<TcpStream>>> {
+    let (tx, rx) = mpsc::channel(16);
+    tokio::spawn(async move {
+        loop {
+            let accepted = tokio::select! {
+                accepted = listener.accept() => accepted,
+                () = tx.closed() => return,
+            };
+            let tcp = match accepted {
+                Ok((tcp, _)) => tcp,
+                Err(e) => {
+                    if tx.send(Err(e)).await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            let _ = tcp.set_nodelay(true);
+            let (acceptor, tx) = (acceptor.clone(), tx.clone());
+            tokio::spawn(async move {
+                if let Ok(Ok(tls)) =
+                    tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await
+                {
+                    let _ = tx.send(Ok(tls)).await;
+                }
+            });
+        }
+    });
+    ReceiverStream::new(rx)
 }
 
 /// Reads `--tls-cert` and `--tls-key`.

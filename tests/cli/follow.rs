@@ -361,3 +361,64 @@ fn a_cancelled_thread_is_exit_3() {
     assert_eq!(status.code(), Some(3), "{rest:?}");
     assert!(rest.join("\n").contains("cancelled"), "{rest:?}");
 }
+
+/// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
+/// exit codes.
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn each_demo_ends_with_its_exit_code() {
+        over_http(super::each_demo_ends_with_its_exit_code);
+    }
+
+    #[test]
+    fn dropped_streams_are_resumed_and_every_event_printed_once() {
+        over_http(super::dropped_streams_are_resumed_and_every_event_printed_once);
+    }
+
+    #[test]
+    fn a_stream_without_its_terminal_event_is_confirmed_by_get_thread() {
+        over_http(super::a_stream_without_its_terminal_event_is_confirmed_by_get_thread);
+    }
+
+    #[test]
+    fn without_watch_thread_polling_gets_the_same_outcomes() {
+        over_http(super::without_watch_thread_polling_gets_the_same_outcomes);
+    }
+
+    #[test]
+    fn transient_unavailable_is_retried() {
+        over_http(super::transient_unavailable_is_retried);
+    }
+
+    #[test]
+    fn a_cancelled_thread_is_exit_3() {
+        over_http(super::a_cancelled_thread_is_exit_3);
+    }
+
+    #[test]
+    fn a_server_gone_for_good_is_exit_6_within_the_budget() {
+        over_http(super::a_server_gone_for_good_is_exit_6_within_the_budget);
+    }
+
+    #[test]
+    fn follow_timeout_gives_up_with_a_hint() {
+        over_http(super::follow_timeout_gives_up_with_a_hint);
+    }
+
+    #[test]
+    fn sigint_stops_following_and_leaves_the_thread_running() {
+        over_http(super::sigint_stops_following_and_leaves_the_thread_running);
+    }
+
+    #[test]
+    fn run_result_adds_to_the_follow_s_ending_without_repeating_it() {
+        over_http(super::run_result_adds_to_the_follow_s_ending_without_repeating_it);
+    }
+
+    #[test]
+    fn unknown_enum_values_are_not_terminal_and_do_not_crash() {
+        over_http(super::unknown_enum_values_are_not_terminal_and_do_not_crash);
+    }
+}

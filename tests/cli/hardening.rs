@@ -765,3 +765,46 @@ fn saving_many_steps_holds_few_files_open() {
         assert!(step.join("output.json").is_file());
     }
 }
+
+/// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
+/// exit codes.
+/// (Not `a_watch_on_a_connection_gone_silent_gives_up_within_the_budget`: over HTTP/1.1 the
+/// polls take a connection of their own beside the stalled watch, so they reach the end.)
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn a_refused_token_is_exit_5_with_a_hint_and_never_shown() {
+        over_http(super::a_refused_token_is_exit_5_with_a_hint_and_never_shown);
+    }
+
+    #[test]
+    fn a_wrong_organization_is_exit_5_with_a_hint_naming_the_org_flags() {
+        over_http(super::a_wrong_organization_is_exit_5_with_a_hint_naming_the_org_flags);
+    }
+
+    #[test]
+    fn calls_to_a_stalled_server_hit_their_deadline() {
+        over_http(super::calls_to_a_stalled_server_hit_their_deadline);
+    }
+
+    #[test]
+    fn a_result_stream_that_goes_silent_is_broken_off() {
+        over_http(super::a_result_stream_that_goes_silent_is_broken_off);
+    }
+
+    #[test]
+    fn polling_through_an_unavailable_get_thread_warns_once() {
+        over_http(super::polling_through_an_unavailable_get_thread_warns_once);
+    }
+
+    #[test]
+    fn a_closed_stdout_ends_list_result_and_watch_quietly() {
+        over_http(super::a_closed_stdout_ends_list_result_and_watch_quietly);
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_for_people_and_verbatim_in_json() {
+        over_http(super::hostile_text_is_escaped_for_people_and_verbatim_in_json);
+    }
+}

@@ -386,3 +386,29 @@ fn errors_before_any_call() {
             .run(),
     );
 }
+
+/// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
+/// exit codes.
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn get_tables() {
+        over_http(super::get_tables);
+    }
+
+    #[test]
+    fn errors_from_the_server() {
+        over_http(super::errors_from_the_server);
+    }
+
+    #[test]
+    fn watch_endings() {
+        over_http(super::watch_endings);
+    }
+
+    #[test]
+    fn result_summaries() {
+        over_http(super::result_summaries);
+    }
+}

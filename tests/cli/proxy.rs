@@ -704,3 +704,39 @@ fn the_man_page_lists_the_proxy_variables() {
         std::fs::read_to_string(Path::new(&dir).join("dodil-scriptum-thread-run.1")).unwrap();
     assert!(run_page.contains(".SH ENVIRONMENT") && run_page.contains("HTTPS_PROXY"));
 }
+
+/// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
+/// exit codes.
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn a_watch_stream_follows_a_thread_through_the_proxy() {
+        over_http(super::a_watch_stream_follows_a_thread_through_the_proxy);
+    }
+
+    #[test]
+    fn https_proxy_reaches_a_named_tls_server_and_saves_a_run() {
+        over_http(super::https_proxy_reaches_a_named_tls_server_and_saves_a_run);
+    }
+
+    #[test]
+    fn tls_runs_end_to_end_through_the_tunnel_with_the_dev_servers_ca() {
+        over_http(super::tls_runs_end_to_end_through_the_tunnel_with_the_dev_servers_ca);
+    }
+
+    #[test]
+    fn refusing_closing_and_unreachable_proxies_are_exit_6_naming_the_proxy() {
+        over_http(super::refusing_closing_and_unreachable_proxies_are_exit_6_naming_the_proxy);
+    }
+
+    #[test]
+    fn a_proxy_demanding_credentials_gets_them_from_the_url_and_they_never_show() {
+        over_http(super::a_proxy_demanding_credentials_gets_them_from_the_url_and_they_never_show);
+    }
+
+    #[test]
+    fn socks5h_sends_the_name_socks5_the_address_and_credentials_work() {
+        over_http(super::socks5h_sends_the_name_socks5_the_address_and_credentials_work);
+    }
+}

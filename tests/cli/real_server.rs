@@ -817,3 +817,46 @@ fn result_streams_without_meta_first_unknown_chunk_counts_or_slow_are_saved_whol
         .stderr_has("the meta message, after chunk 0, announces");
     assert!(!dir.join("output.json").exists());
 }
+
+/// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
+/// exit codes.
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn a_stream_that_only_ever_sends_the_terminal_event() {
+        over_http(super::a_stream_that_only_ever_sends_the_terminal_event);
+    }
+
+    #[test]
+    fn a_stream_that_stays_open_and_silent_while_the_thread_ends() {
+        over_http(super::a_stream_that_stays_open_and_silent_while_the_thread_ends);
+    }
+
+    #[test]
+    fn a_stream_that_stays_open_after_its_terminal_event_and_sends_it_twice() {
+        over_http(super::a_stream_that_stays_open_after_its_terminal_event_and_sends_it_twice);
+    }
+
+    #[test]
+    fn a_server_restarted_mid_watch_is_followed_to_the_end() {
+        over_http(super::a_server_restarted_mid_watch_is_followed_to_the_end);
+    }
+
+    #[test]
+    fn run_save_keeps_every_yield_past_the_unary_cap_in_order_once() {
+        over_http(super::run_save_keeps_every_yield_past_the_unary_cap_in_order_once);
+    }
+
+    #[test]
+    fn result_streams_without_meta_first_unknown_chunk_counts_or_slow_are_saved_whole() {
+        over_http(
+            super::result_streams_without_meta_first_unknown_chunk_counts_or_slow_are_saved_whole,
+        );
+    }
+
+    #[test]
+    fn list_pages_shorter_than_asked_and_empty_pages_with_a_token_are_followed() {
+        over_http(super::list_pages_shorter_than_asked_and_empty_pages_with_a_token_are_followed);
+    }
+}

@@ -747,3 +747,79 @@ fn compressed_answers_are_taken_and_a_compressed_bomb_is_refused() {
         .stderr_lacks("retry")
         .stderr_lacks("panicked");
 }
+
+/// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
+/// exit codes.
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn small_output_comes_from_the_unary_call_alone() {
+        over_http(super::small_output_comes_from_the_unary_call_alone);
+    }
+
+    #[test]
+    fn output_just_over_the_cap_is_streamed_whole_and_stdout_matches_the_file() {
+        over_http(super::output_just_over_the_cap_is_streamed_whole_and_stdout_matches_the_file);
+    }
+
+    #[test]
+    fn many_small_chunks_reassemble_exactly() {
+        over_http(super::many_small_chunks_reassemble_exactly);
+    }
+
+    #[test]
+    fn every_chunk_fault_is_exit_7_with_no_output_file() {
+        over_http(super::every_chunk_fault_is_exit_7_with_no_output_file);
+    }
+
+    #[test]
+    fn a_stream_broken_mid_way_is_retried_once_and_every_byte_arrives_once() {
+        over_http(super::a_stream_broken_mid_way_is_retried_once_and_every_byte_arrives_once);
+    }
+
+    #[test]
+    fn nested_steps_are_saved_with_input_and_output_and_yields() {
+        over_http(super::nested_steps_are_saved_with_input_and_output_and_yields);
+    }
+
+    #[test]
+    fn steps_tree_one_step_and_unknown_path() {
+        over_http(super::steps_tree_one_step_and_unknown_path);
+    }
+
+    #[test]
+    fn steps_detail_save_writes_one_step() {
+        over_http(super::steps_detail_save_writes_one_step);
+    }
+
+    #[test]
+    fn transient_refusal_of_the_stream_is_retried() {
+        over_http(super::transient_refusal_of_the_stream_is_retried);
+    }
+
+    #[test]
+    fn failed_thread_is_saved_and_exits_1() {
+        over_http(super::failed_thread_is_saved_and_exits_1);
+    }
+
+    #[test]
+    fn sigint_during_a_save_leaves_no_partial_file() {
+        over_http(super::sigint_during_a_save_leaves_no_partial_file);
+    }
+
+    #[test]
+    fn a_stream_that_breaks_twice_is_exit_7_with_no_output_file() {
+        over_http(super::a_stream_that_breaks_twice_is_exit_7_with_no_output_file);
+    }
+
+    #[test]
+    fn step_chunk_faults_leave_no_step_files() {
+        over_http(super::step_chunk_faults_leave_no_step_files);
+    }
+
+    #[test]
+    fn json_output_embeds_a_streamed_output() {
+        over_http(super::json_output_embeds_a_streamed_output);
+    }
+}

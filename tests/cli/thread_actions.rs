@@ -160,3 +160,34 @@ fn artifact_body_past_its_size_is_stopped_exit_7_and_no_file() {
         "no file, not even a temporary one: {left:?}"
     );
 }
+
+/// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
+/// exit codes.
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn resume_a_paused_thread_with_and_without_override() {
+        over_http(super::resume_a_paused_thread_with_and_without_override);
+    }
+
+    #[test]
+    fn resume_refusals() {
+        over_http(super::resume_refusals);
+    }
+
+    #[test]
+    fn cancel_unimplemented_is_a_plain_message() {
+        over_http(super::cancel_unimplemented_is_a_plain_message);
+    }
+
+    #[test]
+    fn cancel_implemented_cancels() {
+        over_http(super::cancel_implemented_cancels);
+    }
+
+    #[test]
+    fn artifacts_unimplemented_and_listed() {
+        over_http(super::artifacts_unimplemented_and_listed);
+    }
+}

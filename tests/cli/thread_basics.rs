@@ -300,3 +300,44 @@ fn repeated_page_token_stops_with_a_warning() {
     run.success().stderr_has("repeated a page token");
     assert!(run.stdout_lines().len() <= 3, "{run}");
 }
+
+/// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
+/// exit codes.
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn create_with_inline_file_and_stdin_input() {
+        over_http(super::create_with_inline_file_and_stdin_input);
+    }
+
+    #[test]
+    fn table_create_prints_the_id_alone_and_metadata_is_echoed() {
+        over_http(super::table_create_prints_the_id_alone_and_metadata_is_echoed);
+    }
+
+    #[test]
+    fn server_refusals_are_exit_5() {
+        over_http(super::server_refusals_are_exit_5);
+    }
+
+    #[test]
+    fn get_in_every_format() {
+        over_http(super::get_in_every_format);
+    }
+
+    #[test]
+    fn list_pages_filters_and_formats() {
+        over_http(super::list_pages_filters_and_formats);
+    }
+
+    #[test]
+    fn auth_token_is_required_and_never_echoed() {
+        over_http(super::auth_token_is_required_and_never_echoed);
+    }
+
+    #[test]
+    fn unreachable_endpoint_is_exit_6_quickly() {
+        over_http(super::unreachable_endpoint_is_exit_6_quickly);
+    }
+}

@@ -117,3 +117,39 @@ fn a_step_stream_that_never_opens_is_retried_then_exit_6() {
         "{run}"
     );
 }
+
+/// The same scenarios over the HTTP gateway (`--transport http`): the same outputs, files and
+/// exit codes.
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn decide_step_shows_its_decision_then_done() {
+        over_http(super::decide_step_shows_its_decision_then_done);
+    }
+
+    #[test]
+    fn failed_step_exits_1_and_unknown_step_5() {
+        over_http(super::failed_step_exits_1_and_unknown_step_5);
+    }
+
+    #[test]
+    fn dropped_step_streams_are_resumed_without_repeats() {
+        over_http(super::dropped_step_streams_are_resumed_without_repeats);
+    }
+
+    #[test]
+    fn without_watch_step_the_status_is_polled() {
+        over_http(super::without_watch_step_the_status_is_polled);
+    }
+
+    #[test]
+    fn approval_pauses_then_resume_watch_finishes_it() {
+        over_http(super::approval_pauses_then_resume_watch_finishes_it);
+    }
+
+    #[test]
+    fn a_step_stream_that_never_opens_is_retried_then_exit_6() {
+        over_http(super::a_step_stream_that_never_opens_is_retried_then_exit_6);
+    }
+}

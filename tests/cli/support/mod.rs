@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 pub mod command;
+pub mod gateway;
 pub mod proxy;
 pub mod redact;
 mod run;
@@ -39,6 +40,8 @@ pub const WAIT_LIMIT: Duration = Duration::from_secs(60);
 
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
+    /// `DODIL_TRANSPORT` for every command, when a scenario runs [`over_http`].
+    pub transport: Option<&'static str>,
     /// The dev server's `http://127.0.0.1:PORT`; empty when offline.
     pub url: String,
     server: Option<(DevServer, tokio::runtime::Runtime)>,
@@ -68,6 +71,7 @@ impl TestEnv {
             .expect("dev server starts");
         TestEnv {
             url: server.url(),
+            transport: transport(),
             dir,
             server: Some((server, runtime)),
         }
@@ -77,6 +81,7 @@ impl TestEnv {
     pub fn offline() -> TestEnv {
         TestEnv {
             dir: tempfile::tempdir().expect("temp dir"),
+            transport: transport(),
             url: String::new(),
             server: None,
         }
@@ -85,7 +90,11 @@ impl TestEnv {
     /// The binary with the pinned environment and no endpoint (a profile or a flag may give
     /// one).
     pub fn bare_cmd(&self) -> Command {
-        pinned(DODIL, self.dir.path())
+        let mut cmd = pinned(DODIL, self.dir.path());
+        if let Some(transport) = self.transport {
+            cmd.env("DODIL_TRANSPORT", transport);
+        }
+        cmd
     }
 
     /// The binary pointed at this server (`DODIL_ENDPOINT`), in the pinned environment.
@@ -100,6 +109,9 @@ impl TestEnv {
     /// Another program (a shell, `unshare`) in the pinned environment, pointed at this server.
     pub fn program(&self, program: impl AsRef<OsStr>) -> Command {
         let mut cmd = pinned(program, self.dir.path());
+        if let Some(transport) = self.transport {
+            cmd.env("DODIL_TRANSPORT", transport);
+        }
         if !self.url.is_empty() {
             cmd.env("DODIL_ENDPOINT", &self.url);
         }
@@ -200,6 +212,30 @@ impl TestEnv {
         self.wait_for(&id, is_settled);
         id
     }
+}
+
+thread_local! {
+    /// The transport the scenario running on this thread asks for ([`over_http`]).
+    static TRANSPORT: std::cell::Cell<Option<&'static str>> = const { std::cell::Cell::new(None) };
+}
+
+fn transport() -> Option<&'static str> {
+    TRANSPORT.with(std::cell::Cell::get)
+}
+
+/// Runs a scenario written for the default transport over the HTTP gateway instead: every
+/// [`TestEnv`] it starts gives its commands `DODIL_TRANSPORT=http` (the dev server answers
+/// both on one address). A test runs on a thread of its own, so this is the scenario's alone.
+pub fn over_http(scenario: fn()) {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            TRANSPORT.with(|t| t.set(None));
+        }
+    }
+    TRANSPORT.with(|t| t.set(Some("http")));
+    let _reset = Reset;
+    scenario();
 }
 
 /// A server listing a temp dir with a small JSON file and a 3 MB blob.
