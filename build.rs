@@ -18,8 +18,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .bytes(".")
         .compile_fds(descriptors)?;
     // The HTTP gateway's JSON (pbjson): serde impls for every message, beside prost's types.
+    // Lenient, as proto3 JSON readers are: a newer server's answer with a field or an enum
+    // name this proto lacks still reads (gRPC skips unknown fields too). The dev server's
+    // gateway refuses unknown request fields itself (gateway/mod.rs, serde_ignored).
     pbjson_build::Builder::new()
         .register_descriptors(&encoded)?
+        .ignore_unknown_fields()
+        .ignore_unknown_enum_variants()
         .build(&[".dodil.scriptum.v1"])?;
     Ok(())
 }

@@ -287,9 +287,11 @@ fn classify(call: &CallError) -> (ExitStatus, Option<&'static str>) {
                  or trust a private CA with --ca-cert FILE",
             ),
         ),
-        // tonic's word for an HTTP/2 connection closed under the call, as an HTTP/1.1-only
-        // proxy or load balancer does (the gateway transport never says CANCELLED).
-        K::TransportBroken if call.code == crate::client::Code::Cancelled => (
+        // An HTTP/2 connection closed or garbled under the call, as an HTTP/1.1-only proxy or
+        // load balancer does: tonic says CANCELLED when the close comes first, INTERNAL ("h2
+        // protocol error") when the proxy's HTTP/1.1 answer is read as a frame. The gateway
+        // transport has no such kind.
+        K::TransportBroken => (
             ExitStatus::Unreachable,
             Some(
                 "the connection was closed under the call: if a proxy or load balancer in the way \

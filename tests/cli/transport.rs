@@ -281,3 +281,36 @@ fn over_tls_the_gateway_is_http2_by_alpn_with_the_same_trust() {
         .stderr_has("certificate")
         .stderr_has("--ca-cert FILE");
 }
+
+/// A newer server's answer (a field and a step status this proto lacks) still reads, as it
+/// does over gRPC, which skips unknown fields: the thread is shown, nothing is refused.
+#[test]
+fn a_newer_servers_fields_and_enum_names_are_read_leniently() {
+    let env = TestEnv::start();
+    let server = Canned::start(
+        "200 OK",
+        "application/json",
+        r#"{"threadId": "thr_1", "scriptName": "demo/hello", "status": "THREAD_STATUS_COMPLETED",
+            "priority": "high", "placement": {"region": "eu-1"}, "createdAtMs": "1748390400000"}"#,
+    );
+    let run = env
+        .bare_cmd()
+        .args(["scriptum", "thread", "get", "thr_1", "--transport", "http"])
+        .args(["--endpoint", &server.url(), "-o", "json"])
+        .run();
+    let got = run.success().json();
+    assert_eq!(got["threadId"], "thr_1");
+    assert_eq!(got["status"], "THREAD_STATUS_COMPLETED");
+
+    let server = Canned::start(
+        "200 OK",
+        "application/json",
+        r#"{"threads": [{"threadId": "thr_2", "status": "THREAD_STATUS_QUEUED"}], "nextPageToken": ""}"#,
+    );
+    let run = env
+        .bare_cmd()
+        .args(["scriptum", "thread", "list", "--transport", "http"])
+        .args(["--endpoint", &server.url(), "-o", "jsonl"])
+        .run();
+    run.success().stdout_has("thr_2");
+}

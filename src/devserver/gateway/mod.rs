@@ -120,12 +120,30 @@ fn parse_body<T: DeserializeOwned + Default>(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| {
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let message = strict::<T, _>(&mut json).map_err(|e| {
         Status::invalid_argument(format!(
             "the request body is not a valid {} in JSON: {e}",
             type_name::<T>()
         ))
-    })
+    })?;
+    json.end().map_err(|e| {
+        Status::invalid_argument(format!("the request body has more after its JSON: {e}"))
+    })?;
+    Ok(message)
+}
+
+/// `T` from JSON, refusing a field `T` does not have: the generated impls skip unknown fields
+/// (a client must read a newer server's answers), but a request with a misspelt field is
+/// better refused than half obeyed.
+fn strict<'de, T: DeserializeOwned, D: serde::Deserializer<'de>>(json: D) -> Result<T, String> {
+    let mut unknown = Vec::new();
+    let message: T = serde_ignored::deserialize(json, |path| unknown.push(path.to_string()))
+        .map_err(|e| e.to_string())?;
+    match unknown.first() {
+        None => Ok(message),
+        Some(field) => Err(format!("unknown field `{field}`")),
+    }
 }
 
 /// Query parameters as a pbjson request: each `name=value` a field (camelCase or the proto's
@@ -155,7 +173,15 @@ fn parse_query<T: DeserializeOwned>(query: Option<&str>, bools: &[&str]) -> Resu
         };
         fields.insert(k, value);
     }
-    serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| {
+    if let Some(serde_json::Value::String(name)) = fields.get("statusFilter") {
+        // Read leniently, an unknown name would become "no filter" and list everything.
+        if name.parse::<i32>().is_err() && proto::ThreadStatus::from_str_name(name).is_none() {
+            return Err(Status::invalid_argument(format!(
+                "bad query parameters: statusFilter {name:?} is not a ThreadStatus"
+            )));
+        }
+    }
+    strict::<T, _>(serde_json::Value::Object(fields)).map_err(|e| {
         Status::invalid_argument(format!(
             "bad query parameters for {}: {e}",
             type_name::<T>()
