@@ -360,10 +360,8 @@ impl Batch {
 fn durable(root: &Path, paths: &[&Path]) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        use std::os::fd::AsRawFd;
         let handle = File::open(root)?;
-        // SAFETY: a plain syscall on a descriptor we own, no memory passed.
-        if unsafe { libc::syncfs(handle.as_raw_fd()) } == 0 {
+        if group_sync::syncfs(&handle) {
             return Ok(());
         }
     }
@@ -375,6 +373,96 @@ fn durable(root: &Path, paths: &[&Path]) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `syncfs` shared by the saves of one process (`run --inputs --save` makes many at once): a
+/// caller needs a sync that *starts* after its writes, so all who arrive while one runs wait
+/// for the next and share it, instead of each walking the filesystem's dirty pages in turn.
+#[cfg(target_os = "linux")]
+mod group_sync {
+    use std::collections::HashMap;
+    use std::fs::File;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::MetadataExt;
+    use std::sync::{Condvar, Mutex};
+
+    #[derive(Default)]
+    struct Device {
+        /// Syncs started, and the last one finished (with how it went).
+        started: u64,
+        finished: u64,
+        finished_ok: bool,
+        running: bool,
+    }
+
+    static DEVICES: Mutex<Option<HashMap<u64, Device>>> = Mutex::new(None);
+    static CHANGED: Condvar = Condvar::new();
+
+    /// Whether a `syncfs` of `handle`'s filesystem, begun after this call, succeeded.
+    pub fn syncfs(handle: &File) -> bool {
+        let Ok(dev) = handle.metadata().map(|m| m.dev()) else {
+            return false;
+        };
+        let mut devices = DEVICES.lock().unwrap_or_else(|e| e.into_inner());
+        // The next sync to start is the first that covers what this caller wrote.
+        let needed = devices
+            .get_or_insert_with(HashMap::new)
+            .entry(dev)
+            .or_default()
+            .started
+            + 1;
+        loop {
+            let device = devices
+                .as_mut()
+                .and_then(|d| d.get_mut(&dev))
+                .expect("device entry");
+            if device.finished >= needed {
+                // A sync that began after our writes ended; a later one may have finished
+                // since, and covers us just as well.
+                return device.finished_ok;
+            }
+            if device.running {
+                devices = CHANGED.wait(devices).unwrap_or_else(|e| e.into_inner());
+                continue;
+            }
+            device.running = true;
+            device.started += 1;
+            let this = device.started;
+            drop(devices);
+            // SAFETY: a plain syscall on a descriptor we own, no memory passed.
+            let ok = unsafe { libc::syncfs(handle.as_raw_fd()) } == 0;
+            devices = DEVICES.lock().unwrap_or_else(|e| e.into_inner());
+            let device = devices
+                .as_mut()
+                .and_then(|d| d.get_mut(&dev))
+                .expect("device entry");
+            device.running = false;
+            device.finished = this;
+            device.finished_ok = ok;
+            CHANGED.notify_all();
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn concurrent_callers_share_syncs_and_each_is_covered() {
+            let dir = tempfile::tempdir().unwrap();
+            let threads: Vec<_> = (0..16)
+                .map(|i| {
+                    let path = dir.path().join(format!("f{i}"));
+                    std::thread::spawn(move || {
+                        std::fs::write(&path, b"data").unwrap();
+                        let handle = std::fs::File::open(path.parent().unwrap()).unwrap();
+                        super::syncfs(&handle)
+                    })
+                })
+                .collect();
+            for thread in threads {
+                assert!(thread.join().unwrap());
+            }
+        }
+    }
 }
 
 /// Where an [`AtomicFile`]'s bytes go: through a buffer on the caller's thread, or to a writer

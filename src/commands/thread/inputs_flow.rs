@@ -88,14 +88,21 @@ pub(crate) async fn run_inputs(
     let parallel = args.parallel as usize;
     let work = async {
         let mut waiting = todo.iter();
+        // Threads on the server (what --parallel bounds), and ended threads whose files or
+        // result line are being fetched: a slot frees when its thread ends, not when its save
+        // is done, so a batch's saves run beside the next threads instead of between them.
         let mut running = FuturesUnordered::new();
+        let mut finishing = FuturesUnordered::new();
         let mut ended: Vec<Ended> = Vec::new();
         let mut stop = None;
         loop {
             // Created as slots free up, not all up front.
             while running.len() < parallel {
                 let Some(input) = waiting.next() else { break };
-                running.push(run.one(input));
+                running.push(run.follow(input));
+            }
+            if running.is_empty() && finishing.is_empty() {
+                break;
             }
             tokio::select! {
                 biased;
@@ -103,8 +110,10 @@ pub(crate) async fn run_inputs(
                     stop = Some(Stopped::Interrupted);
                     break;
                 }
-                next = running.next() => {
-                    let Some(one) = next else { break };
+                Some(followed) = running.next(), if !running.is_empty() => {
+                    finishing.push(run.finish(followed?));
+                }
+                Some(one) = finishing.next(), if !finishing.is_empty() => {
                     let one = one?;
                     let stop_here = args.fail_fast && one.not_completed();
                     ended.push(one);
@@ -170,6 +179,13 @@ async fn refresh(many: &Many<'_>, ended: &mut [Ended]) {
     looks.collect::<Vec<()>>().await;
 }
 
+/// An input whose thread ended (or could not be created: `created` false).
+struct Followed<'i> {
+    input: &'i Input,
+    ended: Ended,
+    created: bool,
+}
+
 /// What every input's part shares.
 struct Run<'a, 'b> {
     many: &'a Many<'b>,
@@ -181,8 +197,8 @@ struct Run<'a, 'b> {
 }
 
 impl Run<'_, '_> {
-    /// One input: CreateThread (never repeated), follow, then its save or result.
-    async fn one(&self, input: &Input) -> anyhow::Result<Ended> {
+    /// One input's thread: CreateThread (never repeated), then followed to its end.
+    async fn follow<'i>(&self, input: &'i Input) -> anyhow::Result<Followed<'i>> {
         let many = self.many;
         let ctx = many.ctx;
         let mut request = self.template.clone();
@@ -191,9 +207,11 @@ impl Run<'_, '_> {
         let id = match created {
             Ok(created) => created.thread_id,
             Err(err) => {
-                let mut one = many.failed_to_create(input.line, err.into());
-                self.record(input, &mut one, None);
-                return Ok(one);
+                return Ok(Followed {
+                    input,
+                    ended: many.failed_to_create(input.line, err.into()),
+                    created: false,
+                });
             }
         };
         self.created.borrow_mut().push(id.clone());
@@ -203,12 +221,29 @@ impl Run<'_, '_> {
             super::many_flow::shown(&id)
         ));
         let one = many.view.one(&id);
-        let mut ended = many.follow_one(&id, one).await?;
+        let ended = many.follow_one(&id, one).await?;
         self.created.borrow_mut().retain(|c| c != &id);
-        if ended.end != Some(End::Terminal) {
+        Ok(Followed {
+            input,
+            ended,
+            created: true,
+        })
+    }
+
+    /// An ended thread's save and result line, then its line in `runs.jsonl`.
+    async fn finish(&self, followed: Followed<'_>) -> anyhow::Result<Ended> {
+        let Followed {
+            input,
+            mut ended,
+            created,
+        } = followed;
+        if !created || ended.end != Some(End::Terminal) {
             self.record(input, &mut ended, None);
             return Ok(ended);
         }
+        let many = self.many;
+        let ctx = many.ctx;
+        let id = ended.thread_id.clone();
         let mut dir = None;
         if let Some(batch) = self.batch {
             let (name, path) = batch.sub(input.line);
