@@ -359,3 +359,28 @@ fn without_watch_thread_every_thread_is_polled_to_its_end_once() {
         assert_eq!(ends, 1, "{id}\n{run}");
     }
 }
+
+/// Many threads over the HTTP gateway (`--transport http`): the same outcomes and files.
+mod over_http {
+    use crate::support::over_http;
+
+    #[test]
+    fn the_exit_code_is_the_first_of_the_contracts_order_that_any_thread_came_to() {
+        over_http(super::the_exit_code_is_the_first_of_the_contracts_order_that_any_thread_came_to);
+    }
+
+    #[test]
+    fn ids_come_from_stdin_one_a_line() {
+        over_http(super::ids_come_from_stdin_one_a_line);
+    }
+
+    #[test]
+    fn a_run_again_on_the_same_dir_skips_the_inputs_that_completed() {
+        over_http(super::a_run_again_on_the_same_dir_skips_the_inputs_that_completed);
+    }
+
+    #[test]
+    fn without_watch_thread_every_thread_is_polled_to_its_end_once() {
+        over_http(super::without_watch_thread_every_thread_is_polled_to_its_end_once);
+    }
+}
