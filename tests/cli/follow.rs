@@ -5,7 +5,9 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::{first_thread_id, interrupt, wait_bounded, Execute, Run, TestEnv};
+use crate::support::{
+    first_thread_id, interrupt, lines_until, wait_bounded, Execute, Run, TestEnv,
+};
 
 fn run(env: &TestEnv, script: &str, extra: &[&str]) -> Run {
     env.thread_cmd(["run", script]).args(extra).run()
@@ -250,16 +252,8 @@ fn sigint_stops_following_and_leaves_the_thread_running() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut seen = Vec::new();
     // Wait for the first event line (bounded by the run itself: EOF ends the loop).
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        let first_event = line.contains(" started: ");
-        seen.push(line);
-        if first_event {
-            break;
-        }
-    }
+    let seen = lines_until(&mut lines, |line| line.contains(" started: "));
     let id = first_thread_id(&seen.join("\n")).expect("the id on stderr");
     interrupt(&child);
     let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
@@ -350,11 +344,7 @@ fn a_cancelled_thread_is_exit_3() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        if line.unwrap().contains("--wait-paused") {
-            break;
-        }
-    }
+    lines_until(&mut lines, |line| line.contains("--wait-paused"));
     env.thread(["cancel", &id, "--reason", "test"]).success();
     let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
     let status = wait_bounded(&mut child, Duration::from_secs(60));

@@ -13,7 +13,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use crate::support::command::describe;
-use crate::support::{artifact_env, snapshot, wait_bounded, Execute, Run, TestEnv};
+use crate::support::{artifact_env, lines_until, snapshot, wait_bounded, Execute, Run, TestEnv};
 
 /// Asserts the run's snapshot under `name` (`snapshots/cli__human_output__<name>.snap`).
 #[track_caller]
@@ -179,15 +179,12 @@ fn run_cancelled() {
         text
     });
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut stderr = String::new();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        stderr.push_str(&line);
-        stderr.push('\n');
-        if line.contains("still following (--wait-paused)") {
-            break;
-        }
-    }
+    let mut stderr: String = lines_until(&mut lines, |line| {
+        line.contains("still following (--wait-paused)")
+    })
+    .iter()
+    .map(|line| format!("{line}\n"))
+    .collect();
     let id = crate::support::first_thread_id(&stderr).expect("the id on stderr");
     check(
         "cancel_implemented",

@@ -4,7 +4,9 @@
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use crate::support::{interrupt, snapshot, wait_bounded, Execute, Run, TestEnv, WAIT_LIMIT};
+use crate::support::{
+    interrupt, lines_until, snapshot, wait_bounded, Execute, Run, TestEnv, WAIT_LIMIT,
+};
 
 fn watch(env: &TestEnv, ids: &[&str], extra: &[&str]) -> Run {
     env.thread_cmd(["watch"]).args(ids).args(extra).run()
@@ -260,15 +262,7 @@ fn ctrl_c_stops_the_batch_and_says_how_to_pick_it_up() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut seen = Vec::new();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        let first = line.ends_with(" created");
-        seen.push(line);
-        if first {
-            break;
-        }
-    }
+    let seen = lines_until(&mut lines, |line| line.ends_with(" created"));
     interrupt(&child);
     let status = wait_bounded(&mut child, WAIT_LIMIT);
     let rest: Vec<String> = lines.map_while(Result::ok).collect();

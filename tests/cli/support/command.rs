@@ -158,3 +158,21 @@ pub fn interrupt(child: &std::process::Child) {
         .expect("run kill");
     assert!(status.success(), "kill -INT {}", child.id());
 }
+
+/// A spawned child's stderr lines, read until one satisfies `until` (that one included), or to
+/// the end: what a test waits on before it acts (no sleeps). `lines` goes on after it.
+pub fn lines_until(
+    lines: &mut impl Iterator<Item = std::io::Result<String>>,
+    until: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("a line of the child's stderr");
+        let done = until(&line);
+        seen.push(line);
+        if done {
+            break;
+        }
+    }
+    seen
+}

@@ -28,7 +28,7 @@ use dodil::devserver::{DevServer, ServerConfig};
 /// below the ephemeral range, so no test server is ever given it.
 pub const CLOSED_PORT: u16 = 1;
 
-pub use command::{interrupt, pinned, wait_bounded, Execute, DODIL};
+pub use command::{interrupt, lines_until, pinned, wait_bounded, Execute, DODIL};
 pub use redact::snapshot;
 pub use run::{first_thread_id, Run};
 
