@@ -366,8 +366,15 @@ impl<S: Source> Engine<'_, S> {
         };
         if end == End::Terminal && !thread.status.is_terminal() {
             // The stream's word on the outcome stands only when GetThread never answered after it.
-            if let Some(status) = self.claim.as_ref().and_then(TerminalClaim::standing_status) {
-                thread.status = status;
+            if let Some(claim) = self.claim.as_ref() {
+                if let Some(status) = claim.standing_status() {
+                    // A document from before the end: its end is the event's, not "still
+                    // running" (a duration counted to now).
+                    thread.status = status;
+                    if thread.finished_at_ms == 0 {
+                        thread.finished_at_ms = claim.event.timestamp_ms;
+                    }
+                }
             }
         }
         FollowOutcome {

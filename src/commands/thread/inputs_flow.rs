@@ -129,8 +129,9 @@ pub(crate) async fn run_inputs(
     };
     let (mut ended, stop, not_started) = many.drive(work).await?;
     if !args.result && stop != Some(Stopped::Interrupted) {
-        // A follow that trusted the stream's clean end knows the thread from its events only:
-        // the table (or array) shows each as GetThread does, for one ListThreads page or so.
+        // A follow that trusted the stream's clean end knows the thread from its events, or
+        // from a GetThread asked before the end: the table (or array) shows each as GetThread
+        // does now, for one ListThreads page or so.
         many.drive(refresh(&many, &mut ended)).await;
     }
     let left: Vec<String> = run.created.borrow().clone();
@@ -169,7 +170,7 @@ pub(crate) async fn run_inputs(
 async fn refresh(many: &Many<'_>, ended: &mut [Ended]) {
     let looks: FuturesUnordered<_> = ended
         .iter_mut()
-        .filter(|e| e.thread.as_ref().is_some_and(|t| t.created_at_ms == 0))
+        .filter(|e| e.thread.is_some())
         .map(|e| async move {
             if let Ok(thread) = many.fleet.look(&e.thread_id).await {
                 e.thread = Some(thread);
