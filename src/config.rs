@@ -146,6 +146,10 @@ pub struct Settings {
     /// `DODIL_RESULT_CHUNK_BYTES=N` replaces the chunk size the result streams ask for (a tuning
     /// and test knob; the server clamps it to its own limits). Not a positive number: ignored.
     pub result_chunk_bytes: Option<i32>,
+    /// `DODIL_MAX_STREAMS=N` raises the watch streams many threads open at once on one
+    /// connection (a server known to allow more; the benchmark's 1 000). Not a positive
+    /// number: ignored.
+    pub max_streams: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -349,6 +353,7 @@ pub fn resolve(
         call_timeout: call_timeout()?,
         proxies: Arc::new(proxies),
         result_chunk_bytes: result_chunk_bytes(),
+        max_streams: positive_env("DODIL_MAX_STREAMS"),
     })
 }
 
@@ -415,10 +420,15 @@ fn call_timeout() -> anyhow::Result<Option<std::time::Duration>> {
 
 /// `DODIL_RESULT_CHUNK_BYTES`, when a positive number (see [`Settings::result_chunk_bytes`]).
 pub fn result_chunk_bytes() -> Option<i32> {
-    std::env::var("DODIL_RESULT_CHUNK_BYTES")
+    positive_env("DODIL_RESULT_CHUNK_BYTES")
+}
+
+/// A tuning knob's positive number from the environment; anything else: not set.
+fn positive_env<N: std::str::FromStr + Default + PartialOrd>(name: &str) -> Option<N> {
+    std::env::var(name)
         .ok()
-        .and_then(|v| v.trim().parse::<i32>().ok())
-        .filter(|n| *n > 0)
+        .and_then(|v| v.trim().parse::<N>().ok())
+        .filter(|n| *n > N::default())
 }
 
 /// Whether an `http://host:port` URL names this machine.
@@ -670,6 +680,7 @@ mod tests {
                     .unwrap(),
             )),
             result_chunk_bytes: None,
+            max_streams: None,
         };
         for shown in [
             format!("{settings:?}"),

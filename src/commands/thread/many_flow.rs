@@ -57,7 +57,7 @@ impl<'a> Many<'a> {
         let client = ctx.client().await?.clone();
         Ok(Many {
             ctx,
-            fleet: Fleet::new(client, max_streams()),
+            fleet: Fleet::new(client, ctx.settings.max_streams.unwrap_or(MAX_STREAMS)),
             view: ManyView::new(
                 &ctx.printer,
                 if events_out {
@@ -276,16 +276,6 @@ pub(crate) async fn watch_many(
         .collect();
     let ended: Vec<Ended> = ended.into_iter().flatten().collect();
     many.close(&ended, &left, stop, None, true)
-}
-
-/// Watch streams at once: [`MAX_STREAMS`], or `DODIL_MAX_STREAMS` for a server known to allow
-/// more on one connection (the benchmark loads the dev server with 1 000).
-fn max_streams() -> usize {
-    std::env::var("DODIL_MAX_STREAMS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(MAX_STREAMS)
 }
 
 /// Why a batch stopped before every thread ended.
